@@ -1,0 +1,488 @@
+"""Typed SQLAlchemy 2.x models. Every schema change goes through an Alembic migration (db/migrations);
+tests/db/test_migrations.py fails when the models and the migrations drift apart.
+
+Enumerations are stored by their Chinese value (what users and exports see) with a named CHECK constraint.
+Money columns are ``Money`` (exact Decimal in 元), instants are ``UTCDateTime`` (timezone-aware).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db.types import Money, UTCDateTime
+from domain.enums import (
+    ActionCategory,
+    AgencyKind,
+    AgencyLevel,
+    BenchmarkRangeKind,
+    CaseStatus,
+    DataOrigin,
+    DisclosureStatus,
+    DiscretionTier,
+    PartyType,
+    PenaltyType,
+    Procedure,
+    RecordForm,
+    ReviewOutcome,
+    Role,
+    Stage,
+    WithdrawalReason,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def str_enum(enum_cls: type[StrEnum], name: str) -> Enum:
+    """Store a StrEnum by value (the Chinese term), portable (no native PG enum), with a named CHECK constraint."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        validate_strings=True,
+        values_callable=lambda cls: [member.value for member in cls],
+        length=max(len(m.value) for m in enum_cls) + 4,
+    )
+
+
+intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
+str_20 = Annotated[str, mapped_column(String(20))]
+str_50 = Annotated[str, mapped_column(String(50))]
+str_100 = Annotated[str, mapped_column(String(100))]
+str_200 = Annotated[str, mapped_column(String(200))]
+text = Annotated[str, mapped_column(Text)]
+money = Annotated[Decimal, mapped_column(Money())]
+created_now = Annotated[dt.datetime, mapped_column(UTCDateTime(), server_default=func.current_timestamp())]
+bool_false = Annotated[bool, mapped_column(Boolean, server_default="0", default=False)]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        Decimal: Money(),
+        dt.datetime: UTCDateTime(),
+        dt.date: Date(),
+    }
+
+
+class AuditMixin:
+    """Who created and last changed a row, and when (OpenOversight's TrackUpdates). The full history of a change
+    lives in ``audit_log``; these columns answer the common question without a join."""
+
+    created_at: Mapped[created_now]
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), onupdate=func.current_timestamp())
+    created_by: Mapped[str | None] = mapped_column(String(50))
+    updated_by: Mapped[str | None] = mapped_column(String(50))
+
+
+# ---------------------------------------------------------------- 执法主体, 人员, 事项 (事前公开)
+
+
+class Agency(AuditMixin, Base):
+    """执法主体. Thresholds for 重大执法决定 and hearings vary by agency (RULES.md §1.8, §2.2), so they live here."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[intpk]
+    code: Mapped[str_20] = mapped_column(unique=True)
+    name: Mapped[str_100] = mapped_column(unique=True)
+    short_name: Mapped[str_50]
+    level: Mapped[AgencyLevel] = mapped_column(str_enum(AgencyLevel, "agency_level"))
+    kind: Mapped[AgencyKind] = mapped_column(str_enum(AgencyKind, "agency_kind"))
+    region_code: Mapped[str_20]
+    region_name: Mapped[str_50]
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    duties: Mapped[text] = mapped_column(default="")
+    legal_basis_summary: Mapped[text] = mapped_column(default="")
+    remedy_channels: Mapped[text] = mapped_column(default="")
+    contact: Mapped[str_200] = mapped_column(default="")
+    address: Mapped[str_200] = mapped_column(default="")
+    major_fine_person: Mapped[money] = mapped_column(default=Decimal("10000"))
+    major_fine_org: Mapped[money] = mapped_column(default=Decimal("100000"))
+    hearing_fine_person: Mapped[money] = mapped_column(default=Decimal("10000"))
+    hearing_fine_org: Mapped[money] = mapped_column(default=Decimal("100000"))
+
+    parent: Mapped[Agency | None] = relationship(remote_side=[id])
+
+
+class Officer(AuditMixin, Base):
+    """执法人员 with the 执法证 that entitles them to act (行政处罚法 art. 42)."""
+
+    __tablename__ = "officers"
+    __table_args__ = (CheckConstraint("cert_valid_to >= cert_valid_from", name="cert_period"),)
+
+    id: Mapped[intpk]
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    name: Mapped[str_50]
+    cert_no: Mapped[str_50] = mapped_column(unique=True)
+    enforcement_field: Mapped[str_50]
+    cert_valid_from: Mapped[dt.date]
+    cert_valid_to: Mapped[dt.date]
+    is_legal_reviewer: Mapped[bool_false]
+    has_legal_qualification: Mapped[bool_false]
+
+    agency: Mapped[Agency] = relationship()
+
+
+class Matter(AuditMixin, Base):
+    """权责清单 item: one enforcement power of an agency."""
+
+    __tablename__ = "matters"
+    __table_args__ = (UniqueConstraint("agency_id", "code"),)
+
+    id: Mapped[intpk]
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    code: Mapped[str_50]
+    name: Mapped[str_200]
+    category: Mapped[ActionCategory] = mapped_column(str_enum(ActionCategory, "action_category"))
+    legal_basis: Mapped[text]
+    time_limit_days: Mapped[int | None]
+    accepting_body: Mapped[str_100] = mapped_column(default="")
+    approving_body: Mapped[str_100] = mapped_column(default="")
+    conditions: Mapped[text] = mapped_column(default="")
+
+
+class InspectionItem(AuditMixin, Base):
+    """随机抽查事项清单 row (columns as published by local practice, RULES.md §1.2)."""
+
+    __tablename__ = "inspection_items"
+    __table_args__ = (UniqueConstraint("agency_id", "seq"),)
+
+    id: Mapped[intpk]
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    seq: Mapped[int]
+    item: Mapped[str_200]
+    sub_item: Mapped[str_200] = mapped_column(default="")
+    basis: Mapped[text]
+    method: Mapped[str_100]
+    content: Mapped[text]
+    note: Mapped[str_200] = mapped_column(default="")
+
+
+class LegalProvision(Base):
+    __tablename__ = "legal_provisions"
+    __table_args__ = (UniqueConstraint("law_name", "article"),)
+
+    id: Mapped[intpk]
+    law_name: Mapped[str_200]
+    article: Mapped[str_50]
+    text: Mapped[text]
+
+
+# ---------------------------------------------------------------- 裁量基准
+
+
+class BenchmarkSet(AuditMixin, Base):
+    """A published discretion benchmark (裁量基准), versioned by its effective dates."""
+
+    __tablename__ = "benchmark_sets"
+    __table_args__ = (
+        UniqueConstraint("agency_id", "name", "effective_from"),
+        CheckConstraint("effective_to IS NULL OR effective_to > effective_from", name="effective_period"),
+    )
+
+    id: Mapped[intpk]
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    name: Mapped[str_200]
+    issuer: Mapped[str_100]
+    source: Mapped[str_200] = mapped_column(default="")
+    effective_from: Mapped[dt.date]
+    effective_to: Mapped[dt.date | None]
+
+
+class BenchmarkItem(Base):
+    __tablename__ = "benchmark_items"
+    __table_args__ = (UniqueConstraint("set_id", "item_no"),)
+
+    id: Mapped[intpk]
+    set_id: Mapped[int] = mapped_column(ForeignKey("benchmark_sets.id"), index=True)
+    item_no: Mapped[str_20]
+    law_name: Mapped[str_200]
+    violation: Mapped[text]
+    legal_basis: Mapped[text]
+
+
+class BenchmarkTier(Base):
+    """One 裁量档次 of an item. The range is a fixed amount window, a max-only cap, or factors of a base quantity
+    (违法所得, 总投资额 …) that the case must record."""
+
+    __tablename__ = "benchmark_tiers"
+    __table_args__ = (UniqueConstraint("item_id", "level"),)
+
+    id: Mapped[intpk]
+    item_id: Mapped[int] = mapped_column(ForeignKey("benchmark_items.id"), index=True)
+    level: Mapped[int]
+    tier: Mapped[DiscretionTier | None] = mapped_column(str_enum(DiscretionTier, "discretion_tier"))
+    circumstance: Mapped[text]
+    standard_text: Mapped[text]
+    range_kind: Mapped[BenchmarkRangeKind] = mapped_column(str_enum(BenchmarkRangeKind, "range_kind"))
+    min_amount: Mapped[Decimal | None] = mapped_column(Money())
+    max_amount: Mapped[Decimal | None] = mapped_column(Money())
+    base_name: Mapped[str | None] = mapped_column(String(50))
+    min_factor: Mapped[str | None] = mapped_column(String(20))  # Decimal as text: factors need more than 2 decimals
+    max_factor: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[text] = mapped_column(default="")
+
+
+# ---------------------------------------------------------------- 当事人, 案件, 全过程记录
+
+
+class Party(AuditMixin, Base):
+    """当事人. Personal data of natural persons stays here and never reaches a public output unmasked."""
+
+    __tablename__ = "parties"
+
+    id: Mapped[intpk]
+    party_type: Mapped[PartyType] = mapped_column(str_enum(PartyType, "party_type"))
+    name: Mapped[str_200] = mapped_column(index=True)
+    uscc: Mapped[str | None] = mapped_column(String(18), index=True)
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    legal_representative: Mapped[str | None] = mapped_column(String(50))
+    address: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    is_minor: Mapped[bool_false]
+
+
+class Case(AuditMixin, Base):
+    __tablename__ = "cases"
+
+    id: Mapped[intpk]
+    case_no: Mapped[str_50] = mapped_column(unique=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"), index=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
+    procedure: Mapped[Procedure] = mapped_column(str_enum(Procedure, "procedure"))
+    filed_on: Mapped[dt.date] = mapped_column(index=True)
+    is_major: Mapped[bool_false]
+    major_reasons: Mapped[str] = mapped_column(Text, default="")  # "；"-joined MajorReason values
+    status: Mapped[CaseStatus] = mapped_column(str_enum(CaseStatus, "case_status"), index=True)
+    origin: Mapped[DataOrigin] = mapped_column(str_enum(DataOrigin, "data_origin"), default=DataOrigin.NATIVE)
+    confidential: Mapped[bool_false]  # 涉及国家秘密/商业秘密/个人隐私为主: never published (118号 §二)
+    violation: Mapped[str_200]
+    facts: Mapped[text]
+    internal_note: Mapped[text] = mapped_column(default="")
+    decision_extension_days: Mapped[int] = mapped_column(Integer, server_default="0", default=0)
+
+    agency: Mapped[Agency] = relationship()
+    party: Mapped[Party] = relationship()
+    matter: Mapped[Matter | None] = relationship()
+
+
+class CaseEvent(Base):
+    """One recorded step of a case. Append-only: a correction is a new event with ``corrects_event_id``.
+    ``hash`` = SHA-256 over the canonical content (domain.chain) and ``prev_hash``, chaining each case's events."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    seq: Mapped[int]
+    occurred_at: Mapped[dt.datetime]
+    stage: Mapped[Stage] = mapped_column(str_enum(Stage, "stage"))
+    action: Mapped[str_100]
+    officer_cert_nos: Mapped[str] = mapped_column(String(200), default="")  # "、"-joined, as recorded at the time
+    document_no: Mapped[str | None] = mapped_column(String(100))
+    record_forms: Mapped[str] = mapped_column(String(100), default=RecordForm.TEXT.value)  # "、"-joined RecordForm
+    location: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[text] = mapped_column(default="")
+    corrects_event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id"))
+    recorded_at: Mapped[dt.datetime]
+    recorded_by: Mapped[str_50]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class EventOfficer(Base):
+    """Officers present at an event, for queries (who acted, with which certificate); the event row keeps the
+    certificate numbers too, inside its hash."""
+
+    __tablename__ = "event_officers"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("case_events.id"), primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), primary_key=True, index=True)
+
+
+class EvidenceFile(Base):
+    """音像/文字 evidence metadata; the file itself lives on disk or object storage, the database keeps its hash."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[intpk]
+    event_id: Mapped[int] = mapped_column(ForeignKey("case_events.id"), index=True)
+    file_name: Mapped[str_200]
+    media_type: Mapped[str_50]
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_uri: Mapped[str_200] = mapped_column(default="")
+
+
+class LegalReview(AuditMixin, Base):
+    """One round of 重大执法决定法制审核. ``outcome`` is NULL while pending; 存在问题 sends the case back and the
+    handling unit resubmits as the next round."""
+
+    __tablename__ = "legal_reviews"
+    __table_args__ = (UniqueConstraint("case_id", "round_no"),)
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    round_no: Mapped[int]
+    submitted_on: Mapped[dt.date]
+    reviewer_officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    reviewed_on: Mapped[dt.date | None]
+    outcome: Mapped[ReviewOutcome | None] = mapped_column(str_enum(ReviewOutcome, "review_outcome"))
+    opinion: Mapped[text] = mapped_column(default="")  # internal: never public
+    checklist: Mapped[text] = mapped_column(default="{}")  # JSON {item: {"ok": bool, "comment": str}}
+
+
+class Decision(AuditMixin, Base):
+    """执法决定 (决定书). Amount totals are denormalised from penalty_items for search and statistics."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    decision_no: Mapped[str_100] = mapped_column(unique=True)
+    decided_on: Mapped[dt.date] = mapped_column(index=True)
+    category: Mapped[ActionCategory] = mapped_column(str_enum(ActionCategory, "decision_category"), index=True)
+    conclusion: Mapped[text]  # 执法结论 / 处罚内容 as written in the decision
+    legal_basis: Mapped[text]
+    benchmark_tier_id: Mapped[int | None] = mapped_column(ForeignKey("benchmark_tiers.id"), index=True)
+    claimed_tier: Mapped[DiscretionTier | None] = mapped_column(str_enum(DiscretionTier, "claimed_tier"))
+    base_amount: Mapped[Decimal | None] = mapped_column(Money())
+    discretion_statement: Mapped[text] = mapped_column(default="")
+    fine_total: Mapped[money] = mapped_column(default=Decimal("0"))
+    confiscation_total: Mapped[money] = mapped_column(default=Decimal("0"))
+    unreviewed_major: Mapped[bool_false]  # 未经法制审核: a legacy record kept as history, never treated as reviewed
+
+    case: Mapped[Case] = relationship()
+    items: Mapped[list[PenaltyItem]] = relationship(back_populates="decision", order_by="PenaltyItem.id")
+
+
+class PenaltyItem(Base):
+    __tablename__ = "penalty_items"
+    __table_args__ = (CheckConstraint("amount IS NULL OR amount >= 0", name="amount_not_negative"),)
+
+    id: Mapped[intpk]
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    penalty_type: Mapped[PenaltyType] = mapped_column(str_enum(PenaltyType, "penalty_type"))
+    amount: Mapped[Decimal | None] = mapped_column(Money())
+    description: Mapped[str_200] = mapped_column(default="")
+
+    decision: Mapped[Decision] = relationship(back_populates="items")
+
+
+# ---------------------------------------------------------------- 公示
+
+
+class Disclosure(AuditMixin, Base):
+    """The public record of a decision (事后公开). Status moves 待公示 → 已公示 → (已更正 | 已撤回 | 已到期);
+    every change is a new ``disclosure_versions`` row."""
+
+    __tablename__ = "disclosures"
+    __table_args__ = (
+        CheckConstraint(
+            "status <> '已撤回' OR (withdrawn_on IS NOT NULL AND withdrawal_reason IS NOT NULL)",
+            name="withdrawal_explained",
+        ),
+        Index("ix_disclosures_status_published_on", "status", "published_on"),
+    )
+
+    id: Mapped[intpk]
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), unique=True)
+    status: Mapped[DisclosureStatus] = mapped_column(str_enum(DisclosureStatus, "disclosure_status"))
+    published_on: Mapped[dt.date | None]
+    gsxt_published_on: Mapped[dt.date | None]
+    period_months: Mapped[int | None]
+    expires_on: Mapped[dt.date | None]
+    withdrawn_on: Mapped[dt.date | None]
+    withdrawal_reason: Mapped[WithdrawalReason | None] = mapped_column(
+        str_enum(WithdrawalReason, "withdrawal_reason")
+    )
+    withdrawal_doc_ref: Mapped[str | None] = mapped_column(String(100))
+    public_explanation: Mapped[text] = mapped_column(default="")
+    redaction_applied: Mapped[bool_false]
+    redaction_note: Mapped[text] = mapped_column(default="")
+    version: Mapped[int] = mapped_column(Integer, server_default="1", default=1)
+
+    decision: Mapped[Decision] = relationship()
+
+
+class DisclosureVersion(Base):
+    __tablename__ = "disclosure_versions"
+    __table_args__ = (UniqueConstraint("disclosure_id", "version"),)
+
+    id: Mapped[intpk]
+    disclosure_id: Mapped[int] = mapped_column(ForeignKey("disclosures.id"), index=True)
+    version: Mapped[int]
+    changed_on: Mapped[dt.date]
+    status: Mapped[DisclosureStatus] = mapped_column(str_enum(DisclosureStatus, "version_status"))
+    reason: Mapped[text] = mapped_column(default="")
+    snapshot: Mapped[text] = mapped_column(default="{}")  # JSON of the public content at this version
+
+
+class CalendarDay(Base):
+    """Official 放假/调休 dates entered by an administrator for years the bundled calendar does not cover yet."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    is_workday: Mapped[bool]
+    note: Mapped[str_100] = mapped_column(default="")
+
+
+# ---------------------------------------------------------------- 账户与审计
+
+
+class User(AuditMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[intpk]
+    username: Mapped[str_50] = mapped_column(unique=True)
+    display_name: Mapped[str_50]
+    password_hash: Mapped[str_200]
+    role: Mapped[Role] = mapped_column(str_enum(Role, "user_role"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    is_active: Mapped[bool] = mapped_column(Boolean, server_default="1", default=True)
+    last_login_at: Mapped[dt.datetime | None]
+
+
+class AuditEntry(Base):
+    """Append-only log of every write command: who did what to which record."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+    id: Mapped[intpk]
+    occurred_at: Mapped[created_now]
+    actor: Mapped[str_50]
+    action: Mapped[str_50]
+    entity: Mapped[str_50]
+    entity_id: Mapped[str | None] = mapped_column(String(50))
+    detail: Mapped[text] = mapped_column(default="{}")

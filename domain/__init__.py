@@ -1,0 +1,1 @@
+"""Pure rules of administrative enforcement. Imports neither streamlit nor sqlalchemy (tests/test_architecture.py)."""
