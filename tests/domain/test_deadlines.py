@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from dataclasses import FrozenInstanceError
+from datetime import date
+
+import pytest
+
+from domain.deadlines import (
+    DEFAULT_DISCLOSURE_RULES,
+    ClockResult,
+    ClockStatus,
+    DisclosureRules,
+    disclosure_clock,
+    publication_deadline,
+    withdrawal_deadline,
+)
+from domain.enums import SHORT_DEADLINE_CATEGORIES, ActionCategory
+from domain.workdays import Deadline, WorkCalendar
+
+CAL = WorkCalendar()
+PENALTY = ActionCategory.PENALTY
+
+
+# --- publication_deadline -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("category", list(ActionCategory))
+def test_period_depends_on_category(category: ActionCategory) -> None:
+    expected = 7 if category in {ActionCategory.LICENCE, ActionCategory.PENALTY} else 20
+    assert DEFAULT_DISCLOSURE_RULES.publish_workdays(category) == expected
+
+
+@pytest.mark.parametrize(
+    ("decided", "category", "due"),
+    [
+        (date(2025, 9, 26), ActionCategory.PENALTY, date(2025, 10, 13)),  # across National Day + 调休
+        (date(2025, 9, 26), ActionCategory.LICENCE, date(2025, 10, 13)),
+        (date(2025, 9, 26), ActionCategory.INSPECTION, date(2025, 10, 30)),
+        (date(2025, 10, 4), ActionCategory.PENALTY, date(2025, 10, 16)),  # Saturday inside the break
+        (date(2025, 3, 1), ActionCategory.PENALTY, date(2025, 3, 11)),  # ordinary Saturday: 3/3 is day 1
+        (date(2025, 3, 5), ActionCategory.PENALTY, date(2025, 3, 14)),
+        (date(2026, 2, 13), ActionCategory.LICENCE, date(2026, 3, 2)),  # Spring Festival 2026
+        (date(2026, 12, 1), ActionCategory.COERCION, date(2026, 12, 29)),
+    ],
+)
+def test_publication_deadline(decided: date, category: ActionCategory, due: date) -> None:
+    assert publication_deadline(decided, category, CAL) == Deadline(due, False)
+
+
+def test_publication_deadline_into_uncovered_year_is_provisional() -> None:
+    assert publication_deadline(date(2026, 12, 28), PENALTY, CAL) == Deadline(date(2027, 1, 6), True)
+
+
+def test_configured_rules_change_the_deadline() -> None:
+    rules = DisclosureRules(short_publish_workdays=5, general_publish_workdays=15)
+    assert publication_deadline(date(2025, 3, 5), PENALTY, CAL, rules).due == date(2025, 3, 12)
+    assert publication_deadline(date(2025, 3, 5), ActionCategory.INSPECTION, CAL, rules).due == date(2025, 3, 26)
+
+    coercion_short = DisclosureRules(short_deadline_categories=SHORT_DEADLINE_CATEGORIES | {ActionCategory.COERCION})
+    assert coercion_short.publish_workdays(ActionCategory.COERCION) == 7
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"short_publish_workdays": 0},
+        {"general_publish_workdays": -1},
+        {"withdrawal_workdays": 2.5},
+        {"withdrawal_workdays": True},
+    ],
+)
+def test_invalid_rules_are_rejected(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match="正整数"):
+        DisclosureRules(**kwargs)  # type: ignore[arg-type]
+
+
+def test_rules_accept_category_strings() -> None:
+    rules = DisclosureRules(short_deadline_categories=frozenset({"行政处罚"}))  # type: ignore[arg-type]
+    assert rules.publish_workdays(ActionCategory.PENALTY) == 7
+    assert rules.publish_workdays(ActionCategory.LICENCE) == 20
+
+
+# --- disclosure_clock -----------------------------------------------------------------------------------------
+
+DECIDED = date(2025, 3, 5)  # Wednesday; 7-working-day deadline is Friday 2025-03-14
+
+
+def clock(published_on: date | None, today: date, decided: date = DECIDED, cal: WorkCalendar = CAL) -> ClockResult:
+    return disclosure_clock(decided, PENALTY, published_on, today, cal)
+
+
+@pytest.mark.parametrize(
+    ("published_on", "today", "status", "late"),
+    [
+        (date(2025, 3, 5), date(2025, 4, 1), ClockStatus.ON_TIME, 0),  # same day as the decision
+        (date(2025, 3, 14), date(2025, 4, 1), ClockStatus.ON_TIME, 0),  # on the last day
+        (date(2025, 3, 17), date(2025, 4, 1), ClockStatus.LATE, 1),  # Monday after a Friday deadline
+        (date(2025, 3, 18), date(2025, 4, 1), ClockStatus.LATE, 2),  # 2 working days late across the weekend
+        (date(2025, 3, 15), date(2025, 4, 1), ClockStatus.LATE, 1),  # Saturday: late, though no working day passed
+        (None, date(2025, 3, 6), ClockStatus.PENDING, 0),
+        (None, date(2025, 3, 14), ClockStatus.PENDING, 0),  # the last day itself is still in time
+        (None, date(2025, 3, 15), ClockStatus.OVERDUE, 1),
+        (None, date(2025, 3, 18), ClockStatus.OVERDUE, 2),
+        (None, date(2025, 4, 1), ClockStatus.OVERDUE, 12),
+    ],
+)
+def test_clock_statuses(published_on: date | None, today: date, status: ClockStatus, late: int) -> None:
+    result = clock(published_on, today)
+    assert result == ClockResult(date(2025, 3, 14), False, status, late)
+
+
+def test_publication_wins_over_today() -> None:
+    # Once published, the status no longer depends on the day the dashboard is viewed.
+    assert clock(date(2025, 3, 18), date(2025, 3, 18)) == clock(date(2025, 3, 18), date(2030, 1, 1))
+
+
+def test_clock_around_national_day() -> None:
+    decided = date(2025, 9, 30)  # deadline: 10/9, 10/10, 10/11 (Sat, 调休), 10/13, 10/14, 10/15, 10/16
+    assert clock(date(2025, 10, 8), date(2025, 10, 20), decided).status is ClockStatus.ON_TIME
+    assert clock(None, date(2025, 10, 16), decided).status is ClockStatus.PENDING
+    late = clock(date(2025, 10, 21), date(2025, 10, 21), decided)
+    assert (late.deadline, late.status, late.late_workdays) == (date(2025, 10, 16), ClockStatus.LATE, 3)
+
+
+def test_clock_lateness_counts_调休_saturday() -> None:
+    decided = date(2025, 9, 24)  # 9/25, 9/26, 9/28 (Sun, 调休), 9/29, 9/30, 10/9, 10/10 (Friday)
+    assert clock(None, date(2025, 10, 10), decided).status is ClockStatus.PENDING
+    result = clock(date(2025, 10, 13), date(2025, 10, 13), decided)
+    # Monday publication: Saturday 10/11 was a working day, so this is 2 working days late, not 1.
+    assert (result.deadline, result.status, result.late_workdays) == (date(2025, 10, 10), ClockStatus.LATE, 2)
+
+
+def test_clock_for_saturday_decision() -> None:
+    result = clock(date(2025, 10, 17), date(2025, 10, 17), date(2025, 10, 4))
+    assert result == ClockResult(date(2025, 10, 16), False, ClockStatus.LATE, 1)
+
+
+def test_general_category_uses_twenty_workdays() -> None:
+    result = disclosure_clock(date(2025, 9, 26), ActionCategory.INSPECTION, date(2025, 10, 30), date(2025, 11, 3), CAL)
+    assert (result.deadline, result.status) == (date(2025, 10, 30), ClockStatus.ON_TIME)
+
+
+def test_provisional_flag_propagates() -> None:
+    decided = date(2026, 12, 28)
+    pending = clock(None, date(2027, 1, 4), decided)
+    assert pending == ClockResult(date(2027, 1, 6), True, ClockStatus.PENDING, 0)
+    overdue = clock(None, date(2027, 1, 8), decided)
+    assert overdue == ClockResult(date(2027, 1, 6), True, ClockStatus.OVERDUE, 2)
+
+    official = WorkCalendar(extra_holidays=frozenset({date(2027, 1, 1)}), official_years=frozenset({2027}))
+    assert clock(None, date(2027, 1, 8), decided, official) == ClockResult(
+        date(2027, 1, 7), False, ClockStatus.OVERDUE, 1
+    )
+
+
+def test_within_covered_year_is_not_provisional() -> None:
+    assert not clock(None, date(2026, 12, 31), date(2026, 12, 18)).provisional
+
+
+def test_clock_status_values_are_chinese() -> None:
+    assert [s.value for s in ClockStatus] == ["按时公示", "逾期公示", "待公示(未到期)", "逾期未公示"]
+
+
+def test_clock_result_is_frozen() -> None:
+    with pytest.raises(FrozenInstanceError):
+        clock(None, DECIDED).late_workdays = 3  # type: ignore[misc]
+
+
+# --- withdrawal_deadline --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("learned", "due"),
+    [
+        (date(2025, 3, 7), date(2025, 3, 12)),  # Friday: Mon, Tue, Wed
+        (date(2025, 9, 30), date(2025, 10, 11)),  # 10/9, 10/10, 10/11 (Sat, 调休)
+        (date(2026, 2, 13), date(2026, 2, 25)),  # 2/14 (Sat, 调休), 2/24, 2/25
+    ],
+)
+def test_withdrawal_deadline(learned: date, due: date) -> None:
+    assert withdrawal_deadline(learned, CAL) == Deadline(due, False)
+
+
+def test_withdrawal_deadline_configurable_and_provisional() -> None:
+    assert withdrawal_deadline(date(2025, 3, 7), CAL, DisclosureRules(withdrawal_workdays=5)).due == date(2025, 3, 14)
+    assert withdrawal_deadline(date(2026, 12, 30), CAL) == Deadline(date(2027, 1, 4), True)
