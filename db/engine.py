@@ -62,6 +62,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             if not in_memory:
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA synchronous=NORMAL")
+                cur.execute("PRAGMA cache_size=-131072")  # 128 MiB: bulk loads keep index pages in memory
             cur.close()
 
         return engine

@@ -33,3 +33,13 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when the database answers and is at the head revision (False when unreachable or behind)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        return current_revision(engine) == head_revision()
+    except SQLAlchemyError:
+        return False

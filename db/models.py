@@ -127,7 +127,7 @@ class Agency(AuditMixin, Base):
     hearing_fine_person: Mapped[money] = mapped_column(default=Decimal("10000"))
     hearing_fine_org: Mapped[money] = mapped_column(default=Decimal("100000"))
 
-    parent: Mapped[Agency | None] = relationship(remote_side=[id])
+    parent: Mapped[Agency | None] = relationship(remote_side="Agency.id")
 
 
 class Officer(AuditMixin, Base):
@@ -236,7 +236,8 @@ class BenchmarkTier(Base):
 
     id: Mapped[intpk]
     item_id: Mapped[int] = mapped_column(ForeignKey("benchmark_items.id"), index=True)
-    level: Mapped[int]
+    level: Mapped[int]  # position within the item, 1-based
+    grade: Mapped[int | None]  # 裁量等级 as printed in the source table (repeats across sub-cases of an item)
     tier: Mapped[DiscretionTier | None] = mapped_column(str_enum(DiscretionTier, "discretion_tier"))
     circumstance: Mapped[text]
     standard_text: Mapped[text]
@@ -287,6 +288,8 @@ class Case(AuditMixin, Base):
     facts: Mapped[text]
     internal_note: Mapped[text] = mapped_column(default="")
     decision_extension_days: Mapped[int] = mapped_column(Integer, server_default="0", default=0)
+    # Hash of the case's last event: without it, deleting the newest event would leave a valid shorter chain.
+    chain_head: Mapped[str] = mapped_column(String(64), default="0" * 64, server_default="0" * 64)
 
     agency: Mapped[Agency] = relationship()
     party: Mapped[Party] = relationship()
@@ -428,6 +431,8 @@ class Disclosure(AuditMixin, Base):
     public_explanation: Mapped[text] = mapped_column(default="")
     redaction_applied: Mapped[bool_false]
     redaction_note: Mapped[text] = mapped_column(default="")
+    # 依法不予公开 (minor party, 国家秘密/商业秘密/个人隐私为主): exempt from the disclosure clock, never public.
+    withheld_reason: Mapped[str | None] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, server_default="1", default=1)
 
     decision: Mapped[Decision] = relationship()

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: a00210409961
+Revision ID: 316b5b0fccd7
 Revises: 
-Create Date: 2026-11-22 02:04:29.849249
+Create Date: 2026-11-22 02:09:31.069097
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 import db.types
 
-revision: str = 'a00210409961'
+revision: str = '316b5b0fccd7'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -211,6 +211,7 @@ def upgrade() -> None:
     sa.Column('facts', sa.Text(), nullable=False),
     sa.Column('internal_note', sa.Text(), nullable=False),
     sa.Column('decision_extension_days', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('chain_head', sa.String(length=64), server_default='0000000000000000000000000000000000000000000000000000000000000000', nullable=False),
     sa.Column('created_at', db.types.UTCDateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', db.types.UTCDateTime(), nullable=True),
     sa.Column('created_by', sa.String(length=50), nullable=True),
@@ -251,6 +252,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
     sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('grade', sa.Integer(), nullable=True),
     sa.Column('tier', sa.Enum('从轻', '一般', '从重', '减轻', '不予处罚', name='discretion_tier', native_enum=False, create_constraint=True, length=8), nullable=True),
     sa.Column('circumstance', sa.Text(), nullable=False),
     sa.Column('standard_text', sa.Text(), nullable=False),
@@ -380,6 +382,7 @@ def upgrade() -> None:
     sa.Column('public_explanation', sa.Text(), nullable=False),
     sa.Column('redaction_applied', sa.Boolean(), server_default='0', nullable=False),
     sa.Column('redaction_note', sa.Text(), nullable=False),
+    sa.Column('withheld_reason', sa.String(length=200), nullable=True),
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('created_at', db.types.UTCDateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', db.types.UTCDateTime(), nullable=True),

@@ -1,0 +1,35 @@
+"""执法公示台 entrypoint: page config, current actor, role-filtered navigation, run. A router, not a page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.auth import current_actor, sign_out
+from components.registry import PageSpec, pages_for
+
+
+def _page(spec: PageSpec) -> st.Page:
+    return st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default,
+                   visibility="hidden" if spec.hidden else "visible")
+
+
+def main() -> None:
+    st.set_page_config(page_title="执法公示台", page_icon=":material/balance:", layout="wide")
+    actor = current_actor()
+    sections: dict[str, list[st.Page]] = {}
+    for spec in pages_for(actor):
+        sections.setdefault(spec.section, []).append(_page(spec))
+    navigation = st.navigation(sections)
+    with st.sidebar:
+        if actor.is_authenticated:
+            st.caption(f"当前用户：{actor.display_name}（{actor.role.value}）")
+            if st.button("退出登录", key="logout", icon=":material/logout:"):
+                sign_out()
+                st.rerun()
+        else:
+            st.caption("公众访问，无需登录。")
+    navigation.run()
+
+
+if __name__ == "__main__":
+    main()

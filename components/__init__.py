@@ -1,0 +1,1 @@
+"""Streamlit rendering pieces: no SQL, no policy decisions."""

@@ -1,0 +1,32 @@
+"""The app's engine: cached per database URL as a resource (never a session), checked for an up-to-date schema."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from db.engine import Engine, database_url, make_engine
+from db.migrate import schema_is_current
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
+
+
+def get_engine() -> Engine:
+    """The engine for DATABASE_URL; stops the page with a Chinese message when the database is unusable."""
+    try:
+        url = database_url()
+    except ValueError as exc:
+        st.error(f"数据库配置错误：{exc}")
+        st.stop()
+    engine = _engine_for(url)
+    if not _schema_ready(url):
+        st.error("数据库无法连接、尚未初始化或结构不是最新版本。请运行 `python manage.py init`（或 `make run`）。")
+        st.stop()
+    return engine
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _schema_ready(url: str) -> bool:
+    return schema_is_current(_engine_for(url))

@@ -1,0 +1,62 @@
+"""The page registry: which pages exist and which permission each needs. Pure data (no streamlit import), so the
+role matrix can be tested without running the app; app.py turns the filtered list into st.navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.permissions import Actor, Permission, can
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    icon: str
+    url_path: str
+    permission: Permission
+    section: str
+    hidden: bool = False  # routable by permalink, not listed in the menu
+    default: bool = False
+    public_only: bool = False  # shown only to the anonymous public (the login page)
+
+
+SECTION_PUBLIC = "公开信息"
+SECTION_CASES = "案件办理"
+SECTION_SUPERVISION = "执法监督"
+SECTION_ADMIN = "系统管理"
+SECTION_ACCOUNT = "账户"
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/home.py", "首页", ":material/home:", "home", Permission.PUBLIC_READ, SECTION_PUBLIC, default=True),
+    PageSpec("pages/decisions.py", "执法决定公示", ":material/gavel:", "decisions", Permission.PUBLIC_READ, SECTION_PUBLIC),
+    PageSpec("pages/agencies.py", "执法主体", ":material/account_balance:", "agencies", Permission.PUBLIC_READ,
+             SECTION_PUBLIC),
+    PageSpec("pages/decision.py", "决定详情", ":material/description:", "decision", Permission.PUBLIC_READ,
+             SECTION_PUBLIC, hidden=True),
+    PageSpec("pages/agency.py", "执法主体详情", ":material/account_balance:", "agency", Permission.PUBLIC_READ,
+             SECTION_PUBLIC, hidden=True),
+    PageSpec("pages/cases.py", "案件", ":material/folder_open:", "cases", Permission.CASES_READ, SECTION_CASES),
+    PageSpec("pages/case.py", "案件详情", ":material/folder:", "case", Permission.CASES_READ, SECTION_CASES,
+             hidden=True),
+    PageSpec("pages/review_queue.py", "法制审核队列", ":material/fact_check:", "review", Permission.REVIEWS_DECIDE,
+             SECTION_CASES),
+    PageSpec("pages/supervision.py", "执法监督概览", ":material/monitoring:", "supervision",
+             Permission.SUPERVISION_READ, SECTION_SUPERVISION),
+    PageSpec("pages/users.py", "用户管理", ":material/group:", "users", Permission.USERS_WRITE, SECTION_ADMIN),
+    PageSpec("pages/audit_log.py", "审计日志", ":material/history:", "audit", Permission.AUDIT_READ, SECTION_ADMIN),
+    PageSpec("pages/login.py", "登录", ":material/login:", "login", Permission.ACCOUNT_LOGIN, SECTION_ACCOUNT,
+             public_only=True),
+)
+
+
+def pages_for(actor: Actor) -> list[PageSpec]:
+    """The pages ``actor`` may open, in registry order. The login page is for the anonymous public only."""
+    return [p for p in PAGES if can(actor, p.permission) and (not p.public_only or not actor.is_authenticated)]
+
+
+def spec_by_path(path: str) -> PageSpec:
+    for p in PAGES:
+        if p.path == path:
+            return p
+    raise KeyError(path)

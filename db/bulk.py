@@ -1,0 +1,106 @@
+"""Fast bulk writes for the seeder and the importer: rows go straight to the driver (SQLite executemany,
+PostgreSQL COPY), bypassing per-row ORM work. Values are converted here to exactly the storage format that
+db.types and SQLAlchemy read back (tests/db/test_bulk.py proves the round trip on both databases)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Boolean, Connection, Date, Table, text
+from sqlalchemy import Enum as SAEnum
+
+from db.types import CENT, Money, UTCDateTime
+
+
+def _sqlite_converter(column_type: Any) -> Callable[[Any], Any] | None:
+    """A converter to SQLite's storage format for one column type, or None where the value passes as it is."""
+    if isinstance(column_type, Money):
+        return lambda v: None if v is None else int(Decimal(v).quantize(CENT) * 100)
+    if isinstance(column_type, UTCDateTime):
+        def instant(v: Any) -> Any:
+            if v is None:
+                return None
+            if v.tzinfo is None:
+                raise ValueError("naive datetime")
+            return v.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        return instant
+    if isinstance(column_type, Date):
+        return lambda v: None if v is None else v.isoformat()
+    if isinstance(column_type, Boolean):
+        return lambda v: None if v is None else int(v)
+    if isinstance(column_type, SAEnum):
+        return lambda v: v.value if isinstance(v, Enum) else v
+    return None
+
+
+def _pg_converter(column_type: Any) -> Callable[[Any], Any] | None:
+    if isinstance(column_type, Money):
+        return lambda v: None if v is None else Decimal(v).quantize(CENT)
+    if isinstance(column_type, UTCDateTime):
+        def instant(v: Any) -> Any:
+            if v is not None and v.tzinfo is None:
+                raise ValueError("naive datetime")
+            return v
+        return instant
+    if isinstance(column_type, SAEnum):
+        return lambda v: v.value if isinstance(v, Enum) else v
+    return None
+
+
+def prepare_rows(dialect_name: str, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[tuple]:
+    """Convert rows to the driver's storage format. Pure and picklable, so worker processes can do it."""
+    make = _sqlite_converter if dialect_name == "sqlite" else _pg_converter
+    converters = [(i, f) for i, c in enumerate(columns) if (f := make(table.c[c].type)) is not None]
+    if not converters:
+        return [tuple(row) for row in rows]
+    out: list[tuple] = []
+    for row in rows:
+        values = list(row)
+        for i, f in converters:
+            values[i] = f(values[i])
+        out.append(tuple(values))
+    return out
+
+
+def write_prepared(conn: Connection, table: Table, columns: Sequence[str], prepared: list[tuple]) -> int:
+    """Write rows already converted by ``prepare_rows`` for this connection's dialect."""
+    if not prepared:
+        return 0
+    if conn.dialect.name == "sqlite":
+        sql = f'INSERT INTO {table.name} ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
+        conn.exec_driver_sql(sql, prepared)
+        return len(prepared)
+    dbapi_conn = conn.connection.driver_connection
+    with dbapi_conn.cursor() as cur:
+        with cur.copy(f'COPY {table.name} ({", ".join(columns)}) FROM STDIN') as copy:
+            for row in prepared:
+                copy.write_row(row)
+    return len(prepared)
+
+
+def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Insert ``rows`` (tuples in ``columns`` order) into ``table``; returns the number written."""
+    return write_prepared(conn, table, columns, prepare_rows(conn.dialect.name, table, columns, rows))
+
+
+def reset_sequences(conn: Connection, tables: Iterable[Table]) -> None:
+    """After writing explicit ids, move PostgreSQL's serial sequences past them (SQLite needs nothing)."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        if "id" not in table.c:
+            continue
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+            )
+        )
+
+
+def max_id(conn: Connection, table: Table) -> int:
+    return int(conn.execute(text(f"SELECT COALESCE(MAX(id), 0) FROM {table.name}")).scalar_one())

@@ -1,0 +1,106 @@
+"""Write commands. Each one validates, writes, and records an ``audit_log`` entry in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from db import models as m
+from db.engine import session_scope
+from domain.enums import Role
+from domain.permissions import AGENCY_SCOPED_ROLES, Actor
+
+_HASHER = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    ok: bool
+    errors: tuple[str, ...] = ()
+    id: int | None = None
+
+
+def record_audit(session: Session, actor: str, action: str, entity: str, entity_id: Any, detail: dict | None = None) -> None:
+    session.add(m.AuditEntry(actor=actor, action=action, entity=entity,
+                             entity_id=None if entity_id is None else str(entity_id),
+                             detail=json.dumps(detail or {}, ensure_ascii=False, default=str),
+                             occurred_at=dt.datetime.now(dt.UTC)))
+
+
+def validate_new_user(session: Session, username: str, role: str, password: str, agency_id: int | None) -> list[str]:
+    errors: list[str] = []
+    if not username or not username.replace("_", "").replace("-", "").isalnum() or len(username) > 50:
+        errors.append("用户名只能包含字母、数字、下划线或连字符，且不超过50个字符")
+    try:
+        role_enum = Role(role)
+    except ValueError:
+        errors.append(f"未知角色：{role}（可选：{'、'.join(r.value for r in Role if r is not Role.PUBLIC)}）")
+        role_enum = None
+    if role_enum is Role.PUBLIC:
+        errors.append("公众无需账户")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors.append(f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+    if role_enum in AGENCY_SCOPED_ROLES and agency_id is None:
+        errors.append(f"{role_enum.value}必须属于一个执法主体（--agency）")
+    if agency_id is not None and session.get(m.Agency, agency_id) is None:
+        errors.append(f"执法主体不存在：{agency_id}")
+    if session.scalar(select(m.User.id).where(m.User.username == username)) is not None:
+        errors.append(f"用户名已存在：{username}")
+    return errors
+
+
+def create_user(engine: Engine, *, username: str, display_name: str, role: str, password: str,
+                agency_id: int | None = None, officer_id: int | None = None, actor: str = "system") -> CommandResult:
+    """Create a local account with an argon2 password hash. Bad input writes nothing and returns the reasons."""
+    with session_scope(engine) as session:
+        errors = validate_new_user(session, username, role, password, agency_id)
+        if errors:
+            return CommandResult(False, tuple(errors))
+        user = m.User(username=username, display_name=display_name or username, role=Role(role),
+                      password_hash=_HASHER.hash(password), agency_id=agency_id, officer_id=officer_id,
+                      created_by=actor, created_at=dt.datetime.now(dt.UTC))
+        session.add(user)
+        session.flush()
+        record_audit(session, actor, "create_user", "users", user.id, {"username": username, "role": role,
+                                                                       "agency_id": agency_id})
+        return CommandResult(True, id=user.id)
+
+
+def authenticate(engine: Engine, username: str, password: str) -> Actor | None:
+    """Verify a password; on success record the login and return the actor, else None (and audit the failure)."""
+    with session_scope(engine) as session:
+        user = session.scalar(select(m.User).where(m.User.username == username))
+        ok = False
+        if user is not None and user.is_active:
+            try:
+                ok = _HASHER.verify(user.password_hash, password)
+            except (VerificationError, InvalidHashError):
+                ok = False
+        record_audit(session, username or "?", "login" if ok else "login_failed", "users",
+                     user.id if user else None)
+        if not ok or user is None:
+            return None
+        user.last_login_at = dt.datetime.now(dt.UTC)
+        if _HASHER.check_needs_rehash(user.password_hash):
+            user.password_hash = _HASHER.hash(password)
+        return Actor(username=user.username, display_name=user.display_name, role=user.role,
+                     agency_id=user.agency_id, user_id=user.id, officer_id=user.officer_id)
+
+
+def set_user_active(engine: Engine, user_id: int, active: bool, actor: str) -> CommandResult:
+    with session_scope(engine) as session:
+        user = session.get(m.User, user_id)
+        if user is None:
+            return CommandResult(False, (f"用户不存在：{user_id}",))
+        user.is_active = active
+        user.updated_by = actor
+        record_audit(session, actor, "activate_user" if active else "deactivate_user", "users", user_id)
+        return CommandResult(True, id=user_id)

@@ -1,0 +1,306 @@
+"""The public query layer (谁执法谁公示). Every public output — pages, downloads, API — reads through here.
+
+It selects only public columns, keeps out what is never public (minor parties, confidential cases, withheld,
+unpublished and expired disclosures), and applies domain.redaction before returning. Internal fields (review
+opinions, internal notes, identity numbers, phones, addresses) are never selected, and ``assert_public_record``
+guards every returned record so that a later change cannot leak them by mistake.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import Engine, Select, and_, func, or_, select
+
+from db import models as m
+from domain.enums import DisclosureStatus, PartyType
+from domain.filters import DecisionFilters
+from domain.redaction import DEFAULT_POLICY, RedactionPolicy, assert_public_record, mask_person_name, redact_text
+
+LISTED_STATUSES = (DisclosureStatus.PUBLISHED, DisclosureStatus.CORRECTED, DisclosureStatus.WITHDRAWN)
+
+PUBLIC_COLUMNS = {
+    "id": "编号",
+    "decision_no": "决定书文号",
+    "agency": "执法机关",
+    "party_name": "当事人",
+    "party_type": "当事人类型",
+    "uscc": "统一社会信用代码",
+    "violation": "违法行为类型",
+    "category": "执法类别",
+    "conclusion": "执法结论（处罚内容）",
+    "fine_total": "罚款金额（元）",
+    "confiscation_total": "没收金额（元）",
+    "decided_on": "决定日期",
+    "published_on": "公示日期",
+    "status": "公示状态",
+}
+
+
+def _public_base(today: dt.date) -> Select:
+    s, d, c, p, a = m.Disclosure, m.Decision, m.Case, m.Party, m.Agency
+    return (
+        select(
+            d.id.label("id"), d.decision_no, a.name.label("agency"), a.id.label("agency_id"),
+            p.name.label("party_name"), p.party_type, p.uscc, c.violation, d.category, d.conclusion, d.fine_total,
+            d.confiscation_total, d.decided_on, s.published_on, s.status,
+        )
+        .select_from(s)
+        .join(d, d.id == s.decision_id)
+        .join(c, c.id == d.case_id)
+        .join(p, p.id == c.party_id)
+        .join(a, a.id == c.agency_id)
+        .where(
+            s.status.in_(LISTED_STATUSES),
+            s.withheld_reason.is_(None),
+            s.published_on.is_not(None),
+            s.published_on <= today,
+            or_(s.expires_on.is_(None), s.expires_on > today),
+            c.confidential.is_(False),
+            p.is_minor.is_(False),
+        )
+    )
+
+
+def _apply_filters(stmt: Select, f: DecisionFilters) -> Select:
+    d, c, p = m.Decision, m.Case, m.Party
+    if f.agency_id is not None:
+        stmt = stmt.where(c.agency_id == f.agency_id)
+    if f.category is not None:
+        stmt = stmt.where(d.category == f.category)
+    if f.year is not None:
+        stmt = stmt.where(d.decided_on >= dt.date(f.year, 1, 1), d.decided_on <= dt.date(f.year, 12, 31))
+    if f.penalty_type is not None:
+        stmt = stmt.where(
+            select(m.PenaltyItem.id)
+            .where(m.PenaltyItem.decision_id == d.id, m.PenaltyItem.penalty_type == f.penalty_type)
+            .exists()
+        )
+    if f.q:
+        like = f"%{f.q}%"
+        # Natural persons are searchable only by their masked name: matching the real name would let a search
+        # confirm who was punished.
+        stmt = stmt.where(
+            or_(
+                d.decision_no.like(like),
+                and_(p.party_type != PartyType.NATURAL_PERSON, p.name.like(like)),
+                p.uscc.like(like),
+                c.violation.like(like),
+                d.legal_basis.like(like),
+                d.conclusion.like(like),
+            )
+        )
+    return stmt
+
+
+def redact_row(row: dict, policy: RedactionPolicy = DEFAULT_POLICY) -> dict:
+    """Mask a public row in place of the raw one; withdrawn decisions keep only their tombstone."""
+    out = dict(row)
+    ptype = PartyType(out["party_type"]) if out.get("party_type") else None
+    if ptype is PartyType.NATURAL_PERSON:
+        out["party_name"] = mask_person_name(out["party_name"], policy)
+        out["uscc"] = None
+    if out.get("status") == DisclosureStatus.WITHDRAWN:
+        out["conclusion"] = "（该决定已撤回，内容不再公示）"
+        out["fine_total"] = None
+        out["confiscation_total"] = None
+    for key in ("party_type", "category", "status"):
+        if out.get(key) is not None and hasattr(out[key], "value"):
+            out[key] = out[key].value
+    out.pop("agency_id", None)
+    assert_public_record(out)
+    return out
+
+
+def load_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date) -> tuple[pd.DataFrame, int]:
+    """One page of published decisions matching ``f`` (newest publication first) and the total count."""
+    stmt = _apply_filters(_public_base(today), f)
+    count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
+    page = stmt.order_by(m.Disclosure.published_on.desc(), m.Decision.id.desc()).limit(f.page_size).offset(
+        (f.page - 1) * f.page_size
+    )
+    with engine.connect() as conn:
+        total = int(conn.execute(count_stmt).scalar_one())
+        rows = [redact_row(dict(r)) for r in conn.execute(page).mappings()]
+    return pd.DataFrame(rows, columns=list(PUBLIC_COLUMNS)), total
+
+
+@dataclass(frozen=True)
+class PublicDecision:
+    id: int
+    decision_no: str
+    agency: str
+    agency_id: int
+    party_name: str
+    party_type: str
+    uscc: str | None
+    violation: str
+    category: str
+    facts: str
+    legal_basis: str
+    conclusion: str
+    fine_total: Decimal | None
+    confiscation_total: Decimal | None
+    decided_on: dt.date
+    published_on: dt.date | None
+    status: str
+    discretion_statement: str
+    withdrawn_on: dt.date | None
+    withdrawal_reason: str | None
+    public_explanation: str
+    penalty_items: tuple[tuple[str, Decimal | None], ...]
+    history: tuple[tuple[int, dt.date, str, str], ...]  # version, date, status, reason
+
+
+def public_decision(engine: Engine, decision_id: int, today: dt.date,
+                    policy: RedactionPolicy = DEFAULT_POLICY) -> PublicDecision | None:
+    """The decision page content, or None when the decision is not (or no longer) public."""
+    d, c, p, s = m.Decision, m.Case, m.Party, m.Disclosure
+    stmt = (
+        _public_base(today)
+        .add_columns(c.facts, d.legal_basis, d.discretion_statement, s.withdrawn_on, s.withdrawal_reason,
+                     s.public_explanation, s.id.label("disclosure_id"), p.id.label("party_id"),
+                     p.legal_representative)
+        .where(d.id == decision_id)
+    )
+    with engine.connect() as conn:
+        row = conn.execute(stmt).mappings().one_or_none()
+        if row is None:
+            return None
+        items = conn.execute(
+            select(m.PenaltyItem.penalty_type, m.PenaltyItem.amount)
+            .where(m.PenaltyItem.decision_id == decision_id).order_by(m.PenaltyItem.id)
+        ).all()
+        history = conn.execute(
+            select(m.DisclosureVersion.version, m.DisclosureVersion.changed_on, m.DisclosureVersion.status,
+                   m.DisclosureVersion.reason)
+            .where(m.DisclosureVersion.disclosure_id == row["disclosure_id"]).order_by(m.DisclosureVersion.version)
+        ).all()
+    natural = row["party_type"] is PartyType.NATURAL_PERSON
+    known = [row["party_name"]] if natural else []
+    keep = [] if natural else [row["party_name"]]
+    withdrawn = row["status"] is DisclosureStatus.WITHDRAWN
+    base = redact_row({k: row[k] for k in PUBLIC_COLUMNS}, policy)
+    return PublicDecision(
+        id=row["id"], decision_no=row["decision_no"], agency=row["agency"], agency_id=row["agency_id"],
+        party_name=base["party_name"], party_type=base["party_type"], uscc=base["uscc"], violation=row["violation"],
+        category=base["category"],
+        facts="（已撤回）" if withdrawn else redact_text(row["facts"], known_names=known, keep_names=keep, policy=policy),
+        legal_basis=row["legal_basis"], conclusion=base["conclusion"],
+        fine_total=base["fine_total"], confiscation_total=base["confiscation_total"], decided_on=row["decided_on"],
+        published_on=row["published_on"], status=base["status"],
+        discretion_statement="" if withdrawn else row["discretion_statement"],
+        withdrawn_on=row["withdrawn_on"],
+        withdrawal_reason=row["withdrawal_reason"].value if row["withdrawal_reason"] else None,
+        public_explanation=row["public_explanation"],
+        penalty_items=() if withdrawn else tuple((t.value, a) for t, a in items),
+        history=tuple((v, day, st.value, reason) for v, day, st, reason in history),
+    )
+
+
+@dataclass(frozen=True)
+class PublicSummary:
+    published: int
+    agencies: int
+    this_year: int
+    fines_this_year: Decimal
+    withdrawn: int
+    corrected: int
+
+
+def public_summary(engine: Engine, today: dt.date) -> PublicSummary:
+    base = _public_base(today).subquery()
+    year_start = dt.date(today.year, 1, 1)
+    with engine.connect() as conn:
+        published = conn.execute(select(func.count()).select_from(base)).scalar_one()
+        this_year = conn.execute(
+            select(func.count(), func.sum(base.c.fine_total, type_=m.Money()))
+            .where(base.c.decided_on >= year_start, base.c.status != DisclosureStatus.WITHDRAWN)
+        ).one()
+        by_status = dict(conn.execute(select(base.c.status, func.count()).group_by(base.c.status)).all())
+        agencies = conn.execute(select(func.count()).select_from(m.Agency)).scalar_one()
+    return PublicSummary(
+        published=int(published), agencies=int(agencies), this_year=int(this_year[0]),
+        fines_this_year=this_year[1] or Decimal(0),
+        withdrawn=int(by_status.get(DisclosureStatus.WITHDRAWN, 0)),
+        corrected=int(by_status.get(DisclosureStatus.CORRECTED, 0)),
+    )
+
+
+def load_agency_directory(engine: Engine, today: dt.date) -> pd.DataFrame:
+    a = m.Agency
+    officers = (
+        select(func.count()).where(m.Officer.agency_id == a.id, m.Officer.cert_valid_from <= today,
+                                   m.Officer.cert_valid_to >= today).scalar_subquery()
+    )
+    matters = select(func.count()).where(m.Matter.agency_id == a.id).scalar_subquery()
+    stmt = select(a.id, a.name, a.level, a.kind, a.region_name, officers.label("officers"),
+                  matters.label("matters")).order_by(a.id)
+    with engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(stmt).mappings()]
+    for r in rows:
+        r["level"], r["kind"] = r["level"].value, r["kind"].value
+    return pd.DataFrame(rows, columns=["id", "name", "level", "kind", "region_name", "officers", "matters"])
+
+
+def agency_names(engine: Engine) -> dict[int, str]:
+    with engine.connect() as conn:
+        return {r.id: r.name for r in conn.execute(select(m.Agency.id, m.Agency.name).order_by(m.Agency.id))}
+
+
+@dataclass(frozen=True)
+class AgencyProfile:
+    id: int
+    name: str
+    level: str
+    kind: str
+    region_name: str
+    address: str
+    contact: str
+    duties: str
+    legal_basis_summary: str
+    remedy_channels: str
+    matters: pd.DataFrame
+    officers: pd.DataFrame
+    inspection_items: pd.DataFrame
+    benchmarks: pd.DataFrame
+
+
+def agency_profile(engine: Engine, agency_id: int, today: dt.date) -> AgencyProfile | None:
+    """事前公开 content of one agency. Officers are listed only while their 执法证 is valid."""
+    with engine.connect() as conn:
+        a = conn.execute(select(m.Agency).where(m.Agency.id == agency_id)).mappings().one_or_none()
+        if a is None:
+            return None
+        matters = [dict(r) for r in conn.execute(
+            select(m.Matter.code, m.Matter.name, m.Matter.category, m.Matter.legal_basis, m.Matter.time_limit_days)
+            .where(m.Matter.agency_id == agency_id).order_by(m.Matter.code)).mappings()]
+        officers = [dict(r) for r in conn.execute(
+            select(m.Officer.name, m.Officer.cert_no, m.Officer.enforcement_field, m.Officer.cert_valid_to)
+            .where(m.Officer.agency_id == agency_id, m.Officer.cert_valid_from <= today,
+                   m.Officer.cert_valid_to >= today).order_by(m.Officer.cert_no)).mappings()]
+        items = [dict(r) for r in conn.execute(
+            select(m.InspectionItem.seq, m.InspectionItem.item, m.InspectionItem.sub_item, m.InspectionItem.basis,
+                   m.InspectionItem.method, m.InspectionItem.content)
+            .where(m.InspectionItem.agency_id == agency_id).order_by(m.InspectionItem.seq)).mappings()]
+        n_items = select(func.count()).where(m.BenchmarkItem.set_id == m.BenchmarkSet.id).scalar_subquery()
+        benchmarks = [dict(r) for r in conn.execute(
+            select(m.BenchmarkSet.name, m.BenchmarkSet.issuer, m.BenchmarkSet.effective_from,
+                   m.BenchmarkSet.effective_to, n_items.label("items"))
+            .where(m.BenchmarkSet.agency_id == agency_id,
+                   or_(m.BenchmarkSet.effective_to.is_(None), m.BenchmarkSet.effective_to > today))
+            .order_by(m.BenchmarkSet.effective_from)).mappings()]
+    for r in matters:
+        r["category"] = r["category"].value
+    return AgencyProfile(
+        id=a["id"], name=a["name"], level=a["level"].value, kind=a["kind"].value, region_name=a["region_name"],
+        address=a["address"], contact=a["contact"], duties=a["duties"], legal_basis_summary=a["legal_basis_summary"],
+        remedy_channels=a["remedy_channels"],
+        matters=pd.DataFrame(matters, columns=["code", "name", "category", "legal_basis", "time_limit_days"]),
+        officers=pd.DataFrame(officers, columns=["name", "cert_no", "enforcement_field", "cert_valid_to"]),
+        inspection_items=pd.DataFrame(items, columns=["seq", "item", "sub_item", "basis", "method", "content"]),
+        benchmarks=pd.DataFrame(benchmarks, columns=["name", "issuer", "effective_from", "effective_to", "items"]),
+    )

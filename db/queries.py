@@ -1,0 +1,206 @@
+"""Staff queries (cases, reviews, supervision, administration). Each takes the agency scope decided by
+domain.permissions.agency_scope(actor) — None means every agency — and returns DataFrames or frozen dataclasses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from db import models as m
+from domain.deadlines import ClockStatus, disclosure_clock
+from domain.enums import CaseStatus, DisclosureStatus
+from domain.workdays import WorkCalendar
+
+
+def _values(rows: list[dict]) -> list[dict]:
+    """Enums by their Chinese value, so frames display and export as users read them."""
+    return [{k: (v.value if hasattr(v, "value") else v) for k, v in r.items()} for r in rows]
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    q: str = ""
+    status: CaseStatus | None = None
+    agency_id: int | None = None
+    major_only: bool = False
+    limit: int = 200
+
+
+def load_cases(engine: Engine, scope_agency_id: int | None, f: CaseFilters) -> tuple[pd.DataFrame, int]:
+    c, a, p, d = m.Case, m.Agency, m.Party, m.Decision
+    stmt = (
+        select(c.id, c.case_no, a.short_name.label("agency"), p.name.label("party"), c.violation, c.procedure,
+               c.filed_on, c.status, c.is_major, c.origin, d.decision_no, d.decided_on, d.fine_total)
+        .join(a, a.id == c.agency_id).join(p, p.id == c.party_id).outerjoin(d, d.case_id == c.id)
+    )
+    if scope_agency_id is not None:
+        stmt = stmt.where(c.agency_id == scope_agency_id)
+    elif f.agency_id is not None:
+        stmt = stmt.where(c.agency_id == f.agency_id)
+    if f.status is not None:
+        stmt = stmt.where(c.status == f.status)
+    if f.major_only:
+        stmt = stmt.where(c.is_major.is_(True))
+    if f.q:
+        like = f"%{f.q}%"
+        stmt = stmt.where(c.case_no.like(like) | p.name.like(like) | d.decision_no.like(like))
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+        rows = [dict(r) for r in conn.execute(stmt.order_by(c.filed_on.desc(), c.id.desc()).limit(f.limit)).mappings()]
+    return pd.DataFrame(_values(rows), columns=["id", "case_no", "agency", "party", "violation", "procedure", "filed_on",
+                                                "status", "is_major", "origin", "decision_no", "decided_on",
+                                                "fine_total"]), int(total)
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    id: int
+    case_no: str
+    agency_id: int
+    agency: str
+    party: str
+    party_type: str
+    violation: str
+    facts: str
+    procedure: str
+    filed_on: dt.date
+    status: str
+    is_major: bool
+    major_reasons: str
+    origin: str
+    internal_note: str
+    decision_no: str | None
+    decided_on: dt.date | None
+    conclusion: str | None
+    unreviewed_major: bool
+    events: pd.DataFrame
+    reviews: pd.DataFrame
+
+
+def case_detail(engine: Engine, case_id: int) -> CaseDetail | None:
+    c, a, p, d = m.Case, m.Agency, m.Party, m.Decision
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(c, a.name.label("agency"), p.name.label("party"), p.party_type, d.decision_no, d.decided_on,
+                   d.conclusion, d.unreviewed_major)
+            .join(a, a.id == c.agency_id).join(p, p.id == c.party_id).outerjoin(d, d.case_id == c.id)
+            .where(c.id == case_id)
+        ).mappings().one_or_none()
+        if row is None:
+            return None
+        e = m.CaseEvent
+        events = [dict(r) for r in conn.execute(
+            select(e.seq, e.occurred_at, e.stage, e.action, e.officer_cert_nos, e.document_no, e.record_forms,
+                   e.location, e.note, e.hash).where(e.case_id == case_id).order_by(e.seq)).mappings()]
+        r = m.LegalReview
+        reviews = [dict(x) for x in conn.execute(
+            select(r.round_no, r.submitted_on, r.reviewed_on, r.outcome, r.opinion)
+            .where(r.case_id == case_id).order_by(r.round_no)).mappings()]
+    return CaseDetail(
+        id=row["id"], case_no=row["case_no"], agency_id=row["agency_id"], agency=row["agency"], party=row["party"],
+        party_type=row["party_type"].value, violation=row["violation"], facts=row["facts"],
+        procedure=row["procedure"].value, filed_on=row["filed_on"], status=row["status"].value,
+        is_major=row["is_major"], major_reasons=row["major_reasons"], origin=row["origin"].value,
+        internal_note=row["internal_note"], decision_no=row["decision_no"], decided_on=row["decided_on"],
+        conclusion=row["conclusion"], unreviewed_major=bool(row["unreviewed_major"]),
+        events=pd.DataFrame(_values(events)), reviews=pd.DataFrame(_values(reviews)),
+    )
+
+
+def load_review_queue(engine: Engine, scope_agency_id: int | None) -> pd.DataFrame:
+    """Pending review rounds (outcome not yet given), oldest submission first."""
+    r, c, a, p = m.LegalReview, m.Case, m.Agency, m.Party
+    stmt = (
+        select(c.id.label("case_id"), c.case_no, a.short_name.label("agency"), p.name.label("party"), c.violation,
+               c.major_reasons, r.round_no, r.submitted_on)
+        .join(c, c.id == r.case_id).join(a, a.id == c.agency_id).join(p, p.id == c.party_id)
+        .where(r.outcome.is_(None))
+        .order_by(r.submitted_on, c.id)
+    )
+    if scope_agency_id is not None:
+        stmt = stmt.where(c.agency_id == scope_agency_id)
+    with engine.connect() as conn:
+        rows = [dict(x) for x in conn.execute(stmt).mappings()]
+    return pd.DataFrame(rows, columns=["case_id", "case_no", "agency", "party", "violation", "major_reasons",
+                                       "round_no", "submitted_on"])
+
+
+@dataclass(frozen=True)
+class SupervisionOverview:
+    per_agency: pd.DataFrame  # agency, decisions, published, on_time, late, overdue, unreviewed_major, legacy
+    worst_late: pd.DataFrame
+
+
+def supervision_overview(engine: Engine, today: dt.date, calendar: WorkCalendar) -> SupervisionOverview:
+    """Disclosure punctuality and unreviewed major decisions per agency. Withheld disclosures (minors,
+    confidential) are exempt from the clock and not counted as late."""
+    d, c, a, s = m.Decision, m.Case, m.Agency, m.Disclosure
+    stmt = (
+        select(a.short_name.label("agency"), d.id, d.decision_no, d.category, d.decided_on, s.published_on,
+               s.status, s.withheld_reason, d.unreviewed_major)
+        .join(c, c.id == d.case_id).join(a, a.id == c.agency_id).join(s, s.decision_id == d.id)
+    )
+    records = []
+    with engine.connect() as conn:
+        for row in conn.execute(stmt):
+            if row.withheld_reason:
+                status, late = "依法不予公开", 0
+            else:
+                published = row.published_on if row.status is not DisclosureStatus.DRAFT else None
+                clock = disclosure_clock(row.decided_on, row.category, published, today, calendar)
+                status, late = clock.status.value, clock.late_workdays
+            records.append((row.agency, row.id, row.decision_no, row.decided_on, status, late, row.unreviewed_major))
+    df = pd.DataFrame(records, columns=["agency", "id", "decision_no", "decided_on", "clock", "late_workdays",
+                                        "unreviewed_major"])
+    if df.empty:
+        return SupervisionOverview(pd.DataFrame(), pd.DataFrame())
+    grouped = df.groupby("agency")
+    per_agency = pd.DataFrame({
+        "decisions": grouped.size(),
+        "on_time": grouped["clock"].apply(lambda x: int((x == ClockStatus.ON_TIME.value).sum())),
+        "late": grouped["clock"].apply(lambda x: int((x == ClockStatus.LATE.value).sum())),
+        "overdue": grouped["clock"].apply(lambda x: int((x == ClockStatus.OVERDUE.value).sum())),
+        "unreviewed_major": grouped["unreviewed_major"].apply(lambda x: int(x.astype(bool).sum())),
+    }).reset_index()
+    due = per_agency["on_time"] + per_agency["late"] + per_agency["overdue"]
+    per_agency["on_time_rate"] = (per_agency["on_time"] / due.where(due > 0)).round(4)
+    worst = df[df["clock"].isin([ClockStatus.LATE.value, ClockStatus.OVERDUE.value])].sort_values(
+        ["late_workdays", "decided_on"], ascending=[False, True]).head(20)
+    return SupervisionOverview(per_agency, worst)
+
+
+def load_users(engine: Engine) -> pd.DataFrame:
+    u, a = m.User, m.Agency
+    stmt = (select(u.id, u.username, u.display_name, u.role, a.short_name.label("agency"), u.is_active,
+                   u.last_login_at).outerjoin(a, a.id == u.agency_id).order_by(u.id))
+    with engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(stmt).mappings()]
+    return pd.DataFrame(_values(rows), columns=["id", "username", "display_name", "role", "agency", "is_active",
+                                                "last_login_at"])
+
+
+def load_audit(engine: Engine, limit: int = 500) -> pd.DataFrame:
+    e = m.AuditEntry
+    stmt = select(e.occurred_at, e.actor, e.action, e.entity, e.entity_id, e.detail).order_by(e.id.desc()).limit(limit)
+    with engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(stmt).mappings()]
+    return pd.DataFrame(rows, columns=["occurred_at", "actor", "action", "entity", "entity_id", "detail"])
+
+
+def case_status_counts(engine: Engine, scope_agency_id: int | None) -> dict[str, int]:
+    c = m.Case
+    stmt = select(c.status, func.count()).group_by(c.status)
+    if scope_agency_id is not None:
+        stmt = stmt.where(c.agency_id == scope_agency_id)
+    with engine.connect() as conn:
+        return {k.value: int(v) for k, v in conn.execute(stmt).all()}
+
+
+def agency_options(engine: Engine) -> dict[int, str]:
+    with engine.connect() as conn:
+        return {r.id: r.short_name for r in conn.execute(select(m.Agency.id, m.Agency.short_name).order_by(m.Agency.id))}
+
+

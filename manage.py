@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+"""Command line for 执法公示台: ``python manage.py COMMAND --help``.
+
+Errors are one line on stderr with exit code 2 (bad arguments, unreachable database), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A user-facing failure: printed as one line, exit code 2."""
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import OperationalError
+
+    from db.engine import DatabaseUrlError, database_url, make_engine
+
+    try:
+        url = database_url()
+        engine = make_engine(url)
+        with engine.connect():
+            pass
+    except DatabaseUrlError as exc:
+        raise CommandError(str(exc)) from exc
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise CommandError(f"无法连接数据库（DATABASE_URL={_safe_url()}）：{reason}") from exc
+    return engine
+
+
+def _safe_url() -> str:
+    from sqlalchemy.engine import make_url
+
+    from db.engine import database_url
+
+    try:
+        return make_url(database_url()).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only for the error message
+        return "(无效)"
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为正整数：{value!r}") from None
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"应为正整数：{value!r}")
+    return n
+
+
+def _non_negative(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为非负整数：{value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"应为非负整数：{value!r}")
+    return n
+
+
+# ------------------------------------------------------------------------------------------------ commands
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from db.migrate import upgrade_to_head
+
+    engine = _engine()
+    rev = upgrade_to_head(engine)
+    print(f"数据库已是最新结构（迁移版本 {rev}）：{_safe_url()}")
+    return EXIT_OK
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from db.migrate import current_revision, head_revision
+    from sample_data.generator import clear_all, is_empty, seed
+
+    engine = _engine()
+    if current_revision(engine) != head_revision():
+        raise CommandError("数据库结构不是最新版本，请先运行 python manage.py init")
+    if not is_empty(engine):
+        if args.if_empty:
+            print("数据库已有数据，跳过样例数据生成。")
+            return EXIT_OK
+        if not args.reset:
+            raise CommandError("数据库中已有数据；使用 --reset 清空后重新生成，或使用 --if-empty 跳过")
+        clear_all(engine)
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        if total >= 20000 and (done % 50000 == 0 or done == total):
+            print(f"  已生成 {done}/{total} 件（{time.perf_counter() - started:.0f} 秒）", file=sys.stderr)
+
+    report = seed(engine, args.cases, args.seed, progress=progress)
+    for line in report.lines():
+        print(line)
+    print(f"用时 {time.perf_counter() - started:.1f} 秒")
+    return EXIT_OK
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from db import models as m
+    from db.commands import create_user
+
+    engine = _engine()
+    agency_id = None
+    if args.agency:
+        with Session(engine) as s:
+            agency_id = s.scalar(
+                select(m.Agency.id).where((m.Agency.code == args.agency) | (m.Agency.name == args.agency))
+            )
+            if agency_id is None and args.agency.isdigit():
+                agency_id = s.scalar(select(m.Agency.id).where(m.Agency.id == int(args.agency)))
+        if agency_id is None:
+            raise CommandError(f"找不到执法主体：{args.agency}（可用代码或全称）")
+    password = args.password or os.environ.get("ZHIFA_NEW_PASSWORD", "")
+    if not password:
+        import getpass
+
+        password = getpass.getpass("密码：")
+    result = create_user(engine, username=args.username, display_name=args.name or args.username, role=args.role,
+                         password=password, agency_id=agency_id, actor="manage.py")
+    if not result.ok:
+        raise CommandError("；".join(result.errors))
+    print(f"已创建用户 {args.username}（{args.role}），id={result.id}")
+    return EXIT_OK
+
+
+def cmd_verify_chain(args: argparse.Namespace) -> int:
+    from db.integrity import verify_chains
+
+    engine = _engine()
+    result = verify_chains(engine, case_no=args.case)
+    if args.case and result.cases_checked == 0:
+        raise CommandError(f"找不到案件：{args.case}")
+    print(f"已校验 {result.cases_checked} 件案件的 {result.events_checked} 条执法记录")
+    if result.first_break is not None:
+        b = result.first_break
+        print(f"记录链断裂：案件 {b.case_no}（id={b.case_id}）第 {b.seq} 条记录（event id={b.event_id}）：{b.reason}")
+        print(f"共 {result.broken_cases} 件案件的记录链不完整")
+        return EXIT_FAILED
+    print("全部记录链完整。")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from db.engine import PROJECT_ROOT
+
+    cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(args.port),
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    os.execv(sys.executable, cmd)
+    return EXIT_OK  # pragma: no cover - execv does not return
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from db.bench import run_bench
+
+    for line in run_bench(cases=args.cases, events=args.events):
+        print(line)
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------------------------------------ parser
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        self.exit(EXIT_USAGE, f"{self.prog}: 参数错误：{message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="manage.py", description="执法公示台 命令行")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("init", help="创建或升级数据库结构到最新迁移（可重复运行）")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("seed", help="生成确定性的样例数据")
+    p.add_argument("--cases", type=_positive, default=5000, help="案件数量（默认 5000）")
+    p.add_argument("--seed", type=_non_negative, default=20261122, help="随机种子（相同种子生成相同数据）")
+    p.add_argument("--if-empty", action="store_true", help="数据库已有数据时跳过")
+    p.add_argument("--reset", action="store_true", help="先清空全部数据")
+    p.set_defaults(func=cmd_seed)
+
+    p = sub.add_parser("create-user", help="创建本地账户")
+    p.add_argument("--username", required=True)
+    p.add_argument("--role", required=True, help="执法人员 / 法制审核人员 / 执法监督人员 / 管理员")
+    p.add_argument("--agency", help="执法主体代码或全称（执法人员、法制审核人员必填）")
+    p.add_argument("--name", help="显示名称")
+    p.add_argument("--password", help="密码（省略时读取 ZHIFA_NEW_PASSWORD 或交互输入）")
+    p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser("verify-chain", help="校验执法全过程记录的哈希链")
+    p.add_argument("--case", help="只校验该案号")
+    p.set_defaults(func=cmd_verify_chain)
+
+    p = sub.add_parser("serve", help="启动 Web 应用")
+    p.add_argument("--port", type=_positive, default=8501)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("bench", help="性能基准测试，输出 docs/performance.md 的表格")
+    p.add_argument("--cases", type=_positive, default=100_000)
+    p.add_argument("--events", type=_non_negative, default=0, help="校验哈希链的事件规模（0 表示使用种子数据）")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except CommandError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

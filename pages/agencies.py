@@ -1,0 +1,17 @@
+"""执法主体 (事前公开): the directory of enforcement bodies, each linking to its own page."""
+
+import streamlit as st
+
+from components.data import get_engine
+from db.public import load_agency_directory
+from domain.formatting import today_shanghai
+
+st.title("执法主体")
+st.caption("依据国办发〔2018〕118号第四项，公开行政执法主体、人员、职责、权限、依据、程序、救济渠道和随机抽查事项清单。")
+directory = load_agency_directory(get_engine(), today_shanghai())
+for row in directory.itertuples():
+    with st.container(border=True):
+        c1, c2 = st.columns([3, 2])
+        c1.markdown(f"**{row.name}**  \n{row.level} · {row.kind}执法主体 · {row.region_name}")
+        c2.markdown(f"在岗持证执法人员 {row.officers} 人 · 权责清单事项 {row.matters} 项")
+        st.page_link("pages/agency.py", label="查看详情", query_params={"id": str(row.id)}, icon=":material/arrow_forward:")

@@ -1,0 +1,46 @@
+"""案件: staff case list, restricted to the actor's agency for officers and reviewers."""
+
+import streamlit as st
+
+from components.auth import require
+from components.data import get_engine
+from components.tables import CASE_LABELS, display_frame, show_table
+from db.queries import CaseFilters, agency_options, case_status_counts, load_cases
+from domain.enums import CaseStatus
+from domain.permissions import Permission, agency_scope
+
+actor = require(Permission.CASES_READ)
+engine = get_engine()
+scope = agency_scope(actor)
+names = agency_options(engine)
+st.title("案件")
+st.caption(f"范围：{names.get(scope, '') if scope else '全部执法主体'}")
+
+params = st.query_params
+statuses = [None, *CaseStatus]
+c1, c2, c3 = st.columns([3, 2, 1])
+q = c1.text_input("案号、当事人或决定书文号", value=params.get("q", ""))
+status_value = params.get("status", "")
+status = c2.selectbox("状态", statuses,
+                      index=statuses.index(CaseStatus(status_value)) if status_value in CaseStatus._value2member_map_ else 0,
+                      format_func=lambda s: "全部" if s is None else s.value)
+major = c3.checkbox("仅重大案件", value=params.get("major") == "1")
+agency = None
+if scope is None:
+    options = [None, *names]
+    raw = params.get("agency", "")
+    agency = st.selectbox("执法主体", options, index=options.index(int(raw)) if raw.isdigit() and int(raw) in names else 0,
+                          format_func=lambda i: "全部" if i is None else names[i])
+st.query_params.from_dict({k: v for k, v in {"q": q.strip(), "status": status.value if status else "",
+                                             "major": "1" if major else "", "agency": str(agency or "")}.items() if v})
+
+counts = case_status_counts(engine, scope)
+st.caption(" · ".join(f"{k} {v}" for k, v in counts.items()))
+frame, total = load_cases(engine, scope, CaseFilters(q=q.strip(), status=status, agency_id=agency, major_only=major))
+st.markdown(f"共 {total:,} 件" + ("（显示最新 200 件）" if total > 200 else ""))
+event = show_table(display_frame(frame, CASE_LABELS, money=("fine_total",), dates=("filed_on", "decided_on")),
+                   key="case_table", selectable=True)
+if event is not None and event.selection.rows:
+    row = frame.iloc[event.selection.rows[0]]
+    st.page_link("pages/case.py", label=f"打开案件 {row['case_no']}", query_params={"id": str(int(row["id"]))},
+                 icon=":material/open_in_new:")

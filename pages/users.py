@@ -1,0 +1,50 @@
+"""用户管理: accounts and roles (管理员 only)."""
+
+import streamlit as st
+
+from components.auth import require
+from components.data import get_engine
+from components.tables import display_frame, show_table
+from db.commands import create_user, set_user_active
+from db.queries import agency_options, load_users
+from domain.enums import Role
+from domain.formatting import format_datetime
+from domain.permissions import Permission
+
+actor = require(Permission.USERS_WRITE)
+engine = get_engine()
+st.title("用户管理")
+users = load_users(engine)
+shown = users.assign(last_login_at=users["last_login_at"].map(lambda v: format_datetime(v) if v is not None else "—"))
+show_table(display_frame(shown, {"username": "用户名", "display_name": "姓名", "role": "角色", "agency": "执法主体",
+                                 "is_active": "启用", "last_login_at": "最近登录"}))
+
+names = agency_options(engine)
+with st.form("new_user", clear_on_submit=True):
+    st.subheader("新建账户")
+    c1, c2 = st.columns(2)
+    username = c1.text_input("用户名")
+    display_name = c2.text_input("姓名")
+    role = c1.selectbox("角色", [r for r in Role if r is not Role.PUBLIC], format_func=lambda r: r.value)
+    agency = c2.selectbox("执法主体", [None, *names], format_func=lambda i: "（不属于执法主体）" if i is None else names[i])
+    password = st.text_input("初始密码", type="password", help="至少8位。")
+    if st.form_submit_button("创建", type="primary"):
+        result = create_user(engine, username=username.strip(), display_name=display_name.strip(), role=role.value,
+                             password=password, agency_id=agency, actor=actor.username)
+        if result.ok:
+            st.success(f"已创建账户 {username}。")
+        else:
+            for message in result.errors:
+                st.error(message)
+
+with st.form("toggle_user"):
+    st.subheader("停用或启用账户")
+    options = dict(zip(users["id"], users["username"], strict=True))
+    target = st.selectbox("账户", list(options), format_func=lambda i: options[i])
+    active = st.radio("状态", ["启用", "停用"], horizontal=True) == "启用"
+    if st.form_submit_button("保存"):
+        if target == actor.user_id and not active:
+            st.error("不能停用当前登录的账户。")
+        else:
+            result = set_user_active(engine, int(target), active, actor.username)
+            st.success("已保存。") if result.ok else st.error("；".join(result.errors))
