@@ -1,0 +1,80 @@
+"""The command line: clear one-line errors with exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import manage
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, env_url: str | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    env = dict(os.environ)
+    if env_url is not None:
+        env["DATABASE_URL"] = env_url
+    return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=120)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["seed", "--cases", "0"], ["seed", "--cases", "abc"], ["seed", "--seed", "-1"], ["nonsense"], [],
+     ["create-user", "--username", "x"]],
+)
+def test_bad_arguments_exit_2_with_one_line(args: list[str]) -> None:
+    result = run(*args, env_url="sqlite://")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert len([line for line in result.stderr.splitlines() if line.strip()]) <= 3
+
+
+def test_unreachable_database_is_reported() -> None:
+    result = run("init", env_url="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert result.returncode == 2
+    assert "无法连接数据库" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_malformed_database_url_is_reported() -> None:
+    result = run("init", env_url="mysql://x@y/z")
+    assert result.returncode == 2 and "不支持的数据库类型" in result.stderr
+
+
+def test_init_seed_and_create_user(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    assert manage.main(["init"]) == 0
+    assert manage.main(["init"]) == 0  # safe to run again
+    assert manage.main(["seed", "--cases", "30", "--seed", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "预置问题" in out and "late_disclosure" in out
+    assert manage.main(["seed", "--cases", "30"]) == 2  # refuses a non-empty database
+    assert "--reset" in capsys.readouterr().err
+    assert manage.main(["seed", "--cases", "30", "--if-empty"]) == 0
+    assert manage.main(["create-user", "--username", "li_si", "--role", "执法人员", "--agency", "QS-SCJG",
+                        "--password", "long-enough-1"]) == 0
+    assert manage.main(["create-user", "--username", "li_si", "--role", "执法人员", "--agency", "QS-SCJG",
+                        "--password", "long-enough-1"]) == 2
+    assert "用户名已存在" in capsys.readouterr().err
+    assert manage.main(["create-user", "--username", "w", "--role", "执法人员", "--password", "long-enough-1"]) == 2
+    assert "必须属于一个执法主体" in capsys.readouterr().err
+    assert manage.main(["create-user", "--username", "w", "--role", "局长", "--password", "long-enough-1"]) == 2
+    assert "未知角色" in capsys.readouterr().err
+
+
+def test_seed_before_init_is_refused(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    assert manage.main(["seed", "--cases", "5"]) == 2
+    assert "manage.py init" in capsys.readouterr().err
+
+
+def test_verify_chain_unknown_case(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'v.sqlite3'}")
+    manage.main(["init"])
+    assert manage.main(["verify-chain", "--case", "不存在"]) == 2
+    assert "找不到案件" in capsys.readouterr().err
