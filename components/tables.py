@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from domain.formatting import format_date, format_yuan
+from domain.formatting import format_date, format_datetime, format_yuan
 
 DECISION_LABELS = {
     "decision_no": "决定书文号", "agency": "执法机关", "party_name": "当事人", "uscc": "统一社会信用代码",
@@ -21,16 +21,24 @@ CASE_LABELS = {
 }
 
 
+def _blank(v: object) -> bool:
+    return v is None or bool(pd.isna(v))
+
+
 def display_frame(df: pd.DataFrame, labels: Mapping[str, str], money: tuple[str, ...] = (),
-                  dates: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Keep the labelled columns, format money (¥…万) and dates (2026年9月8日), rename to Chinese labels."""
+                  dates: tuple[str, ...] = (), instants: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Keep the labelled columns, format money (¥…万), dates (2026年9月8日) and instants (Asia/Shanghai), rename to
+    Chinese labels. Missing values (None, NaN, NaT) show as "—"."""
     out = df[[c for c in labels if c in df.columns]].copy()
+    for col in instants:
+        if col in out:
+            out[col] = out[col].map(lambda v: "—" if _blank(v) else format_datetime(v))
     for col in money:
         if col in out:
-            out[col] = out[col].map(lambda v: format_yuan(v) if v is not None and not pd.isna(v) else "—")
+            out[col] = out[col].map(lambda v: "—" if _blank(v) else format_yuan(v))
     for col in dates:
         if col in out:
-            out[col] = out[col].map(lambda v: format_date(v) if v is not None and not pd.isna(v) else "—")
+            out[col] = out[col].map(lambda v: "—" if _blank(v) else format_date(v))
     for col in out.columns:
         if out[col].dtype == bool:
             out[col] = out[col].map({True: "是", False: "否"})

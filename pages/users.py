@@ -8,16 +8,14 @@ from components.tables import display_frame, show_table
 from db.commands import create_user, set_user_active
 from db.queries import agency_options, load_users
 from domain.enums import Role
-from domain.formatting import format_datetime
 from domain.permissions import Permission
 
 actor = require(Permission.USERS_WRITE)
 engine = get_engine()
 st.title("用户管理")
 users = load_users(engine)
-shown = users.assign(last_login_at=users["last_login_at"].map(lambda v: format_datetime(v) if v is not None else "—"))
-show_table(display_frame(shown, {"username": "用户名", "display_name": "姓名", "role": "角色", "agency": "执法主体",
-                                 "is_active": "启用", "last_login_at": "最近登录"}))
+show_table(display_frame(users, {"username": "用户名", "display_name": "姓名", "role": "角色", "agency": "执法主体",
+                                 "is_active": "启用", "last_login_at": "最近登录"}, instants=("last_login_at",)))
 
 names = agency_options(engine)
 with st.form("new_user", clear_on_submit=True):

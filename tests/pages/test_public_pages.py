@@ -1,0 +1,135 @@
+"""Public pages as a visitor uses them: permalinks, the decision page by id, masking, tombstones, agencies."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import select
+
+from db import models as m
+from db.engine import make_engine
+from domain.enums import DisclosureStatus, PartyType
+from domain.redaction import find_personal_data
+from tests.pages.conftest import make_app, no_errors
+
+
+def _query(stmt):
+    engine = make_engine(os.environ["DATABASE_URL"])
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    engine.dispose()
+    return rows
+
+
+def _page_text(at) -> str:
+    parts = [e.value for e in (*at.markdown, *at.title, *at.subheader, *at.caption, *at.error, *at.info, *at.warning)]
+    parts += [str(t.value) for t in at.text]
+    for df in at.dataframe:
+        parts.append(df.value.to_string())
+    return "\n".join(str(p) for p in parts)
+
+
+def test_decisions_permalink_restores_filters() -> None:
+    at = make_app(year="2025", category="行政处罚", type="罚款")
+    at.switch_page("pages/decisions.py").run()
+    no_errors(at)
+    assert at.selectbox[1].value.value == "行政处罚"  # order: 执法机关, 执法类别, 年度, 处罚种类
+    assert at.selectbox[2].value == 2025
+    assert at.selectbox[3].value.value == "罚款"
+    sentence = next(md.value for md in at.markdown if "共" in md.value)
+    assert sentence.startswith("**2025年 行政处罚 罚款 共")
+    assert at.query_params["year"] in ("2025", ["2025"])
+
+
+def test_decisions_keyword_search_and_pagination_state_in_url() -> None:
+    at = make_app(q="食品", page="2")
+    at.switch_page("pages/decisions.py").run()
+    no_errors(at)
+    assert at.text_input[0].value == "食品"
+    assert any("第 2 /" in c.value for c in at.caption)
+
+
+def test_decision_page_by_id_masks_natural_person() -> None:
+    decision_id, name, id_number = _query(
+        select(m.Decision.id, m.Party.name, m.Party.id_number).join(m.Case, m.Case.id == m.Decision.case_id)
+        .join(m.Party, m.Party.id == m.Case.party_id).join(m.Disclosure, m.Disclosure.decision_id == m.Decision.id)
+        .where(m.Party.party_type == PartyType.NATURAL_PERSON, m.Disclosure.status == DisclosureStatus.PUBLISHED,
+               m.Case.facts.contains(m.Party.id_number))
+        .limit(1))[0]
+    at = make_app(id=str(decision_id))
+    at.switch_page("pages/decision.py").run()
+    no_errors(at)
+    text = _page_text(at)
+    assert name[0] + "某" in text
+    assert name not in text and id_number not in text
+    assert find_personal_data(text) == []
+
+
+def test_decision_page_of_company_shows_name_and_credit_code() -> None:
+    decision_id, name, uscc = _query(
+        select(m.Decision.id, m.Party.name, m.Party.uscc).join(m.Case, m.Case.id == m.Decision.case_id)
+        .join(m.Party, m.Party.id == m.Case.party_id).join(m.Disclosure, m.Disclosure.decision_id == m.Decision.id)
+        .where(m.Party.party_type == PartyType.LEGAL_PERSON, m.Disclosure.status == DisclosureStatus.PUBLISHED)
+        .limit(1))[0]
+    at = make_app(id=str(decision_id))
+    at.switch_page("pages/decision.py").run()
+    text = _page_text(at)
+    assert name in text and uscc in text
+
+
+def test_withdrawn_decision_shows_tombstone_only() -> None:
+    decision_id, conclusion, reason = _query(
+        select(m.Decision.id, m.Decision.conclusion, m.Disclosure.withdrawal_reason)
+        .join(m.Disclosure, m.Disclosure.decision_id == m.Decision.id)
+        .where(m.Disclosure.status == DisclosureStatus.WITHDRAWN).limit(1))[0]
+    at = make_app(id=str(decision_id))
+    at.switch_page("pages/decision.py").run()
+    no_errors(at)
+    assert any("已于" in e.value and reason.value in e.value for e in at.error)
+    assert conclusion not in _page_text(at)
+
+
+@pytest.mark.parametrize("raw", ["999999999", "abc", ""])
+def test_unknown_decision_shows_a_message(raw: str) -> None:
+    at = make_app(id=raw)
+    at.switch_page("pages/decision.py").run()
+    no_errors(at)
+    assert at.warning and "未找到" in at.warning[0].value
+
+
+def test_withheld_decision_is_not_public() -> None:
+    decision_id = _query(select(m.Disclosure.decision_id).where(m.Disclosure.withheld_reason.is_not(None)).limit(1))
+    assert decision_id, "the sample data should contain withheld decisions"
+    at = make_app(id=str(decision_id[0][0]))
+    at.switch_page("pages/decision.py").run()
+    assert "未找到" in at.warning[0].value
+
+
+def test_agency_directory_and_profile_list_only_valid_officers() -> None:
+    at = make_app()
+    at.switch_page("pages/agencies.py").run()
+    no_errors(at)
+    assert any("市场监督管理局" in md.value for md in at.markdown)
+    agency_id = _query(select(m.Agency.id).where(m.Agency.code == "QS-SCJG"))[0][0]
+    expired = _query(select(m.Officer.cert_no).where(m.Officer.agency_id == agency_id,
+                                                     m.Officer.cert_valid_to < m.func.current_date()))
+    at = make_app(id=str(agency_id))
+    at.switch_page("pages/agency.py").run()
+    no_errors(at)
+    officers = at.dataframe[1].value  # tabs: 权责清单, 执法人员, …
+    assert len(officers) > 0
+    assert not set(officers["执法证号"]) & {e[0] for e in expired}
+    assert "裁量基准" in _page_text(at) or at.tabs
+
+
+def test_login_with_wrong_and_right_password() -> None:
+    at = make_app()
+    at.switch_page("pages/login.py").run()
+    at.text_input(key="login_username").input("supervisor")
+    at.text_input(key="login_password").input("wrong-password")
+    at.get("form_submit_button")[0].click().run()
+    assert any("错误" in e.value for e in at.error)
+    at.text_input(key="login_password").input("Demo-2026")
+    at.get("form_submit_button")[0].click().run()
+    assert at.session_state["actor"].role.value == "执法监督人员"

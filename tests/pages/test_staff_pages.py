@@ -1,0 +1,97 @@
+"""Staff pages: agency scoping, case detail with the integrity badge, review queue, supervision, administration."""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import select
+
+from db import models as m
+from db.engine import make_engine
+from domain.enums import Role
+from tests.pages.conftest import make_app, no_errors
+
+
+def _query(stmt):
+    engine = make_engine(os.environ["DATABASE_URL"])
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    engine.dispose()
+    return rows
+
+
+def _agency_id(code: str) -> int:
+    return _query(select(m.Agency.id).where(m.Agency.code == code))[0][0]
+
+
+def test_officer_sees_only_own_agency_cases() -> None:
+    at = make_app(Role.OFFICER, "QS-SCJG")
+    at.switch_page("pages/cases.py").run()
+    no_errors(at)
+    table = at.dataframe[0].value
+    assert len(table) > 0
+    assert set(table["执法主体"]) == {"区市场监管局"}
+
+
+def test_supervisor_sees_every_agency_and_can_filter() -> None:
+    at = make_app(Role.SUPERVISOR, agency=str(_agency_id("QS-STHJ")))
+    at.switch_page("pages/cases.py").run()
+    no_errors(at)
+    assert set(at.dataframe[0].value["执法主体"]) == {"青石生态环境分局"}
+
+
+def test_case_page_shows_record_and_integrity_badge() -> None:
+    case_id = _query(select(m.Case.id).where(m.Case.agency_id == _agency_id("QS-SCJG")).limit(1))[0][0]
+    at = make_app(Role.OFFICER, "QS-SCJG", id=str(case_id))
+    at.switch_page("pages/case.py").run()
+    no_errors(at)
+    assert any("记录完整性：已验证" in s.value for s in at.success)
+    assert len(at.dataframe[0].value) >= 1
+
+
+def test_officer_cannot_open_case_of_other_agency() -> None:
+    case_id = _query(select(m.Case.id).where(m.Case.agency_id == _agency_id("QS-STHJ")).limit(1))[0][0]
+    at = make_app(Role.OFFICER, "QS-SCJG", id=str(case_id))
+    at.switch_page("pages/case.py").run()
+    no_errors(at)
+    assert at.warning and "无权查看" in at.warning[0].value
+    assert not at.dataframe
+
+
+def test_review_queue_lists_pending_rounds_of_own_agency() -> None:
+    pending = _query(select(m.LegalReview.id).join(m.Case, m.Case.id == m.LegalReview.case_id)
+                     .where(m.LegalReview.outcome.is_(None), m.Case.agency_id == _agency_id("QS-SCJG")))
+    at = make_app(Role.REVIEWER, "QS-SCJG")
+    at.switch_page("pages/review_queue.py").run()
+    no_errors(at)
+    assert at.metric[0].value == str(len(pending))
+
+
+def test_supervision_overview_has_metrics_and_chart() -> None:
+    at = make_app(Role.SUPERVISOR)
+    at.switch_page("pages/supervision.py").run()
+    no_errors(at)
+    labels = [metric.label for metric in at.metric]
+    assert labels == ["按时公示率", "逾期公示", "逾期未公示", "未经法制审核的重大决定"]
+    assert int(at.metric[1].value) > 0 and int(at.metric[3].value) > 0
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+
+
+def test_admin_creates_user_and_bad_input_writes_nothing() -> None:
+    at = make_app(Role.ADMIN)
+    at.switch_page("pages/users.py").run()
+    no_errors(at)
+    before = len(at.dataframe[0].value)
+    at.text_input[0].input("zhang_san")
+    at.text_input[1].input("张三")
+    at.text_input[2].input("short")
+    at.get("form_submit_button")[0].click().run()
+    assert any("密码至少" in e.value for e in at.error)
+    assert len(at.dataframe[0].value) == before
+
+
+def test_audit_log_page_lists_entries() -> None:
+    at = make_app(Role.ADMIN)
+    at.switch_page("pages/audit_log.py").run()
+    no_errors(at)
+    assert len(at.dataframe[0].value) >= 6  # the seeded demo accounts were each audited
