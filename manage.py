@@ -156,12 +156,14 @@ def cmd_verify_chain(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
     from db.engine import PROJECT_ROOT
 
-    cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(args.port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    os.execv(sys.executable, cmd)
-    return EXIT_OK  # pragma: no cover - execv does not return
+    os.chdir(PROJECT_ROOT)
+    print(f"执法公示台：http://localhost:{args.port}（健康检查 /health）", flush=True)
+    uvicorn.run("server:app", host=args.host, port=args.port, log_level="warning")
+    return EXIT_OK
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -208,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="启动 Web 应用")
     p.add_argument("--port", type=_positive, default=8501)
+    p.add_argument("--host", default="0.0.0.0")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("bench", help="性能基准测试，输出 docs/performance.md 的表格")

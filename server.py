@@ -1,0 +1,33 @@
+"""ASGI entry point (``manage.py serve`` → uvicorn): the Streamlit UI plus plain HTTP routes on one port."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from streamlit.runtime.pages_manager import PagesManager
+
+ROOT = Path(__file__).resolve().parent
+
+# app.py routes with st.navigation. Streamlit switches to its legacy directory mode whenever a pages/ folder sits
+# beside the entry script, until the first visit to "/" runs st.navigation; in that mode a direct URL such as
+# /users runs the page file without app.py's role-filtered navigation. Fix the mode before the first request.
+PagesManager.uses_pages_directory = False
+
+
+async def health(_request: Request) -> JSONResponse:
+    from db.engine import database_url, make_engine
+    from db.migrate import schema_is_current
+
+    engine = make_engine(database_url())
+    try:
+        ok = schema_is_current(engine)
+    finally:
+        engine.dispose()
+    return JSONResponse({"status": "ok" if ok else "database_unavailable"}, status_code=200 if ok else 503)
+
+
+app = st.App(str(ROOT / "app.py"), routes=[Route("/health", health)])

@@ -1,0 +1,122 @@
+"""Journeys in a real browser (Debian's Chromium driven by Playwright) against the real server (manage.py serve):
+what AppTest cannot show — routing by URL, the rendered menu, login through the form."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live_server(seeded_sqlite, tmp_path_factory) -> Iterator[str]:
+    port = _free_port()
+    env = dict(os.environ, DATABASE_URL=seeded_sqlite[0])
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    log = log_path.open("wb")  # a file, not a pipe: an unread pipe fills up and blocks the server
+    proc = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "serve", "--port", str(port), "--host",
+                             "127.0.0.1"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.25)
+        else:
+            pytest.fail("server did not start: " + log_path.read_text(errors="replace")[-4000:])
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_E2E") == "1":
+            pytest.fail("Chromium is required (REQUIRE_E2E=1): apt-get install chromium fonts-noto-cjk")
+        pytest.skip("browser journeys skipped: Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, url: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=30_000)
+    return page
+
+
+def _sidebar(page) -> str:
+    return page.locator('[data-testid="stSidebar"]').inner_text()
+
+
+def test_health_endpoint(live_server) -> None:
+    with urllib.request.urlopen(f"{live_server}/health") as r:
+        assert r.status == 200 and b'"ok"' in r.read()
+
+
+def test_public_menu_shows_only_public_pages(browser, live_server) -> None:
+    page = _open(browser, live_server)
+    assert page.locator("h1").first.inner_text() == "执法公示台"
+    menu = _sidebar(page)
+    assert "执法决定公示" in menu and "登录" in menu
+    for internal in ("案件", "法制审核队列", "执法监督概览", "用户管理", "审计日志"):
+        assert internal not in menu.split("\n")
+
+
+def test_guessed_internal_url_shows_the_public_home(browser, live_server) -> None:
+    page = _open(browser, f"{live_server}/users")
+    assert page.locator("h1").first.inner_text() == "执法公示台"
+    assert "用户管理" not in page.content()
+
+
+def test_decisions_permalink_in_browser(browser, live_server) -> None:
+    page = _open(browser, f"{live_server}/decisions?year=2025")
+    page.wait_for_selector("text=2025年", timeout=30_000)
+    assert "2025年" in page.locator('[data-testid="stMarkdownContainer"] strong').first.inner_text()
+
+
+def test_supervisor_logs_in_and_opens_supervision(browser, live_server, tmp_path) -> None:
+    page = _open(browser, f"{live_server}/login")
+    page.get_by_label("用户名").fill("supervisor")
+    page.get_by_label("密码").fill("Demo-2026")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_selector("text=执法监督概览", timeout=30_000)
+    page.wait_for_selector("text=退出登录", timeout=30_000)
+    assert "当前用户：区司法局执法监督员" in _sidebar(page)
+    page.get_by_text("执法监督概览").first.click()
+    page.wait_for_selector("text=按时公示率", timeout=30_000)
+    page.screenshot(path=str(tmp_path / "supervision.png"), full_page=True)
+    assert (tmp_path / "supervision.png").stat().st_size > 10_000
