@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from components.data import _engine_for, get_engine
-from db import public
+from db import public, stats
 from db.engine import database_url
+from domain.statistics import annual_report
 from domain.filters import DecisionFilters
 
 
@@ -44,3 +45,34 @@ def _agency_names(url: str) -> dict[int, str]:
 
 def agency_names() -> dict[int, str]:
     return _agency_names(_url())
+
+
+@st.cache_data(ttl="10m", show_spinner="正在统计…")
+def _annual_records(url: str, year: int) -> list[dict]:
+    engine = _engine_for(url)
+    facts, reported = stats.annual_facts(engine, year)
+    # Only the suppressed public rows are cached: a cached value can never reveal a small cell.
+    return annual_report(facts, year, stats.enforcing_agencies(engine), reported).to_records(suppress=True)
+
+
+def annual_records(year: int) -> list[dict]:
+    return _annual_records(_url(), year)
+
+
+@st.cache_data(ttl="10m", show_spinner=False)
+def _years(url: str) -> list[int]:
+    return stats.decision_years(_engine_for(url))
+
+
+def decision_years() -> list[int]:
+    return _years(_url())
+
+
+@st.cache_data(ttl="10m", show_spinner="正在计算公示时限…")
+def _clocks(url: str, today: dt.date) -> pd.DataFrame:
+    engine = _engine_for(url)
+    return stats.disclosure_clocks(engine, today, stats.load_calendar(engine))
+
+
+def disclosure_clocks(today: dt.date) -> pd.DataFrame:
+    return _clocks(_url(), today)

@@ -10,8 +10,8 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from db import models as m
-from domain.deadlines import ClockStatus, disclosure_clock
-from domain.enums import CaseStatus, DisclosureStatus
+from db.stats import clock_summary, disclosure_clocks, worst_late
+from domain.enums import CaseStatus
 from domain.workdays import WorkCalendar
 
 
@@ -130,46 +130,14 @@ def load_review_queue(engine: Engine, scope_agency_id: int | None) -> pd.DataFra
 
 @dataclass(frozen=True)
 class SupervisionOverview:
-    per_agency: pd.DataFrame  # agency, decisions, published, on_time, late, overdue, unreviewed_major, legacy
+    per_agency: pd.DataFrame  # agency, decisions, on_time, late, overdue, pending, withheld, unreviewed_major, rate
     worst_late: pd.DataFrame
 
 
 def supervision_overview(engine: Engine, today: dt.date, calendar: WorkCalendar) -> SupervisionOverview:
-    """Disclosure punctuality and unreviewed major decisions per agency. Withheld disclosures (minors,
-    confidential) are exempt from the clock and not counted as late."""
-    d, c, a, s = m.Decision, m.Case, m.Agency, m.Disclosure
-    stmt = (
-        select(a.short_name.label("agency"), d.id, d.decision_no, d.category, d.decided_on, s.published_on,
-               s.status, s.withheld_reason, d.unreviewed_major)
-        .join(c, c.id == d.case_id).join(a, a.id == c.agency_id).join(s, s.decision_id == d.id)
-    )
-    records = []
-    with engine.connect() as conn:
-        for row in conn.execute(stmt):
-            if row.withheld_reason:
-                status, late = "依法不予公开", 0
-            else:
-                published = row.published_on if row.status is not DisclosureStatus.DRAFT else None
-                clock = disclosure_clock(row.decided_on, row.category, published, today, calendar)
-                status, late = clock.status.value, clock.late_workdays
-            records.append((row.agency, row.id, row.decision_no, row.decided_on, status, late, row.unreviewed_major))
-    df = pd.DataFrame(records, columns=["agency", "id", "decision_no", "decided_on", "clock", "late_workdays",
-                                        "unreviewed_major"])
-    if df.empty:
-        return SupervisionOverview(pd.DataFrame(), pd.DataFrame())
-    grouped = df.groupby("agency")
-    per_agency = pd.DataFrame({
-        "decisions": grouped.size(),
-        "on_time": grouped["clock"].apply(lambda x: int((x == ClockStatus.ON_TIME.value).sum())),
-        "late": grouped["clock"].apply(lambda x: int((x == ClockStatus.LATE.value).sum())),
-        "overdue": grouped["clock"].apply(lambda x: int((x == ClockStatus.OVERDUE.value).sum())),
-        "unreviewed_major": grouped["unreviewed_major"].apply(lambda x: int(x.astype(bool).sum())),
-    }).reset_index()
-    due = per_agency["on_time"] + per_agency["late"] + per_agency["overdue"]
-    per_agency["on_time_rate"] = (per_agency["on_time"] / due.where(due > 0)).round(4)
-    worst = df[df["clock"].isin([ClockStatus.LATE.value, ClockStatus.OVERDUE.value])].sort_values(
-        ["late_workdays", "decided_on"], ascending=[False, True]).head(20)
-    return SupervisionOverview(per_agency, worst)
+    """Disclosure punctuality and unreviewed major decisions per agency; staff see unpublished overdue ones too."""
+    clocks = disclosure_clocks(engine, today, calendar)
+    return SupervisionOverview(clock_summary(clocks), worst_late(clocks, public_only=False))
 
 
 def load_users(engine: Engine) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components.auth import require
-from components.charts import on_time_rate_by_agency
+from components.stats_charts import on_time_rate_chart
 from components.data import get_engine
 from components.tables import display_frame, show_table
 from db.queries import supervision_overview
@@ -28,7 +28,7 @@ c2.metric("逾期公示", int(per["late"].sum()), help="在期限后才公示的
 c3.metric("逾期未公示", int(per["overdue"].sum()), help="已超过公示期限仍未公示的决定数。")
 c4.metric("未经法制审核的重大决定", int(per["unreviewed_major"].sum()),
           help="重大执法决定没有通过法制审核的记录（多为历史导入数据），应逐案核查。")
-st.altair_chart(on_time_rate_by_agency(per), use_container_width=True)
+st.altair_chart(on_time_rate_chart(per), use_container_width=True)
 show_table(display_frame(per, {"agency": "执法主体", "decisions": "决定数", "on_time": "按时公示", "late": "逾期公示",
                                "overdue": "逾期未公示", "unreviewed_major": "未经法制审核的重大决定"}))
 st.subheader("逾期最严重的决定")

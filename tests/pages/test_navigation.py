@@ -8,14 +8,13 @@ from components.registry import PAGES
 from domain.enums import Role
 from tests.pages.conftest import ROOT, make_app, no_errors
 
+PUBLIC_PAGES = {"pages/home.py", "pages/decisions.py", "pages/agencies.py", "pages/annual.py", "pages/disclosure_clock.py"}
 EXPECTED_VISIBLE = {
-    Role.PUBLIC: {"pages/home.py", "pages/decisions.py", "pages/agencies.py", "pages/login.py"},
-    Role.OFFICER: {"pages/home.py", "pages/decisions.py", "pages/agencies.py", "pages/cases.py"},
-    Role.REVIEWER: {"pages/home.py", "pages/decisions.py", "pages/agencies.py", "pages/cases.py",
-                    "pages/review_queue.py"},
-    Role.SUPERVISOR: {"pages/home.py", "pages/decisions.py", "pages/agencies.py", "pages/cases.py",
-                      "pages/supervision.py"},
-    Role.ADMIN: {"pages/home.py", "pages/decisions.py", "pages/agencies.py", "pages/users.py", "pages/audit_log.py"},
+    Role.PUBLIC: PUBLIC_PAGES | {"pages/login.py"},
+    Role.OFFICER: PUBLIC_PAGES | {"pages/cases.py"},
+    Role.REVIEWER: PUBLIC_PAGES | {"pages/cases.py", "pages/review_queue.py"},
+    Role.SUPERVISOR: PUBLIC_PAGES | {"pages/cases.py", "pages/supervision.py"},
+    Role.ADMIN: PUBLIC_PAGES | {"pages/users.py", "pages/audit_log.py"},
 }
 INTERNAL = ["pages/cases.py", "pages/case.py", "pages/review_queue.py", "pages/supervision.py", "pages/users.py",
             "pages/audit_log.py"]
