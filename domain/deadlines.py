@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -127,3 +129,12 @@ def withdrawal_deadline(
     convention is practice, not statute (RULES.md §1.4 [M]).
     """
     return calendar.add_workdays(learned_on, rules.withdrawal_workdays)
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months later, clamped to the month's last day: ``add_months(date(2024, 8, 31), 6)`` → 2025-02-28.
+    Publication periods (公示期限 “二年”、“六个月”) are counted this way."""
+    years, month_index = divmod(day.month - 1 + months, 12)
+    year, month = day.year + years, month_index + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last_day))

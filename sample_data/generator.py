@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from db import models as m
 from db.bulk import prepare_rows, reset_sequences, write_prepared
 from domain.chain import GENESIS, event_hash
+from domain.deadlines import add_months
 from domain.enums import (
     SHORT_DEADLINE_CATEGORIES,
     ActionCategory,
@@ -141,17 +142,6 @@ def _at(day: dt.date, rng: random.Random, start_hour: int = 9, end_hour: int = 1
 
 def _fake_sha(rng: random.Random) -> str:
     return hashlib.sha256(rng.getrandbits(128).to_bytes(16, "big")).hexdigest()
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    y, mth = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, mth + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True)
@@ -962,7 +952,7 @@ class _CaseMaker:
                                      False, "", None, 1, SEED_TIME, "seed"))
             return
         period = 24 if person else 60
-        expires_on = _add_months(published_on, period)
+        expires_on = add_months(published_on, period)
         status = DisclosureStatus.PUBLISHED
         version = 1
         withdrawn_on = reason = doc_ref = None

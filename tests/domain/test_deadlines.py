@@ -184,3 +184,15 @@ def test_withdrawal_deadline(learned: date, due: date) -> None:
 def test_withdrawal_deadline_configurable_and_provisional() -> None:
     assert withdrawal_deadline(date(2025, 3, 7), CAL, DisclosureRules(withdrawal_workdays=5)).due == date(2025, 3, 14)
     assert withdrawal_deadline(date(2026, 12, 30), CAL) == Deadline(date(2027, 1, 4), True)
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [(date(2024, 8, 31), 6, date(2025, 2, 28)), (date(2023, 1, 31), 1, date(2023, 2, 28)),
+     (date(2024, 1, 31), 1, date(2024, 2, 29)), (date(2025, 11, 15), 24, date(2027, 11, 15)),
+     (date(2025, 12, 1), 1, date(2026, 1, 1)), (date(2025, 5, 10), 0, date(2025, 5, 10))],
+)
+def test_add_months_clamps_to_month_end(start, months, expected) -> None:
+    from domain.deadlines import add_months
+
+    assert add_months(start, months) == expected

@@ -34,6 +34,17 @@ def make_app(role: Role | None = None, agency_code: str | None = None, **params:
     return at.run()
 
 
+def query(stmt) -> list:  # type: ignore[no-untyped-def]
+    """Rows from the database the app under test uses (to pick ids and compute expectations)."""
+    import os
+
+    engine = make_engine(os.environ["DATABASE_URL"])
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    engine.dispose()
+    return rows
+
+
 def no_errors(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 

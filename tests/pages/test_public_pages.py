@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from sqlalchemy import select
 
 from db import models as m
-from db.engine import make_engine
 from domain.enums import DisclosureStatus, PartyType
 from domain.redaction import find_personal_data
-from tests.pages.conftest import make_app, no_errors
+from tests.pages.conftest import make_app, no_errors, query
 
-
-def _query(stmt):
-    engine = make_engine(os.environ["DATABASE_URL"])
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    engine.dispose()
-    return rows
 
 
 def _page_text(at) -> str:
@@ -51,7 +41,7 @@ def test_decisions_keyword_search_and_pagination_state_in_url() -> None:
 
 
 def test_decision_page_by_id_masks_natural_person() -> None:
-    decision_id, name, id_number = _query(
+    decision_id, name, id_number = query(
         select(m.Decision.id, m.Party.name, m.Party.id_number).join(m.Case, m.Case.id == m.Decision.case_id)
         .join(m.Party, m.Party.id == m.Case.party_id).join(m.Disclosure, m.Disclosure.decision_id == m.Decision.id)
         .where(m.Party.party_type == PartyType.NATURAL_PERSON, m.Disclosure.status == DisclosureStatus.PUBLISHED,
@@ -67,7 +57,7 @@ def test_decision_page_by_id_masks_natural_person() -> None:
 
 
 def test_decision_page_of_company_shows_name_and_credit_code() -> None:
-    decision_id, name, uscc = _query(
+    decision_id, name, uscc = query(
         select(m.Decision.id, m.Party.name, m.Party.uscc).join(m.Case, m.Case.id == m.Decision.case_id)
         .join(m.Party, m.Party.id == m.Case.party_id).join(m.Disclosure, m.Disclosure.decision_id == m.Decision.id)
         .where(m.Party.party_type == PartyType.LEGAL_PERSON, m.Disclosure.status == DisclosureStatus.PUBLISHED)
@@ -79,7 +69,7 @@ def test_decision_page_of_company_shows_name_and_credit_code() -> None:
 
 
 def test_withdrawn_decision_shows_tombstone_only() -> None:
-    decision_id, conclusion, reason = _query(
+    decision_id, conclusion, reason = query(
         select(m.Decision.id, m.Decision.conclusion, m.Disclosure.withdrawal_reason)
         .join(m.Disclosure, m.Disclosure.decision_id == m.Decision.id)
         .where(m.Disclosure.status == DisclosureStatus.WITHDRAWN).limit(1))[0]
@@ -99,7 +89,7 @@ def test_unknown_decision_shows_a_message(raw: str) -> None:
 
 
 def test_withheld_decision_is_not_public() -> None:
-    decision_id = _query(select(m.Disclosure.decision_id).where(m.Disclosure.withheld_reason.is_not(None)).limit(1))
+    decision_id = query(select(m.Disclosure.decision_id).where(m.Disclosure.withheld_reason.is_not(None)).limit(1))
     assert decision_id, "the sample data should contain withheld decisions"
     at = make_app(id=str(decision_id[0][0]))
     at.switch_page("pages/decision.py").run()
@@ -111,8 +101,8 @@ def test_agency_directory_and_profile_list_only_valid_officers() -> None:
     at.switch_page("pages/agencies.py").run()
     no_errors(at)
     assert any("市场监督管理局" in md.value for md in at.markdown)
-    agency_id = _query(select(m.Agency.id).where(m.Agency.code == "QS-SCJG"))[0][0]
-    expired = _query(select(m.Officer.cert_no).where(m.Officer.agency_id == agency_id,
+    agency_id = query(select(m.Agency.id).where(m.Agency.code == "QS-SCJG"))[0][0]
+    expired = query(select(m.Officer.cert_no).where(m.Officer.agency_id == agency_id,
                                                      m.Officer.cert_valid_to < m.func.current_date()))
     at = make_app(id=str(agency_id))
     at.switch_page("pages/agency.py").run()

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import os
-
 from sqlalchemy import select
 
 from db import models as m
-from db.engine import make_engine
 from domain.enums import Role
-from tests.pages.conftest import make_app, no_errors
+from tests.pages.conftest import make_app, no_errors, query
 
-
-def _query(stmt):
-    engine = make_engine(os.environ["DATABASE_URL"])
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    engine.dispose()
-    return rows
 
 
 def _agency_id(code: str) -> int:
-    return _query(select(m.Agency.id).where(m.Agency.code == code))[0][0]
+    return query(select(m.Agency.id).where(m.Agency.code == code))[0][0]
 
 
 def test_officer_sees_only_own_agency_cases() -> None:
@@ -41,7 +31,7 @@ def test_supervisor_sees_every_agency_and_can_filter() -> None:
 
 
 def test_case_page_shows_record_and_integrity_badge() -> None:
-    case_id = _query(select(m.Case.id).where(m.Case.agency_id == _agency_id("QS-SCJG")).limit(1))[0][0]
+    case_id = query(select(m.Case.id).where(m.Case.agency_id == _agency_id("QS-SCJG")).limit(1))[0][0]
     at = make_app(Role.OFFICER, "QS-SCJG", id=str(case_id))
     at.switch_page("pages/case.py").run()
     no_errors(at)
@@ -50,7 +40,7 @@ def test_case_page_shows_record_and_integrity_badge() -> None:
 
 
 def test_officer_cannot_open_case_of_other_agency() -> None:
-    case_id = _query(select(m.Case.id).where(m.Case.agency_id == _agency_id("QS-STHJ")).limit(1))[0][0]
+    case_id = query(select(m.Case.id).where(m.Case.agency_id == _agency_id("QS-STHJ")).limit(1))[0][0]
     at = make_app(Role.OFFICER, "QS-SCJG", id=str(case_id))
     at.switch_page("pages/case.py").run()
     no_errors(at)
@@ -59,7 +49,7 @@ def test_officer_cannot_open_case_of_other_agency() -> None:
 
 
 def test_review_queue_lists_pending_rounds_of_own_agency() -> None:
-    pending = _query(select(m.LegalReview.id).join(m.Case, m.Case.id == m.LegalReview.case_id)
+    pending = query(select(m.LegalReview.id).join(m.Case, m.Case.id == m.LegalReview.case_id)
                      .where(m.LegalReview.outcome.is_(None), m.Case.agency_id == _agency_id("QS-SCJG")))
     at = make_app(Role.REVIEWER, "QS-SCJG")
     at.switch_page("pages/review_queue.py").run()
