@@ -461,6 +461,18 @@ class CalendarDay(Base):
     note: Mapped[str_100] = mapped_column(default="")
 
 
+class CalendarYear(Base):
+    """A year whose complete official 放假/调休 arrangement an administrator has entered: deadlines in it are no
+    longer marked 暂定."""
+
+    __tablename__ = "calendar_years"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    declared_by: Mapped[str_50]
+    declared_on: Mapped[dt.date]
+    source: Mapped[str_200] = mapped_column(default="")  # e.g. 国务院办公厅关于2027年部分节假日安排的通知
+
+
 # ---------------------------------------------------------------- 账户与审计
 
 
