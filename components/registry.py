@@ -49,6 +49,8 @@ PAGES: tuple[PageSpec, ...] = (
              Permission.SUPERVISION_READ, SECTION_SUPERVISION),
     PageSpec("pages/users.py", "用户管理", ":material/group:", "users", Permission.USERS_WRITE, SECTION_ADMIN),
     PageSpec("pages/audit_log.py", "审计日志", ":material/history:", "audit", Permission.AUDIT_READ, SECTION_ADMIN),
+    PageSpec("pages/calendar_admin.py", "节假日安排", ":material/calendar_month:", "calendar", Permission.CALENDAR_WRITE,
+             SECTION_ADMIN),
     PageSpec("pages/login.py", "登录", ":material/login:", "login", Permission.ACCOUNT_LOGIN, SECTION_ACCOUNT,
              public_only=True),
 )

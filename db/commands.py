@@ -104,3 +104,54 @@ def set_user_active(engine: Engine, user_id: int, active: bool, actor: str) -> C
         user.updated_by = actor
         record_audit(session, actor, "activate_user" if active else "deactivate_user", "users", user_id)
         return CommandResult(True, id=user_id)
+
+
+def set_calendar_day(engine: Engine, day: dt.date, is_workday: bool, note: str, actor: str) -> CommandResult:
+    """Enter (or change) one official 放假/调休 date. Overrides the bundled calendar for that day."""
+    note = note.strip()
+    if len(note) > 100:
+        return CommandResult(False, ("说明不超过100个字符",))
+    if day.weekday() < 5 and is_workday and not note:
+        return CommandResult(False, ("周一至周五本来就是工作日；只有调休上班的周末或更正才需要录入，请填写说明",))
+    with session_scope(engine) as session:
+        row = session.get(m.CalendarDay, day)
+        before = None if row is None else {"is_workday": row.is_workday, "note": row.note}
+        if row is None:
+            session.add(m.CalendarDay(day=day, is_workday=is_workday, note=note))
+        else:
+            row.is_workday, row.note = is_workday, note
+        record_audit(session, actor, "set_calendar_day", "calendar_days", day.isoformat(),
+                     {"is_workday": is_workday, "note": note, "before": before})
+    return CommandResult(True)
+
+
+def remove_calendar_day(engine: Engine, day: dt.date, actor: str) -> CommandResult:
+    with session_scope(engine) as session:
+        row = session.get(m.CalendarDay, day)
+        if row is None:
+            return CommandResult(False, (f"未录入该日期：{day.isoformat()}",))
+        if session.get(m.CalendarYear, day.year) is not None:
+            return CommandResult(False, (f"{day.year}年已确认为正式安排，不能删除其中的日期",))
+        record_audit(session, actor, "remove_calendar_day", "calendar_days", day.isoformat(),
+                     {"is_workday": row.is_workday, "note": row.note})
+        session.delete(row)
+    return CommandResult(True)
+
+
+def declare_calendar_year(engine: Engine, year: int, source: str, actor: str, today: dt.date) -> CommandResult:
+    """Declare that every 放假/调休 date of ``year`` has been entered, so its deadlines are no longer 暂定."""
+    from sqlalchemy import extract, func
+
+    source = source.strip()
+    if not source:
+        return CommandResult(False, ("请填写依据（如国务院办公厅关于该年度部分节假日安排的通知）",))
+    with session_scope(engine) as session:
+        if session.get(m.CalendarYear, year) is not None:
+            return CommandResult(False, (f"{year}年已确认",))
+        holidays = session.scalar(select(func.count()).select_from(m.CalendarDay).where(
+            extract("year", m.CalendarDay.day) == year, m.CalendarDay.is_workday.is_(False)))
+        if not holidays:
+            return CommandResult(False, (f"{year}年尚未录入任何法定节假日，不能确认为正式安排",))
+        session.add(m.CalendarYear(year=year, declared_by=actor, declared_on=today, source=source))
+        record_audit(session, actor, "declare_calendar_year", "calendar_years", year, {"source": source})
+    return CommandResult(True)

@@ -24,8 +24,24 @@ def load_calendar(engine: Engine) -> WorkCalendar:
     """The official calendar plus the 放假/调休 dates an administrator entered for years not yet bundled."""
     with engine.connect() as conn:
         rows = conn.execute(select(m.CalendarDay.day, m.CalendarDay.is_workday)).all()
+        years = conn.execute(select(m.CalendarYear.year)).scalars().all()
     return WorkCalendar(extra_holidays=frozenset(d for d, w in rows if not w),
-                        extra_workdays=frozenset(d for d, w in rows if w))
+                        extra_workdays=frozenset(d for d, w in rows if w), official_years=frozenset(years))
+
+
+def calendar_entries(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The administrator's entered dates and the years declared complete, newest first."""
+    with engine.connect() as conn:
+        days = [dict(r) for r in conn.execute(
+            select(m.CalendarDay.day, m.CalendarDay.is_workday, m.CalendarDay.note).order_by(m.CalendarDay.day.desc())
+        ).mappings()]
+        years = [dict(r) for r in conn.execute(
+            select(m.CalendarYear.year, m.CalendarYear.declared_by, m.CalendarYear.declared_on, m.CalendarYear.source)
+            .order_by(m.CalendarYear.year.desc())).mappings()]
+    for d in days:
+        d["kind"] = "调休上班" if d.pop("is_workday") else "放假"
+    return (pd.DataFrame(days, columns=["day", "kind", "note"]),
+            pd.DataFrame(years, columns=["year", "declared_by", "declared_on", "source"]))
 
 
 def enforcing_agencies(engine: Engine) -> dict[int, str]:

@@ -23,6 +23,7 @@ class Permission(StrEnum):
     USERS_WRITE = "admin:users:write"
     DATA_IMPORT = "admin:data:import"
     AUDIT_READ = "admin:audit:read"
+    CALENDAR_WRITE = "admin:calendar:write"
 
 
 _P = Permission
@@ -40,9 +41,9 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     # 执法监督人员 — Allowed: public pages; read every agency's cases; supervision views.
     #               Disallowed: recording events, deciding reviews, administration.
     Role.SUPERVISOR: frozenset({_P.PUBLIC_READ, _P.CASES_READ, _P.SUPERVISION_READ}),
-    # 管理员 — Allowed: public pages, accounts, imports, audit log.
+    # 管理员 — Allowed: public pages, accounts, imports, audit log, the official holiday calendar.
     #          Disallowed: case work (recording, reviewing) — administrators manage the system, not cases.
-    Role.ADMIN: frozenset({_P.PUBLIC_READ, _P.USERS_WRITE, _P.DATA_IMPORT, _P.AUDIT_READ}),
+    Role.ADMIN: frozenset({_P.PUBLIC_READ, _P.USERS_WRITE, _P.DATA_IMPORT, _P.AUDIT_READ, _P.CALENDAR_WRITE}),
 }
 
 AGENCY_SCOPED_ROLES = frozenset({Role.OFFICER, Role.REVIEWER})

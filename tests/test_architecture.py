@@ -48,3 +48,14 @@ def test_every_page_file_is_registered() -> None:
     registered = {spec.path for spec in PAGES}
     for path in (ROOT / "pages").glob("*.py"):
         assert f"pages/{path.name}" in registered, f"{path.name} is not in components/registry.py"
+
+
+def test_readme_role_matrix_names_every_permission_and_role() -> None:
+    from domain.enums import Role
+    from domain.permissions import Permission
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for permission in Permission:
+        assert f"`{permission.value}`" in readme, permission
+    for role in Role:
+        assert f"| {role.value} |" in readme, role

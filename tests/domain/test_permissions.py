@@ -25,7 +25,8 @@ ALLOWED = {
     Role.OFFICER: {Permission.PUBLIC_READ, Permission.CASES_READ, Permission.CASES_WRITE},
     Role.REVIEWER: {Permission.PUBLIC_READ, Permission.CASES_READ, Permission.REVIEWS_DECIDE},
     Role.SUPERVISOR: {Permission.PUBLIC_READ, Permission.CASES_READ, Permission.SUPERVISION_READ},
-    Role.ADMIN: {Permission.PUBLIC_READ, Permission.USERS_WRITE, Permission.DATA_IMPORT, Permission.AUDIT_READ},
+    Role.ADMIN: {Permission.PUBLIC_READ, Permission.USERS_WRITE, Permission.DATA_IMPORT, Permission.AUDIT_READ,
+                 Permission.CALENDAR_WRITE},
 }
 
 

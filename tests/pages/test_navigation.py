@@ -14,7 +14,7 @@ EXPECTED_VISIBLE = {
     Role.OFFICER: PUBLIC_PAGES | {"pages/cases.py"},
     Role.REVIEWER: PUBLIC_PAGES | {"pages/cases.py", "pages/review_queue.py"},
     Role.SUPERVISOR: PUBLIC_PAGES | {"pages/cases.py", "pages/supervision.py"},
-    Role.ADMIN: PUBLIC_PAGES | {"pages/users.py", "pages/audit_log.py"},
+    Role.ADMIN: PUBLIC_PAGES | {"pages/users.py", "pages/audit_log.py", "pages/calendar_admin.py"},
 }
 INTERNAL = ["pages/cases.py", "pages/case.py", "pages/review_queue.py", "pages/supervision.py", "pages/users.py",
             "pages/audit_log.py"]
@@ -83,6 +83,7 @@ GUARDED = {
     "pages/supervision.py": [Role.PUBLIC, Role.OFFICER, Role.REVIEWER, Role.ADMIN],
     "pages/users.py": [Role.PUBLIC, Role.OFFICER, Role.REVIEWER, Role.SUPERVISOR],
     "pages/audit_log.py": [Role.PUBLIC, Role.OFFICER, Role.REVIEWER, Role.SUPERVISOR],
+    "pages/calendar_admin.py": [Role.PUBLIC, Role.OFFICER, Role.REVIEWER, Role.SUPERVISOR],
 }
 
 
