@@ -288,7 +288,7 @@ def agency_profile(engine: Engine, agency_id: int, today: dt.date) -> AgencyProf
             .where(m.InspectionItem.agency_id == agency_id).order_by(m.InspectionItem.seq)).mappings()]
         n_items = select(func.count()).where(m.BenchmarkItem.set_id == m.BenchmarkSet.id).scalar_subquery()
         benchmarks = [dict(r) for r in conn.execute(
-            select(m.BenchmarkSet.name, m.BenchmarkSet.issuer, m.BenchmarkSet.effective_from,
+            select(m.BenchmarkSet.id, m.BenchmarkSet.name, m.BenchmarkSet.issuer, m.BenchmarkSet.effective_from,
                    m.BenchmarkSet.effective_to, n_items.label("items"))
             .where(m.BenchmarkSet.agency_id == agency_id,
                    or_(m.BenchmarkSet.effective_to.is_(None), m.BenchmarkSet.effective_to > today))
@@ -302,5 +302,19 @@ def agency_profile(engine: Engine, agency_id: int, today: dt.date) -> AgencyProf
         matters=pd.DataFrame(matters, columns=["code", "name", "category", "legal_basis", "time_limit_days"]),
         officers=pd.DataFrame(officers, columns=["name", "cert_no", "enforcement_field", "cert_valid_to"]),
         inspection_items=pd.DataFrame(items, columns=["seq", "item", "sub_item", "basis", "method", "content"]),
-        benchmarks=pd.DataFrame(benchmarks, columns=["name", "issuer", "effective_from", "effective_to", "items"]),
+        benchmarks=pd.DataFrame(benchmarks, columns=["id", "name", "issuer", "effective_from", "effective_to", "items"]),
     )
+
+
+def benchmark_table(engine: Engine, set_id: int) -> pd.DataFrame:
+    """The items and tiers of one published discretion benchmark (行政处罚法 art. 34: benchmarks are public)."""
+    i, t = m.BenchmarkItem, m.BenchmarkTier
+    with engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(
+            select(i.item_no, i.law_name, i.violation, i.legal_basis, t.level, t.tier, t.circumstance,
+                   t.standard_text)
+            .join(t, t.item_id == i.id).where(i.set_id == set_id).order_by(i.id, t.level)).mappings()]
+    for r in rows:
+        r["tier"] = r["tier"].value if r["tier"] is not None else f"第{r['level']}档"
+    return pd.DataFrame(rows, columns=["item_no", "law_name", "violation", "legal_basis", "level", "tier",
+                                       "circumstance", "standard_text"])

@@ -5,7 +5,8 @@ import streamlit as st
 
 from components.data import get_engine
 from components.tables import display_frame, show_table
-from db.public import agency_profile
+from components.flow import procedure_flow_chart
+from db.public import agency_profile, benchmark_table
 from domain.formatting import format_date, today_shanghai
 
 raw_id = st.query_params.get("id", "")
@@ -18,7 +19,7 @@ if profile is None:
 
 st.title(profile.name)
 st.markdown(f"{profile.level} · {profile.kind}执法主体 · {profile.region_name}  \n地址：{profile.address}  \n联系电话：{profile.contact}")
-tabs = st.tabs(["职责与依据", "权责清单", "执法人员", "随机抽查事项", "裁量基准", "救济渠道"])
+tabs = st.tabs(["职责与依据", "权责清单", "执法人员", "随机抽查事项", "裁量基准", "执法流程", "救济渠道"])
 with tabs[0]:
     st.markdown(f"**主要职责**：{profile.duties}")
     st.markdown(f"**执法依据**：{profile.legal_basis_summary}")
@@ -37,5 +38,21 @@ with tabs[4]:
     show_table(display_frame(profile.benchmarks, {"name": "裁量基准", "issuer": "制定机关", "effective_from": "施行日期",
                                                   "effective_to": "废止日期", "items": "违法行为条目数"},
                              dates=("effective_from", "effective_to")))
+    if not profile.benchmarks.empty:
+        sets = dict(zip(profile.benchmarks["id"], profile.benchmarks["name"], strict=True))
+        chosen = st.selectbox("查看裁量基准内容", list(sets), format_func=lambda i: sets[i])
+        keyword = st.text_input("按违法行为或依据筛选", key="benchmark_q")
+        table = benchmark_table(get_engine(), int(chosen))
+        if keyword.strip():
+            table = table[table["violation"].str.contains(keyword.strip(), regex=False)
+                          | table["legal_basis"].str.contains(keyword.strip(), regex=False)]
+        show_table(display_frame(table, {"item_no": "编号", "violation": "违法行为", "tier": "裁量档次",
+                                         "circumstance": "裁量情节", "standard_text": "裁量标准", "legal_basis": "处罚依据"}))
 with tabs[5]:
+    st.altair_chart(procedure_flow_chart())
+    st.caption("简易程序：违法事实确凿并有法定依据，对公民处二百元以下、对法人或者其他组织处三千元以下罚款或者警告的，"
+               "可以当场作出行政处罚决定（行政处罚法第五十一条）。")
+with tabs[6]:
     st.write(profile.remedy_channels)
+    st.markdown("- 行政复议：自知道该行政行为之日起 **60 日**内提出（行政复议法第二十条）。\n"
+                "- 行政诉讼：自知道作出行政行为之日起 **6 个月**内提起（行政诉讼法第四十六条）。")

@@ -7,12 +7,13 @@ from components.stats_charts import on_time_rate_chart
 from components.data import get_engine
 from components.tables import display_frame, show_table
 from db.queries import supervision_overview
+from db.stats import load_calendar
 from domain.formatting import format_rate, today_shanghai
 from domain.permissions import Permission
-from domain.workdays import WorkCalendar
 
 require(Permission.SUPERVISION_READ)
-overview = supervision_overview(get_engine(), today_shanghai(), WorkCalendar())
+engine = get_engine()
+overview = supervision_overview(engine, today_shanghai(), load_calendar(engine))
 st.title("执法监督概览")
 st.caption("公示时限：行政处罚、行政许可决定自作出之日起7个工作日内公示，其他执法决定20个工作日内（国办发〔2018〕118号）。"
            "按国务院公布的节假日和调休安排计算工作日，决定当日不计入。")

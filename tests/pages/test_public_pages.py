@@ -123,3 +123,24 @@ def test_login_with_wrong_and_right_password() -> None:
     at.text_input(key="login_password").input("Demo-2026")
     at.get("form_submit_button")[0].click().run()
     assert at.session_state["actor"].role.value == "执法监督人员"
+
+
+def test_agency_page_publishes_benchmark_content_and_flow() -> None:
+    agency_id = query(select(m.Agency.id).where(m.Agency.code == "QS-STHJ"))[0][0]
+    at = make_app(id=str(agency_id))
+    at.switch_page("pages/agency.py").run()
+    no_errors(at)
+    benchmark_rows = at.dataframe[4].value  # the chosen benchmark's items and tiers
+    assert len(benchmark_rows) > 100 and "裁量标准" in benchmark_rows.columns
+    at.text_input(key="benchmark_q").input("锅炉").run()
+    assert 0 < len(at.dataframe[4].value) < len(benchmark_rows)
+    assert any("行政复议" in md.value and "60 日" in md.value for md in at.markdown)
+
+
+def test_procedure_flow_chart_lists_statutory_limits() -> None:
+    from components.flow import procedure_flow_chart
+
+    spec = procedure_flow_chart().to_dict()
+    rows = spec["datasets"][next(iter(spec["datasets"]))]
+    assert [r["环节"] for r in rows][:2] == ["立案", "调查取证"]
+    assert any("90日" in r["要求"] for r in rows)
