@@ -45,6 +45,8 @@ PAGES: tuple[PageSpec, ...] = (
              hidden=True),
     PageSpec("pages/review_queue.py", "法制审核队列", ":material/fact_check:", "review", Permission.REVIEWS_DECIDE,
              SECTION_CASES),
+    PageSpec("pages/review.py", "法制审核", ":material/rate_review:", "review-case", Permission.REVIEWS_DECIDE,
+             SECTION_CASES, hidden=True),
     PageSpec("pages/supervision.py", "执法监督概览", ":material/monitoring:", "supervision",
              Permission.SUPERVISION_READ, SECTION_SUPERVISION),
     PageSpec("pages/users.py", "用户管理", ":material/group:", "users", Permission.USERS_WRITE, SECTION_ADMIN),

@@ -18,5 +18,5 @@ event = show_table(display_frame(queue, {"case_no": "案号", "agency": "执法�
                                  dates=("submitted_on",)), key="review_table", selectable=True)
 if event is not None and event.selection.rows:
     row = queue.iloc[event.selection.rows[0]]
-    st.page_link("pages/case.py", label=f"打开案件 {row['case_no']}", query_params={"id": str(int(row["case_id"]))},
-                 icon=":material/open_in_new:")
+    st.page_link("pages/review.py", label=f"审核案件 {row['case_no']}", query_params={"case": str(int(row["case_id"]))},
+                 icon=":material/rate_review:")

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 
 
-def make_app(role: Role | None = None, agency_code: str | None = None, **params: str) -> AppTest:
+def make_app(role: Role | None = None, agency_code: str | None = None, *, officer_id: int | None = None,
+             **params: str) -> AppTest:
     """An AppTest of the entrypoint, with the actor in session state and query params set before the first run."""
     at = AppTest.from_file(APP, default_timeout=30)
     if role is not None and role is not Role.PUBLIC:
@@ -28,7 +29,7 @@ def make_app(role: Role | None = None, agency_code: str | None = None, **params:
                 agency_id = conn.execute(select(m.Agency.id).where(m.Agency.code == agency_code)).scalar_one()
             engine.dispose()
         at.session_state["actor"] = Actor(username=f"t_{role.name.lower()}", display_name="测试用户", role=role,
-                                          agency_id=agency_id)
+                                          agency_id=agency_id, officer_id=officer_id)
     for key, value in params.items():
         at.query_params[key] = value
     return at.run()
@@ -52,3 +53,17 @@ def no_errors(at: AppTest) -> None:
 @pytest.fixture(autouse=True)
 def _app_db(app_db):  # every page test runs against the shared seeded database with clean caches
     yield
+
+
+@pytest.fixture
+def writable_db(sqlite_engine, monkeypatch):
+    """A small seeded database of this test's own, for pages that write (the shared one stays read-only)."""
+    import streamlit as st
+
+    from sample_data.generator import seed
+
+    seed(sqlite_engine, 300, 7)  # this seed leaves review rounds pending (cases still in progress)
+    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return sqlite_engine

@@ -48,6 +48,8 @@ def _allowed_paths(role: Role) -> set[str]:
     hidden = {"pages/decision.py", "pages/agency.py"}
     if "pages/cases.py" in EXPECTED_VISIBLE[role]:
         hidden.add("pages/case.py")
+    if "pages/review_queue.py" in EXPECTED_VISIBLE[role]:
+        hidden.add("pages/review.py")
     return EXPECTED_VISIBLE[role] | hidden
 
 
@@ -80,6 +82,7 @@ GUARDED = {
     "pages/cases.py": [Role.PUBLIC, Role.ADMIN],
     "pages/case.py": [Role.PUBLIC, Role.ADMIN],
     "pages/review_queue.py": [Role.PUBLIC, Role.OFFICER, Role.SUPERVISOR, Role.ADMIN],
+    "pages/review.py": [Role.PUBLIC, Role.OFFICER, Role.SUPERVISOR, Role.ADMIN],
     "pages/supervision.py": [Role.PUBLIC, Role.OFFICER, Role.REVIEWER, Role.ADMIN],
     "pages/users.py": [Role.PUBLIC, Role.OFFICER, Role.REVIEWER, Role.SUPERVISOR],
     "pages/audit_log.py": [Role.PUBLIC, Role.OFFICER, Role.REVIEWER, Role.SUPERVISOR],
