@@ -138,6 +138,34 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from db.importer import ImportFileError, run_import
+    from db.migrate import current_revision, head_revision
+
+    path = args.file
+    if not os.path.isfile(path):
+        raise CommandError(f"文件不存在：{path}")
+    engine = _engine()
+    if current_revision(engine) != head_revision():
+        raise CommandError("数据库结构不是最新版本，请先运行 python manage.py init")
+
+    def progress(done: int, total: int) -> None:
+        if total >= 20000 and done % 20000 == 0:
+            print(f"  已校验 {done}/{total} 行", file=sys.stderr)
+
+    try:
+        report = run_import(args.kind, engine, path, dry_run=args.dry_run, accept_valid=args.accept_valid,
+                            create_agencies=args.create_agencies, actor="manage.py", progress=progress)
+    except ImportFileError as exc:
+        raise CommandError(str(exc)) from exc
+    for line in report.lines():
+        print(line)
+    if args.rejects and report.rejected:
+        written = report.rejects_csv(args.rejects)
+        print(f"已将 {written} 行被拒绝的数据及原因写入 {args.rejects}")
+    return report.exit_code
+
+
 def cmd_verify_chain(args: argparse.Namespace) -> int:
     from db.integrity import verify_chains
 
@@ -203,6 +231,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="显示名称")
     p.add_argument("--password", help="密码（省略时读取 ZHIFA_NEW_PASSWORD 或交互输入）")
     p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser("import", help="导入 CSV/Excel 数据（见 docs/import.md）；退出码 0 全部接受、1 拒绝、3 部分接受、2 文件错误")
+    p.add_argument("kind", choices=["decisions"], help="导入类型：decisions（每行一个已公示的执法决定）")
+    p.add_argument("file", help="CSV、.xlsx 或 .xls 文件")
+    p.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
+    p.add_argument("--accept-valid", action="store_true", help="写入有效行，拒绝无效行（退出码 3）")
+    p.add_argument("--rejects", help="把被拒绝的行及原因写入该 CSV 文件")
+    p.add_argument("--create-agencies", action="store_true", help="自动创建文件中出现的未知执法机关")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("verify-chain", help="校验执法全过程记录的哈希链")
     p.add_argument("--case", help="只校验该案号")

@@ -78,3 +78,32 @@ def test_verify_chain_unknown_case(tmp_path, monkeypatch, capsys) -> None:
     manage.main(["init"])
     assert manage.main(["verify-chain", "--case", "不存在"]) == 2
     assert "找不到案件" in capsys.readouterr().err
+
+
+def test_import_exit_codes_and_rejects_file(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'imp.sqlite3'}")
+    manage.main(["init"])
+    manage.main(["seed", "--cases", "20"])
+    good = tmp_path / "good.csv"
+    good.write_text("决定书文号,处罚机关,当事人名称,处罚内容,决定日期\n"
+                    "导罚〔2026〕1号,临江市青石区应急管理局,临江市测试化工有限公司,\"警告，没收违法所得1.621747万元，罚款1712.4万元\",2026-09-08\n",
+                    encoding="gb18030")
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("决定书文号,处罚机关,当事人名称,处罚内容,决定日期\n"
+                     "导罚〔2026〕2号,临江市青石区应急管理局,临江市甲化工有限公司,罚款5000元,2026-09-08\n"
+                     "导罚〔2026〕3号,临江市青石区应急管理局,临江市乙化工有限公司,罚款5000元,2026-02-30\n",
+                     encoding="utf-8-sig")
+    capsys.readouterr()
+    assert manage.main(["import", "decisions", str(good), "--dry-run"]) == 0
+    assert "试运行" in capsys.readouterr().out
+    assert manage.main(["import", "decisions", str(good)]) == 0
+    assert manage.main(["import", "decisions", str(good)]) == 0  # idempotent
+    assert "未变化1行" in capsys.readouterr().out
+    assert manage.main(["import", "decisions", str(mixed)]) == 1  # all or nothing
+    assert "拒绝整个文件" in capsys.readouterr().out
+    rejects = tmp_path / "rejects.csv"
+    assert manage.main(["import", "decisions", str(mixed), "--accept-valid", "--rejects", str(rejects)]) == 3
+    text = rejects.read_text(encoding="utf-8-sig")
+    assert "导罚〔2026〕3号" in text and "导罚〔2026〕2号" not in text
+    assert manage.main(["import", "decisions", str(tmp_path / "missing.csv")]) == 2
+    assert manage.main(["import", "people", str(good)]) == 2

@@ -16,3 +16,49 @@ def test_calendar_page_lists_forms_and_rejects_bad_input() -> None:
     at.get("form_submit_button")[-1].click().run()
     no_errors(at)
     assert any("尚未录入任何法定节假日" in e.value for e in at.error)
+
+
+GOOD = ("决定书文号,处罚机关,当事人名称,违法行为类型,处罚内容,决定日期,公示日期\n"
+        "青测罚〔2026〕9001号,临江市青石区市场监督管理局,临江市测试商贸有限公司,不按规定明码标价,"
+        "\"警告，罚款3000元\",2026年9月8日,2026-09-10\n")
+BAD = ("决定书文号,处罚机关,当事人名称,处罚内容,决定日期\n"
+       "青测罚〔2026〕9002号,不存在的局,临江市测试商贸有限公司,罚款3000元,2026-13-01\n")
+
+
+def _run_import(content: str, mode_index: int):
+    at = make_app(Role.ADMIN)
+    at.switch_page("pages/data_import.py").run()
+    no_errors(at)
+    assert len(at.get("download_button")) == 2  # CSV and Excel templates
+    at.file_uploader(key="upload").upload("决定.csv", content.encode("utf-8-sig"), "text/csv").run()
+    at.radio(key="mode").set_value(at.radio(key="mode").options[mode_index]).run()
+    at.button(key="start").click().run()
+    no_errors(at)
+    return at
+
+
+def test_import_page_dry_run_previews_and_reports(writable_db) -> None:
+    at = _run_import(GOOD, 0)
+    assert at.success and "试运行" in at.success[0].value and "将新增1行" in at.success[0].value
+    preview = at.dataframe[0].value
+    assert len(preview) == 1
+
+
+def test_import_page_writes_valid_file(writable_db) -> None:
+    from sqlalchemy import select
+
+    from db import models as m
+
+    at = _run_import(GOOD, 1)
+    assert "新增1行" in at.success[0].value
+    with writable_db.connect() as conn:
+        fine = conn.execute(select(m.Decision.fine_total).where(m.Decision.decision_no == "青测罚〔2026〕9001号")).scalar()
+    assert str(fine) == "3000.00"
+
+
+def test_import_page_refuses_bad_file_with_line_and_column(writable_db) -> None:
+    at = _run_import(BAD, 1)
+    assert at.error and "拒绝整个文件" in at.error[0].value
+    problems = at.dataframe[1].value
+    assert set(problems["行号"]) == {2} and {"处罚机关", "决定日期"} <= set(problems["列"])
+    assert len(at.get("download_button")) == 3  # templates + rejects

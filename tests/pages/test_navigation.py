@@ -14,7 +14,8 @@ EXPECTED_VISIBLE = {
     Role.OFFICER: PUBLIC_PAGES | {"pages/cases.py"},
     Role.REVIEWER: PUBLIC_PAGES | {"pages/cases.py", "pages/review_queue.py"},
     Role.SUPERVISOR: PUBLIC_PAGES | {"pages/cases.py", "pages/supervision.py"},
-    Role.ADMIN: PUBLIC_PAGES | {"pages/users.py", "pages/audit_log.py", "pages/calendar_admin.py"},
+    Role.ADMIN: PUBLIC_PAGES | {"pages/users.py", "pages/audit_log.py", "pages/calendar_admin.py",
+                                "pages/data_import.py"},
 }
 INTERNAL = ["pages/cases.py", "pages/case.py", "pages/review_queue.py", "pages/supervision.py", "pages/users.py",
             "pages/audit_log.py"]
@@ -87,6 +88,7 @@ GUARDED = {
     "pages/users.py": [Role.PUBLIC, Role.OFFICER, Role.REVIEWER, Role.SUPERVISOR],
     "pages/audit_log.py": [Role.PUBLIC, Role.OFFICER, Role.REVIEWER, Role.SUPERVISOR],
     "pages/calendar_admin.py": [Role.PUBLIC, Role.OFFICER, Role.REVIEWER, Role.SUPERVISOR],
+    "pages/data_import.py": [Role.PUBLIC, Role.OFFICER, Role.REVIEWER, Role.SUPERVISOR],
 }
 
 

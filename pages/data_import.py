@@ -1,0 +1,60 @@
+"""数据导入 (管理员): load a CSV/Excel export of published decisions with the same engine as ``manage.py import``;
+everything valid gets in, or every problem is reported by line and column — nothing silently dropped."""
+
+import pandas as pd
+import streamlit as st
+
+from components.auth import require
+from components.data import get_engine
+from db.importer import ImportFileError, run_import, template_csv_bytes, template_xlsx_bytes
+from domain.permissions import Permission
+
+actor = require(Permission.DATA_IMPORT)
+st.title("数据导入")
+st.caption("每行一个已作出的执法决定（决定书文号为唯一标识，重复导入同一文件不会产生重复数据；内容变化的已公示决定会记录更正）。"
+           "格式说明见 docs/import.md。")
+c1, c2 = st.columns(2)
+c1.download_button("下载 CSV 模板", template_csv_bytes(), file_name="执法决定导入模板.csv", mime="text/csv",
+                   icon=":material/download:")
+c2.download_button("下载 Excel 模板", template_xlsx_bytes(), file_name="执法决定导入模板.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
+
+upload = st.file_uploader("选择文件（CSV、xlsx、xls；UTF-8 或 GB18030 编码）", type=["csv", "xlsx", "xls"], key="upload")
+mode = st.radio("导入方式", ["只校验，不写入", "全部有效才写入（任一行有错误则整批拒绝）", "写入有效行，拒绝无效行"],
+                key="mode", help="建议先只校验，确认问题清单后再正式导入。")
+create_agencies = st.checkbox("自动新建文件中出现的未知执法机关", key="create_agencies")
+if upload is None or not st.button("开始", type="primary", key="start"):
+    st.stop()
+
+bar = st.progress(0.0, text="正在校验…")
+
+
+def progress(done: int, total: int) -> None:
+    bar.progress(min(done / max(total, 1), 1.0), text=f"正在校验 {done}/{total} 行")
+
+
+try:
+    report = run_import("decisions", get_engine(), upload.getvalue(), filename=upload.name,
+                        dry_run=mode.startswith("只校验"), accept_valid=mode.startswith("写入有效行"),
+                        create_agencies=create_agencies, actor=actor.username, progress=progress)
+except ImportFileError as exc:
+    bar.empty()
+    st.error(str(exc))
+    st.stop()
+bar.progress(1.0, text="完成")
+if report.refused:
+    st.error(report.summary())
+elif report.rejected:
+    st.warning(report.summary())
+else:
+    st.success(report.summary())
+    if not report.dry_run:
+        st.cache_data.clear()
+st.subheader("前几行的解析结果")
+st.dataframe(pd.DataFrame(report.preview(10)), hide_index=True)
+if report.problems:
+    st.subheader(f"问题清单（{len(report.problems)} 条）")
+    st.dataframe(pd.DataFrame(report.problem_rows()), hide_index=True)
+if report.rejected or report.refused:
+    st.download_button("下载被拒绝的行及原因", report.rejects_csv_bytes(), file_name=f"拒绝行_{upload.name}.csv",
+                       mime="text/csv", icon=":material/download:")
