@@ -59,3 +59,12 @@ def test_readme_role_matrix_names_every_permission_and_role() -> None:
         assert f"`{permission.value}`" in readme, permission
     for role in Role:
         assert f"| {role.value} |" in readme, role
+
+
+def test_url_paths_do_not_collide_with_page_file_names() -> None:
+    """A url_path equal to another page file's stem makes Streamlit resolve the wrong page."""
+    stems = {Path(spec.path).stem: spec.path for spec in PAGES}
+    for spec in PAGES:
+        other = stems.get(spec.url_path)
+        assert other in (None, spec.path), f"{spec.path} uses url_path {spec.url_path!r}, the stem of {other}"
+    assert len({spec.url_path for spec in PAGES}) == len(PAGES)

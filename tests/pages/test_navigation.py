@@ -13,7 +13,7 @@ EXPECTED_VISIBLE = {
     Role.PUBLIC: PUBLIC_PAGES | {"pages/login.py"},
     Role.OFFICER: PUBLIC_PAGES | {"pages/cases.py"},
     Role.REVIEWER: PUBLIC_PAGES | {"pages/cases.py", "pages/review_queue.py"},
-    Role.SUPERVISOR: PUBLIC_PAGES | {"pages/cases.py", "pages/supervision.py"},
+    Role.SUPERVISOR: PUBLIC_PAGES | {"pages/cases.py", "pages/supervision.py", "pages/completeness.py"},
     Role.ADMIN: PUBLIC_PAGES | {"pages/users.py", "pages/audit_log.py", "pages/calendar_admin.py",
                                 "pages/data_import.py"},
 }
