@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Engine, and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from db import models as m
 from db.commands import CommandResult, record_audit
@@ -334,62 +335,10 @@ def append_event(engine: Engine, case_id: int, new: NewEvent, actor: Actor, now:
         raise ValueError("now 必须带时区")
     try:
         with session_scope(engine) as session:
-            state = _read_state(session.connection(), case_id)
-            if state is None:
-                return CommandResult(False, (f"案件不存在：{case_id}",))
-            if not may_record(actor, state.agency_id):
-                return CommandResult(False, ("只有本案所属执法主体的执法人员可以记录执法活动。",))
-            if state.last_hash is not None and state.last_hash != state.chain_head:
-                return CommandResult(False, ("本案执法记录链校验不一致，已暂停追加记录；请联系管理员运行 verify-chain 核查。",))
-            errors, stage, forms = _input_errors(new)
-            occurred = new.occurred_at
-            if occurred.tzinfo is not None:
-                # Whole seconds: the chain hashes whole seconds, and what is stored must be what was hashed.
-                occurred = occurred.astimezone(dt.UTC).replace(microsecond=0)
-            seq = max(state.event_ids, default=0) + 1
-            if stage is not None and new.action.strip():
-                fact = EventFact(seq=seq, stage=stage, action=new.action.strip(), occurred_at=occurred,
-                                 officer_cert_nos=tuple(c.strip() for c in new.officer_cert_nos),
-                                 record_forms=frozenset(forms), document_no=new.document_no.strip() or None,
-                                 location=new.location.strip() or None, corrects_seq=new.corrects_seq)
-                errors += validate_new_event(state.facts, fact, state.officers, now, state.agency_id)
-            if errors or stage is None:  # an unknown stage always comes with its error
-                return CommandResult(False, tuple(errors))
-            recorded_at = now.astimezone(dt.UTC).replace(microsecond=0)
-            content = {
-                "case_id": case_id, "seq": seq, "occurred_at": occurred, "stage": stage.value,
-                "action": new.action.strip(), "officer_cert_nos": "、".join(c.strip() for c in new.officer_cert_nos),
-                "document_no": new.document_no.strip() or None, "record_forms": "、".join(f.value for f in forms),
-                "location": new.location.strip() or None, "note": new.note.strip(),
-                "corrects_event_id": state.event_ids[new.corrects_seq] if new.corrects_seq is not None else None,
-                "recorded_at": recorded_at, "recorded_by": actor.username[:50],
-            }
-            prev = state.chain_head
-            digest = event_hash(content, prev)
-            # The one update the record allows: moving the case's chain head, which is what makes deleting the
-            # newest event detectable. The WHERE on the old head is a compare-and-swap: if another writer appended
-            # since we read, no row matches and we stop before inserting (the (case_id, seq) unique constraint is
-            # the backstop).
-            moved = session.execute(
-                update(m.Case.__table__).where(m.Case.id == case_id, m.Case.chain_head == prev)
-                .values(chain_head=digest)
-            ).rowcount
-            if moved != 1:
-                raise _Conflict
-            event = m.CaseEvent(**content, prev_hash=prev, hash=digest)
-            session.add(event)
-            session.flush()
-            ids = {cert.cert_no: cert.officer_id for cert in state.officers.values()}
-            for officer_id in dict.fromkeys(ids[c] for c in (x.strip() for x in new.officer_cert_nos) if c in ids):
-                session.add(m.EventOfficer(event_id=event.id, officer_id=officer_id))
-            for ev in new.evidence:
-                session.add(m.EvidenceFile(event_id=event.id, file_name=ev.file_name.strip(), media_type=ev.media_type,
-                                           size_bytes=ev.size_bytes, sha256=ev.sha256, storage_uri=ev.storage_uri))
-            record_audit(session, actor.username, "append_event", "case_events", event.id,
-                         {"case_id": case_id, "case_no": state.case_no, "seq": seq, "stage": stage.value,
-                          "action": content["action"], "corrects_seq": new.corrects_seq, "hash": digest})
-            session.flush()
-            return CommandResult(True, id=event.id)
+            result = append_in_session(session, case_id, new, actor, now)
+            if not result.ok:
+                session.rollback()
+            return result
     except (_Conflict, IntegrityError):
         return CommandResult(False, (CONFLICT_MESSAGE,))
     except OperationalError as exc:
@@ -397,6 +346,70 @@ def append_event(engine: Engine, case_id: int, new: NewEvent, actor: Actor, now:
         if "locked" in str(exc.orig).lower():
             return CommandResult(False, (CONFLICT_MESSAGE,))
         raise
+
+
+def append_in_session(session: Session, case_id: int, new: NewEvent, actor: Actor, now: dt.datetime,
+                      allowed: Callable[[Actor, int], bool] = may_record,
+                      refusal: str = "只有本案所属执法主体的执法人员可以记录执法活动。") -> CommandResult:
+    """The validated, chained append inside the caller's transaction, so another command (a legal review) can
+    record its step atomically with its own write. Raises _Conflict when another writer moved the chain head."""
+    state = _read_state(session.connection(), case_id)
+    if state is None:
+        return CommandResult(False, (f"案件不存在：{case_id}",))
+    if not allowed(actor, state.agency_id):
+        return CommandResult(False, (refusal,))
+
+    if state.last_hash is not None and state.last_hash != state.chain_head:
+        return CommandResult(False, ("本案执法记录链校验不一致，已暂停追加记录；请联系管理员运行 verify-chain 核查。",))
+    errors, stage, forms = _input_errors(new)
+    occurred = new.occurred_at
+    if occurred.tzinfo is not None:
+        # Whole seconds: the chain hashes whole seconds, and what is stored must be what was hashed.
+        occurred = occurred.astimezone(dt.UTC).replace(microsecond=0)
+    seq = max(state.event_ids, default=0) + 1
+    if stage is not None and new.action.strip():
+        fact = EventFact(seq=seq, stage=stage, action=new.action.strip(), occurred_at=occurred,
+                         officer_cert_nos=tuple(c.strip() for c in new.officer_cert_nos),
+                         record_forms=frozenset(forms), document_no=new.document_no.strip() or None,
+                         location=new.location.strip() or None, corrects_seq=new.corrects_seq)
+        errors += validate_new_event(state.facts, fact, state.officers, now, state.agency_id)
+    if errors or stage is None:  # an unknown stage always comes with its error
+        return CommandResult(False, tuple(errors))
+    recorded_at = now.astimezone(dt.UTC).replace(microsecond=0)
+    content = {
+        "case_id": case_id, "seq": seq, "occurred_at": occurred, "stage": stage.value,
+        "action": new.action.strip(), "officer_cert_nos": "、".join(c.strip() for c in new.officer_cert_nos),
+        "document_no": new.document_no.strip() or None, "record_forms": "、".join(f.value for f in forms),
+        "location": new.location.strip() or None, "note": new.note.strip(),
+        "corrects_event_id": state.event_ids[new.corrects_seq] if new.corrects_seq is not None else None,
+        "recorded_at": recorded_at, "recorded_by": actor.username[:50],
+    }
+    prev = state.chain_head
+    digest = event_hash(content, prev)
+    # The one update the record allows: moving the case's chain head, which is what makes deleting the
+    # newest event detectable. The WHERE on the old head is a compare-and-swap: if another writer appended
+    # since we read, no row matches and we stop before inserting (the (case_id, seq) unique constraint is
+    # the backstop).
+    moved = session.execute(
+        update(m.Case.__table__).where(m.Case.id == case_id, m.Case.chain_head == prev)
+        .values(chain_head=digest)
+    ).rowcount
+    if moved != 1:
+        raise _Conflict
+    event = m.CaseEvent(**content, prev_hash=prev, hash=digest)
+    session.add(event)
+    session.flush()
+    ids = {cert.cert_no: cert.officer_id for cert in state.officers.values()}
+    for officer_id in dict.fromkeys(ids[c] for c in (x.strip() for x in new.officer_cert_nos) if c in ids):
+        session.add(m.EventOfficer(event_id=event.id, officer_id=officer_id))
+    for ev in new.evidence:
+        session.add(m.EvidenceFile(event_id=event.id, file_name=ev.file_name.strip(), media_type=ev.media_type,
+                                   size_bytes=ev.size_bytes, sha256=ev.sha256, storage_uri=ev.storage_uri))
+    record_audit(session, actor.username, "append_event", "case_events", event.id,
+                 {"case_id": case_id, "case_no": state.case_no, "seq": seq, "stage": stage.value,
+                  "action": content["action"], "corrects_seq": new.corrects_seq, "hash": digest})
+    session.flush()
+    return CommandResult(True, id=event.id)
 
 
 # ------------------------------------------------------------------------------------------------ completeness

@@ -71,3 +71,21 @@ def test_reviewer_of_other_agency_cannot_open_the_case() -> None:
     at = make_app(Role.REVIEWER, "QS-SCJG", case=str(case_id))
     at.switch_page("pages/review.py").run()
     assert at.warning and "不属于本机关" in at.warning[0].value
+
+
+def test_review_decision_is_recorded_in_the_case_chain(writable_db) -> None:
+    from db.integrity import case_chain_status, verify_chains
+
+    case_id, code, reviewer = _pending(writable_db)
+    with writable_db.connect() as conn:
+        before = conn.execute(select(m.CaseEvent.seq).where(m.CaseEvent.case_id == case_id)).scalars().all()
+    at = make_app(Role.REVIEWER, code, officer_id=reviewer, case=str(case_id))
+    at.switch_page("pages/review.py").run()
+    at.text_area(key="opinion").input("同意。事实清楚，证据确凿，适用依据正确，程序合法，裁量适当。")
+    at.get("form_submit_button")[0].click().run()
+    with writable_db.connect() as conn:
+        stage, action = conn.execute(select(m.CaseEvent.stage, m.CaseEvent.action).where(m.CaseEvent.case_id == case_id)
+                                     .order_by(m.CaseEvent.seq.desc())).first()
+        count = len(conn.execute(select(m.CaseEvent.seq).where(m.CaseEvent.case_id == case_id)).scalars().all())
+    assert count == len(before) + 1 and stage.value == "法制审核" and action == "法制审核同意"
+    assert case_chain_status(writable_db, case_id) is None and verify_chains(writable_db).first_break is None
