@@ -10,7 +10,10 @@ The engine is shared by ``manage.py import`` and the admin import page:
   writes in ONE transaction: by default nothing at all when any row is invalid (exit 1); with ``accept_valid`` the
   valid rows (exit 3 when some were rejected). Re-importing the same file changes nothing (upsert by 决定书文号); a
   changed row updates the decision and, when it was published, records a correction in the disclosure history.
-* :func:`template_csv_bytes` / :func:`template_xlsx_bytes` give the downloadable templates.
+* :func:`template_csv_bytes` / :func:`template_xlsx_bytes` give the downloadable templates (of any kind).
+
+The other import kinds (agencies, officers, matters, cases, events, reviews) live in db/import_kinds.py, which reuses
+this module's reader, report, header folding and bulk writes; :func:`run_import` dispatches by kind.
 
 Validation is pure Python over preloaded lookups and the writes are bulk inserts (db.bulk), so 100,000 rows stay
 well under a minute on SQLite (docs/import.md records the measured figure).
@@ -105,7 +108,9 @@ EXIT_REFUSED = 1  # invalid rows: nothing written
 EXIT_FILE_ERROR = 2  # unreadable file or bad arguments (ImportFileError)
 EXIT_PARTIAL = 3  # --accept-valid: the valid rows were written, the invalid ones rejected
 
-SUPPORTED_KINDS = ("decisions",)
+# Import kinds in dependency order: agencies before the officers and matters that name them, cases before their
+# events and review rounds. ``decisions`` is implemented here, the others in db.import_kinds.
+SUPPORTED_KINDS = ("agencies", "officers", "matters", "cases", "events", "reviews", "decisions")
 DEFAULT_PERIOD_MONTHS_PERSON = 24  # 公示期限 when the column is blank (RULES.md §1.4 local practice: 2 years)
 DEFAULT_PERIOD_MONTHS_ORG = 60  # … and 5 years for organisations
 SIMPLE_PROCEDURE_MAX_FINE = {True: Decimal("200"), False: Decimal("3000")}  # 行政处罚法 art. 51, keyed by "person"
@@ -340,12 +345,20 @@ def _load_bytes(source: Source, filename: str | None) -> tuple[bytes, str]:
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def read_table(source: Source, *, filename: str | None = None) -> Table:
+HeaderScore = Callable[[Sequence[str]], int]
+
+
+def read_table(source: Source, *, filename: str | None = None, header_score: HeaderScore | None = None) -> Table:
     """Read a CSV, .xlsx or .xls file (path, bytes or a binary file object such as Streamlit's UploadedFile) into
     strings. The format is recognised from the content, the extension only refines the messages.
 
+    ``header_score(cells)`` counts the template columns in a row; the header is the first of the first ten rows
+    scoring at least 2, and in a workbook the first sheet with such a header is used. The default recognises the
+    ``decisions`` template; db.import_kinds passes its own for the other kinds.
+
     Raises ImportFileError for an empty, truncated, binary or undecodable file.
     """
+    score = header_score or _header_score
     data, name = _load_bytes(source, filename)
     ext = Path(name).suffix.lower()
     if not data.strip(b" \t\r\n\x00"):
@@ -353,11 +366,11 @@ def read_table(source: Source, *, filename: str | None = None) -> Table:
     if data[:4] == b"PK\x03\x04" or (ext in (".xlsx", ".xlsm") and data[:8] != _OLE_MAGIC):
         if data[:4] != b"PK\x03\x04":
             raise ImportFileError(f"文件{_q(name)}扩展名为{ext}，但内容不是Excel工作簿（文件可能已损坏或不完整）")
-        table = _read_xlsx(data)
+        table = _read_xlsx(data, score)
     elif data[:8] == _OLE_MAGIC:
-        table = _read_xls(data)
+        table = _read_xls(data, score)
     else:
-        table = _read_text(data, ext)
+        table = _read_text(data, ext, score)
     table.file_name = name
     return table
 
@@ -395,7 +408,7 @@ def _decode(data: bytes) -> tuple[str, str, str]:
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _read_text(data: bytes, ext: str) -> Table:
+def _read_text(data: bytes, ext: str, score: HeaderScore = _header_score) -> Table:
     text_, encoding, codec = _decode(data)  # decoding the whole file once proves the encoding
     head = text_[:65536]
     del text_  # parsed below as a stream, so the decoded text is not held twice
@@ -421,11 +434,12 @@ def _read_text(data: bytes, ext: str) -> Table:
             else "引号使用不正确（字段中的引号应写成两个双引号）"
         raise ImportFileError(f"CSV文件第{start}行起格式错误：{detail}") from None
     kind = {",": "CSV", "\t": "制表符分隔文本", ";": "分号分隔文本", "|": "竖线分隔文本"}[delimiter]
-    return _table_from_records(records, f"{kind}（{encoding}）")
+    return _table_from_records(records, f"{kind}（{encoding}）", score=score)
 
 
 def _table_from_records(records: Iterable[tuple[int, list[str]]], file_format: str,
-                        imprecise: set[tuple[int, int]] | None = None) -> Table:
+                        imprecise: set[tuple[int, int]] | None = None, *,
+                        score: HeaderScore = _header_score) -> Table:
     """Find the header (the first of the first 10 non-blank records that looks like the template; a title row
     above it is skipped) and keep the non-blank records below it."""
     it = iter(records)
@@ -435,7 +449,7 @@ def _table_from_records(records: Iterable[tuple[int, list[str]]], file_format: s
         if not any(c.strip() for c in cells):
             continue
         candidates.append((line, cells))
-        if _header_score(cells) >= 2:
+        if score(cells) >= 2:
             header = (line, cells)
             break
         if len(candidates) >= 10:
@@ -491,7 +505,7 @@ def _cell_text(value: Any) -> tuple[str, bool]:
     return str(value), False
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(data: bytes, score: HeaderScore = _header_score) -> Table:
     """.xlsx: a lean streaming reader first (ElementTree over the sheet XML, about three times faster than
     openpyxl on 100,000 rows), openpyxl for any workbook it does not understand."""
     try:
@@ -499,11 +513,11 @@ def _read_xlsx(data: bytes) -> Table:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise ImportFileError("Excel文件已损坏或不完整，无法读取：请在Excel中打开并重新保存后再导入") from None
     try:
-        return _read_xlsx_streaming(archive)
+        return _read_xlsx_streaming(archive, score)
     except ImportFileError:
         raise
     except Exception:  # noqa: BLE001 - anything unusual: let openpyxl try
-        return _read_xlsx_openpyxl(data)
+        return _read_xlsx_openpyxl(data, score)
 
 
 def _local(tag: str) -> str:
@@ -528,7 +542,7 @@ def _column_index(ref: str) -> int:
     return n - 1
 
 
-def _read_xlsx_streaming(archive: zipfile.ZipFile) -> Table:
+def _read_xlsx_streaming(archive: zipfile.ZipFile, score: HeaderScore = _header_score) -> Table:
     from xml.etree import ElementTree as ET
 
     from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
@@ -611,10 +625,11 @@ def _read_xlsx_streaming(archive: zipfile.ZipFile) -> Table:
     for name, target in sheets:
         imprecise: set[tuple[int, int]] = set()
         try:
-            table = _table_from_records(list(records(target, imprecise)), f"Excel .xlsx（工作表“{name}”）", imprecise)
+            table = _table_from_records(list(records(target, imprecise)), f"Excel .xlsx（工作表“{name}”）", imprecise,
+                                        score=score)
         except ImportFileError:
             continue
-        if _header_score(table.headers) >= 2:
+        if score(table.headers) >= 2:
             return table
         first = first or table
     if first is None:
@@ -622,7 +637,7 @@ def _read_xlsx_streaming(archive: zipfile.ZipFile) -> Table:
     return first
 
 
-def _read_xlsx_openpyxl(data: bytes) -> Table:
+def _read_xlsx_openpyxl(data: bytes, score: HeaderScore = _header_score) -> Table:
     import openpyxl  # imported here: the CSV path and the app's startup do not need it
 
     try:
@@ -652,12 +667,12 @@ def _read_xlsx_openpyxl(data: bytes) -> Table:
 
             try:
                 rows = list(records())
-                table = _table_from_records(rows, f"Excel .xlsx（工作表“{sheet.title}”）", imprecise)
+                table = _table_from_records(rows, f"Excel .xlsx（工作表“{sheet.title}”）", imprecise, score=score)
             except ImportFileError:
                 continue
             except Exception:  # noqa: BLE001
                 raise ImportFileError("Excel文件已损坏或不完整，无法读取：请在Excel中打开并重新保存后再导入") from None
-            if _header_score(table.headers) >= 2:
+            if score(table.headers) >= 2:
                 return table
             first = first or table
         if first is None:
@@ -667,7 +682,7 @@ def _read_xlsx_openpyxl(data: bytes) -> Table:
         workbook.close()
 
 
-def _read_xls(data: bytes) -> Table:
+def _read_xls(data: bytes, score: HeaderScore = _header_score) -> Table:
     import xlrd
 
     try:
@@ -699,12 +714,13 @@ def _read_xls(data: bytes) -> Table:
                             imprecise.add((r + 1, c))
                         cells.append(text_)
                     records.append((r + 1, cells))
-                table = _table_from_records(records, f"Excel 97-2003 .xls（工作表“{sheet.name}”）", imprecise)
+                table = _table_from_records(records, f"Excel 97-2003 .xls（工作表“{sheet.name}”）", imprecise,
+                                            score=score)
             except ImportFileError:
                 continue
             except Exception:  # noqa: BLE001
                 raise ImportFileError("Excel 97-2003（.xls）文件已损坏或不完整，无法读取") from None
-            if _header_score(table.headers) >= 2:
+            if score(table.headers) >= 2:
                 return table
             first = first or table
         if first is None:
@@ -1896,17 +1912,8 @@ def _write(engine: Engine, report: ImportReport, recs: list[_Rec], actor: str, t
 
         # -- agencies to create
         for rec in recs:
-            agency = rec.agency
-            assert agency is not None
-            if agency.id is None:
-                agency.id = conn.execute(m.Agency.__table__.insert().values(
-                    code=f"IMP-{hashlib.sha1(agency.name.encode('utf-8')).hexdigest()[:12]}", name=agency.name,
-                    short_name=agency.name[:50], level=_guess_level(agency.name), kind=AgencyKind.STATUTORY,
-                    region_code="", region_name="", major_fine_person=agency.major_fine_person,
-                    major_fine_org=agency.major_fine_org, created_at=now, created_by=actor,
-                )).inserted_primary_key[0]
-                _audit(conn, actor, "import_create_agency", "agencies", agency.id,
-                       {"name": agency.name, "file": report.file_name, "line": agency.first_line})
+            assert rec.agency is not None
+            _create_agency(conn, rec.agency, actor, report.file_name, now)
 
         # -- parties: new ones, and stored ones whose name/type the file corrects
         new_parties = []
@@ -1943,6 +1950,22 @@ def _write(engine: Engine, report: ImportReport, recs: list[_Rec], actor: str, t
             "rejected": report.rejected, "accept_valid": report.accept_valid,
             "unreviewed_major": report.unreviewed_major, "agencies_created": report.agencies_created,
         })
+
+
+def _create_agency(conn: Connection, agency: _AgencyRef, actor: str, file_name: str, now: dt.datetime) -> None:
+    """Insert an agency that ``--create-agencies`` allowed (once: ``agency.id`` is set afterwards), with an audit
+    entry. It gets a generated code ``IMP-…``, a guessed level and the default thresholds; an ``agencies`` import
+    matched by name later replaces the code and completes the details."""
+    if agency.id is not None:
+        return
+    agency.id = conn.execute(m.Agency.__table__.insert().values(
+        code=f"IMP-{hashlib.sha1(agency.name.encode('utf-8')).hexdigest()[:12]}", name=agency.name,
+        short_name=agency.name[:50], level=_guess_level(agency.name), kind=AgencyKind.STATUTORY,
+        region_code="", region_name="", major_fine_person=agency.major_fine_person,
+        major_fine_org=agency.major_fine_org, created_at=now, created_by=actor,
+    )).inserted_primary_key[0]
+    _audit(conn, actor, "import_create_agency", "agencies", agency.id,
+           {"name": agency.name, "file": file_name, "line": agency.first_line})
 
 
 def _guess_level(name: str) -> AgencyLevel:
@@ -2112,18 +2135,37 @@ def _public_diff(rec: _Rec, keys: Iterable[str]) -> dict[str, Any]:
 # ==============================================================================================================
 
 
+def _check_kind(kind: str) -> None:
+    if kind not in SUPPORTED_KINDS:
+        raise ImportFileError(f"不支持的导入类型“{kind}”：目前支持" + "、".join(SUPPORTED_KINDS))
+
+
 def run_import(kind: str, engine: Engine, source: Source, **options: Any) -> ImportReport:
-    """``manage.py import KIND FILE``: dispatch by kind. Unknown kinds raise ImportFileError (exit 2)."""
-    if kind != "decisions":
-        raise ImportFileError(
-            f"不支持的导入类型“{kind}”：目前支持" + "、".join(SUPPORTED_KINDS)
-        )
-    return import_decisions(engine, source, **options)
+    """``manage.py import KIND FILE``: dispatch by kind (``decisions`` here, the others in db.import_kinds).
+    Unknown kinds raise ImportFileError (exit 2)."""
+    _check_kind(kind)
+    if kind == "decisions":
+        options.pop("now", None)  # the events kind's clock; decisions are judged by ``today``
+        return import_decisions(engine, source, **options)
+    from db.import_kinds import import_kind
+
+    return import_kind(kind, engine, source, **options)
 
 
-def template_rows() -> list[list[str]]:
-    """Header row and one example row of the ``decisions`` template."""
-    return [[f.header for f in FIELDS], [f.example for f in FIELDS]]
+def _kind_fields(kind: str) -> tuple[tuple[TemplateField, ...], str]:
+    """(template columns, sheet title) of an import kind."""
+    _check_kind(kind)
+    if kind == "decisions":
+        return FIELDS, "决定书"
+    from db.import_kinds import KINDS
+
+    return KINDS[kind].fields, KINDS[kind].title
+
+
+def template_rows(kind: str = "decisions") -> list[list[str]]:
+    """Header row and one example row of the template of ``kind`` (default ``decisions``)."""
+    fields, _ = _kind_fields(kind)
+    return [[f.header for f in fields], [f.example for f in fields]]
 
 
 def write_csv(rows: Iterable[Sequence[Any]], *, bom: bool = True) -> bytes:
@@ -2133,26 +2175,27 @@ def write_csv(rows: Iterable[Sequence[Any]], *, bom: bool = True) -> bytes:
     return (codecs.BOM_UTF8 if bom else b"") + buffer.getvalue().encode("utf-8")
 
 
-def template_csv_bytes() -> bytes:
-    """The CSV template (UTF-8 with BOM, so Excel shows the Chinese headers)."""
-    return write_csv(template_rows())
+def template_csv_bytes(kind: str = "decisions") -> bytes:
+    """The CSV template of ``kind`` (UTF-8 with BOM, so Excel shows the Chinese headers)."""
+    return write_csv(template_rows(kind))
 
 
-def template_xlsx_bytes() -> bytes:
-    """The .xlsx template: header row, one example row, every column formatted as text (so ID numbers keep all
-    their digits), and a second sheet “填写说明” describing each column."""
+def template_xlsx_bytes(kind: str = "decisions") -> bytes:
+    """The .xlsx template of ``kind``: header row, one example row, every column formatted as text (so ID numbers
+    keep all their digits), and a second sheet “填写说明” describing each column."""
     import openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    fields, title = _kind_fields(kind)
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = "决定书"
-    header, example = template_rows()
+    sheet.title = title
+    header, example = template_rows(kind)
     sheet.append(header)
     sheet.append(example)
     required = PatternFill("solid", fgColor="FDE9D9")
-    for col, f in enumerate(FIELDS, start=1):
+    for col, f in enumerate(fields, start=1):
         letter = get_column_letter(col)
         sheet.column_dimensions[letter].width = max(12, min(40, len(f.example) * 2 + 2, len(f.header) * 2 + 8))
         cell = sheet.cell(row=1, column=col)
@@ -2165,7 +2208,7 @@ def template_xlsx_bytes() -> bytes:
     sheet.freeze_panes = "A2"
     notes = workbook.create_sheet("填写说明")
     notes.append(["列名", "英文别名", "必填", "格式", "示例"])
-    for f in FIELDS:
+    for f in fields:
         notes.append([f.header, f.key, "是" if f.required else "否", f.fmt, f.example])
     notes.column_dimensions["A"].width = 18
     notes.column_dimensions["B"].width = 22

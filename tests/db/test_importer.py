@@ -399,7 +399,7 @@ def test_missing_file_and_unknown_kind(engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(ImportFileError, match="找不到文件"):
         import_decisions(engine, tmp_path / "nope.csv")
     with pytest.raises(ImportFileError, match="不支持的导入类型"):
-        run_import("officers", engine, tmp_path / "nope.csv")
+        run_import("penalties", engine, tmp_path / "nope.csv")
 
 
 # ---------------------------------------------------------------------------------------------------- headers

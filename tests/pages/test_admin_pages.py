@@ -62,3 +62,35 @@ def test_import_page_refuses_bad_file_with_line_and_column(writable_db) -> None:
     problems = at.dataframe[1].value
     assert set(problems["行号"]) == {2} and {"处罚机关", "决定日期"} <= set(problems["列"])
     assert len(at.get("download_button")) == 3  # templates + rejects
+
+
+OFFICERS = ("执法证号,姓名,执法机关,证件有效期起,证件有效期止,是否法制审核人员\n"
+            "T4499009001,测试员甲,临江市青石区市场监督管理局,2026-01-01,2030-12-31,否\n"
+            "T4499009002,测试员乙,区市场监管局,2026年1月1日,2025-12-31,是\n")
+
+
+def test_import_page_other_kind_officers(writable_db) -> None:
+    from sqlalchemy import select
+
+    from db import models as m
+
+    at = make_app(Role.ADMIN)
+    at.switch_page("pages/data_import.py").run()
+    assert at.selectbox(key="kind").value == "decisions"  # the default keeps the decisions import
+    at.selectbox(key="kind").set_value("events").run()
+    no_errors(at)
+    assert not at.checkbox and len(at.get("download_button")) == 2  # events name no agency: no create option
+    at.selectbox(key="kind").set_value("officers").run()
+    at.file_uploader(key="upload").upload("人员.csv", OFFICERS.encode("utf-8-sig"), "text/csv").run()
+    at.radio(key="mode").set_value(at.radio(key="mode").options[2]).run()
+    at.button(key="start").click().run()
+    no_errors(at)
+    assert at.warning and "新增1行" in at.warning[0].value and "拒绝1行" in at.warning[0].value
+    preview = at.dataframe[0].value
+    assert list(preview["结果"]) == ["新增", "拒绝（有错误）"] and preview["执法证号"][0] == "T4499009001"
+    problems = at.dataframe[1].value
+    assert set(problems["行号"]) == {3} and "证件有效期止" in set(problems["列"])
+    assert len(at.get("download_button")) == 3  # templates + rejects
+    with writable_db.connect() as conn:
+        names = conn.execute(select(m.Officer.name).where(m.Officer.cert_no.like("T44990090%"))).scalars().all()
+    assert names == ["测试员甲"]
