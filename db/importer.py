@@ -47,6 +47,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from db import models as m
 from db.bulk import insert_rows, max_id
+from domain.deadlines import add_months
 from domain.enums import (
     ActionCategory,
     AgencyKind,
@@ -1033,17 +1034,6 @@ def _agency_key(name: str) -> str:
     return _compact(unicodedata.normalize("NFKC", name))
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    y, mth = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, mth + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def _money_text(value: Decimal | None) -> str:
     return "" if value is None else f"{value:,.2f}"
 
@@ -1880,7 +1870,7 @@ class _Ids:
 def _disclosure_state(rec: _Rec, today: dt.date) -> tuple[DisclosureStatus, dt.date | None]:
     if rec.published_on is None:
         return DisclosureStatus.DRAFT, None
-    expires = _add_months(rec.published_on, rec.period_months) if rec.period_months else None
+    expires = add_months(rec.published_on, rec.period_months) if rec.period_months else None
     if expires is not None and expires <= today:
         return DisclosureStatus.EXPIRED, expires
     return DisclosureStatus.PUBLISHED, expires
