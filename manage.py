@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -194,6 +195,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from db.export import export_disclosures
+    from db.migrate import current_revision, head_revision
+    from domain.formatting import today_shanghai
+
+    out = Path(args.out)
+    if out.is_dir():
+        raise CommandError(f"输出路径是目录，请给出文件名：{out}")
+    if not out.parent.is_dir():
+        raise CommandError(f"输出目录不存在：{out.parent}")
+    engine = _engine()
+    if current_revision(engine) != head_revision():
+        raise CommandError("数据库结构不是最新版本，请先运行 python manage.py init")
+    started = time.perf_counter()
+    try:
+        n = export_disclosures(engine, out, args.format, today_shanghai())
+    except OSError as exc:
+        raise CommandError(f"无法写入文件 {out}：{exc.strerror or exc}") from exc
+    print(f"已导出 {n} 条已公示决定（{args.format.upper()}，已按统一规则脱敏）到 {out}，"
+          f"用时 {time.perf_counter() - started:.1f} 秒")
+    return EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from db.bench import run_bench
 
@@ -250,6 +274,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=_positive, default=8501)
     p.add_argument("--host", default="0.0.0.0")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("export", help="导出全部已公示决定（与公示页面、开放接口相同的脱敏规则）")
+    p.add_argument("dataset", choices=["disclosures"], help="导出内容：disclosures（公示期内的全部执法决定）")
+    p.add_argument("--format", choices=["csv", "json"], required=True,
+                   help="csv（UTF-8 带 BOM，中文表头）或 json（{total, items}）")
+    p.add_argument("--out", required=True, help="输出文件（写完后才替换同名文件）")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("bench", help="性能基准测试，输出 docs/performance.md 的表格")
     p.add_argument("--cases", type=_positive, default=100_000)

@@ -10,6 +10,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from streamlit.runtime.pages_manager import PagesManager
 
+from api import ROUTES as API_ROUTES
+
 ROOT = Path(__file__).resolve().parent
 
 # app.py routes with st.navigation. Streamlit switches to its legacy directory mode whenever a pages/ folder sits
@@ -30,4 +32,5 @@ async def health(_request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok" if ok else "database_unavailable"}, status_code=200 if ok else 503)
 
 
-app = st.App(str(ROOT / "app.py"), routes=[Route("/health", health)])
+# The open-data API (api.py) is served by the same process and port as the UI; user routes are matched first.
+app = st.App(str(ROOT / "app.py"), routes=[Route("/health", health), *API_ROUTES])

@@ -29,6 +29,11 @@ def public_decisions(filters: DecisionFilters, today: dt.date) -> tuple[pd.DataF
     return _public_decisions(_url(), filters, today)
 
 
+def database_url_for_downloads() -> str:
+    """The database URL, for download callables that run after the script (components/opendata.py)."""
+    return _url()
+
+
 @st.cache_data(ttl="5m", show_spinner=False)
 def _public_summary(url: str, today: dt.date) -> public.PublicSummary:
     return public.public_summary(_engine_for(url), today)

@@ -451,6 +451,50 @@ class DisclosureVersion(Base):
     snapshot: Mapped[text] = mapped_column(default="{}")  # JSON of the public content at this version
 
 
+class PublicSearch(Base):
+    """Search index of the public decision list: one narrow row per decision the public may see — published (已公示,
+    已更正 or 已撤回), not withheld, not confidential, party not a minor; the publication period is checked at query
+    time against today — with the facets, so that counting and paging 1,000,000 decisions scans this table instead of joining four
+    wide ones. Derived data, never written by application code: database triggers (migration ``public search
+    index``) keep it in step with disclosures, decisions, cases, parties and penalty_items, however rows are written
+    (ORM, bulk COPY, import). For a withdrawn decision the amount and penalty types are blank, as on its tombstone.
+    See db/search.py."""
+
+    __tablename__ = "public_search"
+    # One index per sort key, each covering every column a filter reads: SQLite then counts and pages by reading one
+    # index in order instead of looking rows up at random (1.5 s → 0.2 s for a facet count at 1M rows).
+    __table_args__ = (
+        Index("ix_public_search_published_on", "published_on", "decided_on", "expires_on", "status", "agency_id",
+              "category", "fine_total", "penalty_types"),
+        Index("ix_public_search_decided_on", "decided_on", "published_on", "expires_on", "status", "agency_id",
+              "category", "fine_total", "penalty_types"),
+        Index("ix_public_search_fine_total", "fine_total", "published_on", "decided_on", "expires_on", "status",
+              "agency_id", "category", "penalty_types"),
+    )
+
+    decision_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    agency_id: Mapped[int]
+    category: Mapped[str_20]  # ActionCategory value
+    decided_on: Mapped[dt.date]
+    published_on: Mapped[dt.date | None]
+    expires_on: Mapped[dt.date | None]
+    status: Mapped[str_20]  # DisclosureStatus value: 已公示, 已更正 or 已撤回
+    fine_total: Mapped[Decimal | None] = mapped_column(Money())
+    penalty_types: Mapped[text]  # "|罚款|警告|", so that one type is a LIKE '%|罚款|%' on this narrow row
+
+
+class PublicSearchDoc(Base):
+    """The searchable text of a disclosed decision, as the public may search it: organisation name (a natural
+    person only by the masked name), 决定书文号, 统一社会信用代码 (organisations), 违法行为类型, 处罚依据 and
+    处罚内容 (not for a withdrawn decision), separated by U+001F. Indexed by SQLite FTS5 (trigram) or PostgreSQL
+    pg_trgm; kept apart from public_search so that facet scans stay narrow. Maintained by triggers."""
+
+    __tablename__ = "public_search_doc"
+
+    decision_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    doc: Mapped[text]
+
+
 class CalendarDay(Base):
     """Official 放假/调休 dates entered by an administrator for years the bundled calendar does not cover yet."""
 

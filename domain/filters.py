@@ -1,14 +1,67 @@
 """View state ↔ URL query parameters, and the plain-Chinese sentence describing active filters (Datasette's
-``human_description_en``). Pure: pages read ``st.query_params`` and pass the mapping here."""
+``human_description_en``). Pure: pages read ``st.query_params`` and pass the mapping here.
+
+Two readers of the same parameters: ``filters_from_params`` for pages (lenient — a mangled link still shows
+results) and ``filters_from_api_params`` for the open-data API (strict — a bad parameter is an HTTP 400 with a
+Chinese message, so a script never silently gets the wrong data).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
+from enum import StrEnum
 
-from domain.enums import ActionCategory, PenaltyType
+from domain.enums import ActionCategory, DisclosureStatus, PenaltyType
 
 PAGE_SIZES = (20, 50, 100)
+API_MAX_PAGE_SIZE = 500
+MAX_QUERY_LENGTH = 100
+MAX_PAGE = 10**6
+
+
+class AmountBand(StrEnum):
+    """罚款金额 bands of the search facet; the lower bound is included, the upper one is not (1万 is in 1万-10万).
+    Decisions without a fine (许可, 检查, 警告 only …) and withdrawn ones (amount hidden) are in no band."""
+
+    UNDER_10K = "<1万"
+    FROM_10K = "1万-10万"
+    FROM_100K = "10万-100万"
+    FROM_1M = ">100万"
+
+    @property
+    def bounds(self) -> tuple[Decimal, Decimal | None]:
+        """(lowest included, first excluded) in 元; a positive amount is required, so 0 is never "<1万"."""
+        return _BOUNDS[self]
+
+    @property
+    def phrase(self) -> str:
+        return _PHRASES[self]
+
+
+_BOUNDS = {
+    AmountBand.UNDER_10K: (Decimal("0.01"), Decimal(10_000)),
+    AmountBand.FROM_10K: (Decimal(10_000), Decimal(100_000)),
+    AmountBand.FROM_100K: (Decimal(100_000), Decimal(1_000_000)),
+    AmountBand.FROM_1M: (Decimal(1_000_000), None),
+}
+_PHRASES = {
+    AmountBand.UNDER_10K: "罚款不足1万元",
+    AmountBand.FROM_10K: "罚款1万至10万元",
+    AmountBand.FROM_100K: "罚款10万至100万元",
+    AmountBand.FROM_1M: "罚款100万元以上",
+}
+
+
+class SortKey(StrEnum):
+    PUBLISHED = "公示日期"
+    DECIDED = "决定日期"
+    AMOUNT = "金额"
+
+
+# The statuses a visitor can filter by: the ones the public list shows (已到期 and 待公示 never appear).
+PUBLIC_STATUSES = (DisclosureStatus.PUBLISHED, DisclosureStatus.CORRECTED, DisclosureStatus.WITHDRAWN)
 
 
 @dataclass(frozen=True)
@@ -18,11 +71,20 @@ class DecisionFilters:
     category: ActionCategory | None = None
     penalty_type: PenaltyType | None = None
     year: int | None = None
+    month: int | None = None  # only together with year
+    amount: AmountBand | None = None
+    status: DisclosureStatus | None = None
+    sort: SortKey = SortKey.PUBLISHED
+    descending: bool = True
     page: int = 1
     page_size: int = 20
 
     def with_page(self, page: int) -> DecisionFilters:
         return replace(self, page=max(1, page))
+
+    def same_result_set(self, other: DecisionFilters) -> bool:
+        """True when only the page or its size differ: a changed filter or sort must go back to page 1."""
+        return replace(self, page=1, page_size=20) == replace(other, page=1, page_size=20)
 
 
 def _one(params: Mapping[str, str | list[str]], key: str) -> str:
@@ -40,18 +102,27 @@ def _int(text: str, low: int, high: int) -> int | None:
     return n if low <= n <= high else None
 
 
+def _member(enum_cls, text: str):  # type: ignore[no-untyped-def]
+    return enum_cls(text) if text in enum_cls._value2member_map_ else None
+
+
 def filters_from_params(params: Mapping[str, str | list[str]]) -> DecisionFilters:
     """Invalid values are ignored rather than failing the page: a mangled link still shows results."""
-    category = _one(params, "category")
-    ptype = _one(params, "type")
-    page_size = _int(_one(params, "size"), 1, 500) or 20
+    page_size = _int(_one(params, "size"), 1, API_MAX_PAGE_SIZE) or 20
+    year = _int(_one(params, "year"), 2000, 2100)
+    status = _member(DisclosureStatus, _one(params, "status"))
     return DecisionFilters(
-        q=_one(params, "q")[:100],
+        q=_one(params, "q")[:MAX_QUERY_LENGTH],
         agency_id=_int(_one(params, "agency"), 1, 10**9),
-        category=ActionCategory(category) if category in ActionCategory._value2member_map_ else None,
-        penalty_type=PenaltyType(ptype) if ptype in PenaltyType._value2member_map_ else None,
-        year=_int(_one(params, "year"), 2000, 2100),
-        page=_int(_one(params, "page"), 1, 10**6) or 1,
+        category=_member(ActionCategory, _one(params, "category")),
+        penalty_type=_member(PenaltyType, _one(params, "type")),
+        year=year,
+        month=_int(_one(params, "month"), 1, 12) if year is not None else None,
+        amount=_member(AmountBand, _one(params, "amount")),
+        status=status if status in PUBLIC_STATUSES else None,
+        sort=_member(SortKey, _one(params, "sort")) or SortKey.PUBLISHED,
+        descending=_one(params, "order") != "asc",
+        page=_int(_one(params, "page"), 1, MAX_PAGE) or 1,
         page_size=page_size if page_size in PAGE_SIZES else 20,
     )
 
@@ -69,6 +140,16 @@ def filters_to_params(f: DecisionFilters) -> dict[str, str]:
         out["type"] = f.penalty_type.value
     if f.year is not None:
         out["year"] = str(f.year)
+        if f.month is not None:
+            out["month"] = str(f.month)
+    if f.amount is not None:
+        out["amount"] = f.amount.value
+    if f.status is not None:
+        out["status"] = f.status.value
+    if f.sort is not SortKey.PUBLISHED:
+        out["sort"] = f.sort.value
+    if not f.descending:
+        out["order"] = "asc"
     if f.page != 1:
         out["page"] = str(f.page)
     if f.page_size != 20:
@@ -76,18 +157,119 @@ def filters_to_params(f: DecisionFilters) -> dict[str, str]:
     return out
 
 
+def filters_to_api_params(f: DecisionFilters) -> dict[str, str]:
+    """The API parameters of the same result set (no page: the streamed exports hold every matching row)."""
+    out = filters_to_params(f)
+    out.pop("page", None)
+    out.pop("size", None)
+    return out
+
+
+class FilterError(ValueError):
+    """A query parameter the open-data API cannot accept; the message is Chinese and names the parameter."""
+
+
+API_PARAMS = frozenset({"q", "agency", "category", "type", "year", "month", "amount", "status", "sort", "order",
+                        "page", "page_size"})
+
+
+def _choices(values) -> str:  # type: ignore[no-untyped-def]
+    return "、".join(v.value if hasattr(v, "value") else str(v) for v in values)
+
+
+def filters_from_api_params(params: Mapping[str, str | list[str]], *, agency_ids: Mapping[str, int] | None = None,
+                            max_page_size: int = API_MAX_PAGE_SIZE) -> DecisionFilters:
+    """Strict reading for the API: every present parameter must be valid, or FilterError says which and why.
+
+    ``agency`` is an agency id, or a code/name found in ``agency_ids`` (code or name → id); ``page_size`` is
+    1…``max_page_size`` (default 20). Unknown parameters are refused too, so that a typo ("categroy") is not ignored.
+    """
+    unknown = sorted(set(params) - API_PARAMS)
+    if unknown:
+        raise FilterError(f"不支持的参数：{'、'.join(unknown)}（可用参数：{'、'.join(sorted(API_PARAMS))}）")
+
+    def get(key: str) -> str:
+        return _one(params, key)
+
+    def integer(key: str, label: str, low: int, high: int) -> int | None:
+        raw = get(key)
+        if not raw:
+            return None
+        n = _int(raw, low, high)
+        if n is None:
+            raise FilterError(f"参数 {key}（{label}）应为 {low}–{high} 之间的整数，收到：{raw}")
+        return n
+
+    def member(key: str, label: str, enum_cls, allowed=None):  # type: ignore[no-untyped-def]
+        raw = get(key)
+        if not raw:
+            return None
+        value = _member(enum_cls, raw)
+        allowed = tuple(allowed or enum_cls)
+        if value is None or value not in allowed:
+            raise FilterError(f"参数 {key}（{label}）无效：{raw}；可选值：{_choices(allowed)}")
+        return value
+
+    q = get("q")
+    if len(q) > MAX_QUERY_LENGTH:
+        raise FilterError(f"参数 q（关键词）不能超过 {MAX_QUERY_LENGTH} 个字符")
+    agency_id = None
+    raw_agency = get("agency")
+    if raw_agency:
+        if raw_agency.isdigit():
+            agency_id = int(raw_agency)
+            if agency_ids is not None and agency_id not in set(agency_ids.values()):
+                raise FilterError(f"参数 agency（执法机关）无效：找不到编号为 {raw_agency} 的执法机关")
+        elif agency_ids is not None and raw_agency in agency_ids:
+            agency_id = agency_ids[raw_agency]
+        else:
+            raise FilterError(f"参数 agency（执法机关）无效：{raw_agency}；应为执法机关编号、代码或全称")
+    year = integer("year", "年度", 2000, 2100)
+    month = integer("month", "月份", 1, 12)
+    if month is not None and year is None:
+        raise FilterError("参数 month（月份）须与 year（年度）一起使用")
+    order = get("order")
+    if order and order not in ("asc", "desc"):
+        raise FilterError(f"参数 order（排序方向）只能为 asc 或 desc，收到：{order}")
+    return DecisionFilters(
+        q=q,
+        agency_id=agency_id,
+        category=member("category", "执法类别", ActionCategory),
+        penalty_type=member("type", "处罚种类", PenaltyType),
+        year=year,
+        month=month,
+        amount=member("amount", "罚款金额区间", AmountBand),
+        status=member("status", "公示状态", DisclosureStatus, PUBLIC_STATUSES),
+        sort=member("sort", "排序字段", SortKey) or SortKey.PUBLISHED,
+        descending=order != "asc",
+        page=integer("page", "页码", 1, MAX_PAGE) or 1,
+        page_size=integer("page_size", "每页条数", 1, max_page_size) or 20,
+    )
+
+
 def describe_filters(f: DecisionFilters, total: int, agency_name: str | None = None) -> str:
     """"2025年 区市场监管局 行政处罚 罚款 含“食品” 共 412 条"."""
     parts: list[str] = []
     if f.year is not None:
-        parts.append(f"{f.year}年")
+        parts.append(f"{f.year}年{f.month}月" if f.month is not None else f"{f.year}年")
     if agency_name:
         parts.append(agency_name)
     if f.category is not None:
         parts.append(f.category.value)
     if f.penalty_type is not None:
         parts.append(f.penalty_type.value)
+    if f.amount is not None:
+        parts.append(f.amount.phrase)
+    if f.status is not None:
+        parts.append(f.status.value)
     if f.q:
         parts.append(f"含“{f.q}”")
     prefix = " ".join(parts) if parts else "全部已公示决定"
     return f"{prefix} 共 {total:,} 条"
+
+
+def describe_sort(f: DecisionFilters) -> str:
+    """"按公示日期从新到旧" / "按金额从高到低" …, for the caption under the result sentence."""
+    if f.sort is SortKey.AMOUNT:
+        return "按罚款金额" + ("从高到低" if f.descending else "从低到高")
+    return f"按{f.sort.value}" + ("从新到旧" if f.descending else "从旧到新")

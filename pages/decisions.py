@@ -2,10 +2,20 @@
 
 import streamlit as st
 
-from components.cached import agency_names, public_decisions
+from components.cached import agency_names, database_url_for_downloads, public_decisions
+from components.opendata import DOWNLOAD_LIMIT, MIME, api_export_url, deferred_download, download_name
 from components.tables import DECISION_LABELS, display_frame, show_table
 from domain.enums import ActionCategory, PenaltyType
-from domain.filters import DecisionFilters, describe_filters, filters_from_params, filters_to_params
+from domain.filters import (
+    PUBLIC_STATUSES,
+    AmountBand,
+    DecisionFilters,
+    SortKey,
+    describe_filters,
+    describe_sort,
+    filters_from_params,
+    filters_to_params,
+)
 from domain.formatting import today_shanghai
 
 today = today_shanghai()
@@ -13,33 +23,56 @@ st.title("执法决定公示")
 current = filters_from_params(st.query_params.to_dict())
 names = agency_names()
 
+
+def _all(label: str):  # type: ignore[no-untyped-def]
+    return lambda v: "全部" if v is None else label.format(v=getattr(v, "value", v))
+
+
 c1, c2, c3, c4 = st.columns([3, 2, 2, 1])
 q = c1.text_input("关键词", value=current.q, placeholder="当事人名称、决定书文号、统一社会信用代码、违法行为…",
-                  help="在决定书文号、单位名称、统一社会信用代码、违法行为、处罚依据和处罚内容中查找。自然人当事人仅显示为“姓氏+某”，不能按真实姓名检索。")
+                  help="在决定书文号、单位名称、统一社会信用代码、违法行为、处罚依据和处罚内容中查找，空格分隔多个词"
+                       "（须同时包含）；一两个字也可以查。自然人当事人仅显示为“姓氏+某”，不能按真实姓名检索。")
 agency_ids = [None, *names]
 agency = c2.selectbox("执法机关", agency_ids, index=agency_ids.index(current.agency_id) if current.agency_id in names else 0,
                       format_func=lambda i: "全部" if i is None else names[i])
 categories = [None, *ActionCategory]
-category = c3.selectbox("执法类别", categories, index=categories.index(current.category),
-                        format_func=lambda c: "全部" if c is None else c.value)
+category = c3.selectbox("执法类别", categories, index=categories.index(current.category), format_func=_all("{v}"))
 years = [None, *range(today.year, 2022, -1)]
 year = c4.selectbox("年度", years, index=years.index(current.year) if current.year in years else 0,
-                    format_func=lambda y: "全部" if y is None else f"{y}年")
+                    format_func=_all("{v}年"))
+
+d1, d2, d3, d4 = st.columns([2, 1, 2, 2])
 types = [None, *PenaltyType]
-ptype = st.selectbox("处罚种类", types, index=types.index(current.penalty_type),
-                     format_func=lambda t: "全部" if t is None else t.value)
+ptype = d1.selectbox("处罚种类", types, index=types.index(current.penalty_type), format_func=_all("{v}"))
+months = [None, *range(1, 13)]
+month = d2.selectbox("月份", months, index=months.index(current.month), format_func=_all("{v}月"),
+                     disabled=year is None, help="先选年度")
+bands = [None, *AmountBand]
+amount = d3.selectbox("罚款金额", bands, index=bands.index(current.amount), format_func=_all("{v}"),
+                      help="按决定书确定的罚款金额：下限含、上限不含（1万元计入“1万-10万”）；已撤回的决定不计金额。")
+statuses = [None, *PUBLIC_STATUSES]
+status = d4.selectbox("公示状态", statuses, index=statuses.index(current.status), format_func=_all("{v}"))
+
+e1, e2, _ = st.columns([2, 2, 4])
+sorts = list(SortKey)
+sort = e1.selectbox("排序", sorts, index=sorts.index(current.sort), format_func=lambda s: f"按{s.value}")
+newest = "从高到低" if sort is SortKey.AMOUNT else "从新到旧"
+oldest = "从低到高" if sort is SortKey.AMOUNT else "从旧到新"
+descending = e2.selectbox("顺序", [True, False], index=0 if current.descending else 1,
+                          format_func=lambda d: newest if d else oldest)
 
 chosen = DecisionFilters(q=q.strip()[:100], agency_id=agency, category=category, penalty_type=ptype, year=year,
-                         page=current.page, page_size=current.page_size)
-if (chosen.q, chosen.agency_id, chosen.category, chosen.penalty_type, chosen.year) != (
-        current.q, current.agency_id, current.category, current.penalty_type, current.year):
+                         month=month if year is not None else None, amount=amount, status=status, sort=sort,
+                         descending=descending, page=current.page, page_size=current.page_size)
+if not chosen.same_result_set(current):
     chosen = chosen.with_page(1)
 st.query_params.from_dict(filters_to_params(chosen))
 
 frame, total = public_decisions(chosen, today)
-st.markdown(f"**{describe_filters(chosen, total, names.get(chosen.agency_id) if chosen.agency_id else None)}**")
-st.caption("仅列出公示期内的决定。当事人为未成年人或者涉及国家秘密、商业秘密、个人隐私的决定依法不予公开；"
-           "已撤回的决定只保留撤回记录。")
+agency_name = names.get(chosen.agency_id) if chosen.agency_id else None
+st.markdown(f"**{describe_filters(chosen, total, agency_name)}**")
+st.caption(f"{describe_sort(chosen)}。仅列出公示期内的决定。当事人为未成年人或者涉及国家秘密、商业秘密、个人隐私的决定"
+           "依法不予公开；已撤回的决定只保留撤回记录。复制浏览器地址即可分享当前查询。")
 event = show_table(display_frame(frame, DECISION_LABELS, money=("fine_total",), dates=("decided_on", "published_on")),
                    key="decision_table", selectable=True)
 if event is not None and event.selection.rows:
@@ -56,3 +89,20 @@ p2.caption(f"第 {min(chosen.page, pages)} / {pages} 页")
 if p3.button("下一页", disabled=chosen.page >= pages, key="next_page"):
     st.query_params["page"] = str(chosen.page + 1)
     st.rerun()
+
+if total:
+    st.subheader("下载当前查询结果")
+    b1, b2, _ = st.columns([1, 1, 3])
+    if total <= DOWNLOAD_LIMIT:
+        # Generated on click, page by page (not when the page renders): most visitors never download.
+        url = database_url_for_downloads()
+        for column, fmt in ((b1, "csv"), (b2, "json")):
+            column.download_button(f"下载 {fmt.upper()}", deferred_download(url, chosen, today, fmt, total),
+                                   file_name=download_name(chosen, total, agency_name, fmt), mime=MIME[fmt],
+                                   key=f"download_{fmt}", on_click="ignore", icon=":material/download:")
+    else:
+        # Too large to hold in the page's memory: the open-data API streams the same rows from this server.
+        for column, fmt in ((b1, "csv"), (b2, "json")):
+            column.link_button(f"下载 {fmt.upper()}（流式）", api_export_url(chosen, fmt), icon=":material/download:")
+    st.caption(f"包含当前查询的全部 {total:,} 条结果（不限当前页），字段与脱敏规则同上表，另含编号、当事人类型和没收金额；"
+               "金额单位为元，保留两位小数。程序化获取请使用开放数据接口 /api/v1/decisions（见项目说明）。")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from db.engine import database_url, make_engine
+from db.migrate import include_name, include_object
 from db.models import Base
 
 config = context.config
@@ -36,6 +37,8 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         render_item=render_item,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

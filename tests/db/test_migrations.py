@@ -11,13 +11,15 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from db.engine import make_engine
-from db.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
+from db.migrate import alembic_config, current_revision, head_revision, include_name, include_object, upgrade_to_head
 from db.models import Base
 
 
 def _drift(engine) -> list:
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        # The search-index objects the metadata cannot describe (FTS5, pg_trgm) are skipped as env.py skips them.
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name,
+                                                      "include_object": include_object})
         return compare_metadata(ctx, Base.metadata)
 
 

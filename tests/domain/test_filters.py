@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from domain.enums import ActionCategory, PenaltyType
@@ -38,3 +40,89 @@ def test_description_sentence() -> None:
     f = DecisionFilters(year=2025, penalty_type=PenaltyType.FINE)
     assert describe_filters(f, 412, "区市场监管局") == "2025年 区市场监管局 罚款 共 412 条"
     assert describe_filters(DecisionFilters(), 0) == "全部已公示决定 共 0 条"
+
+
+# ------------------------------------------------------------------ facets added for the search page and the API
+
+from domain.enums import DisclosureStatus  # noqa: E402
+from domain.filters import (  # noqa: E402
+    AmountBand,
+    FilterError,
+    SortKey,
+    describe_sort,
+    filters_from_api_params,
+    filters_to_api_params,
+)
+
+FULL = DecisionFilters(q="食品 罚款", agency_id=2, category=ActionCategory.PENALTY, penalty_type=PenaltyType.FINE,
+                       year=2025, month=12, amount=AmountBand.FROM_10K, status=DisclosureStatus.CORRECTED,
+                       sort=SortKey.AMOUNT, descending=False, page=3, page_size=100)
+
+
+@pytest.mark.parametrize("f", [
+    FULL,
+    DecisionFilters(amount=AmountBand.UNDER_10K),
+    DecisionFilters(amount=AmountBand.FROM_1M, sort=SortKey.DECIDED),
+    DecisionFilters(status=DisclosureStatus.WITHDRAWN, descending=False),
+    DecisionFilters(year=2024, month=1),
+])
+def test_new_facets_round_trip_through_url(f: DecisionFilters) -> None:
+    assert filters_from_params(filters_to_params(f)) == f
+
+
+def test_new_facet_parameter_names() -> None:
+    assert filters_to_params(FULL) == {
+        "q": "食品 罚款", "agency": "2", "category": "行政处罚", "type": "罚款", "year": "2025", "month": "12",
+        "amount": "1万-10万", "status": "已更正", "sort": "金额", "order": "asc", "page": "3", "size": "100"}
+
+
+@pytest.mark.parametrize("params", [
+    {"month": "3"},  # a month without a year
+    {"year": "2025", "month": "13"}, {"amount": "1万"}, {"status": "已到期"}, {"status": "待公示"},
+    {"sort": "名称"},
+])
+def test_mangled_new_facets_fall_back_to_defaults(params: dict) -> None:
+    assert filters_from_params(params) == (DecisionFilters(year=2025) if "year" in params else DecisionFilters())
+
+
+def test_amount_bands_are_half_open_and_positive() -> None:
+    assert AmountBand.UNDER_10K.bounds == (Decimal("0.01"), Decimal(10000))
+    assert AmountBand.FROM_10K.bounds[0] == AmountBand.UNDER_10K.bounds[1]
+    assert AmountBand.FROM_1M.bounds == (Decimal(1_000_000), None)
+
+
+def test_description_with_the_new_facets() -> None:
+    assert describe_filters(FULL, 7, "区市场监管局") == (
+        "2025年12月 区市场监管局 行政处罚 罚款 罚款1万至10万元 已更正 含“食品 罚款” 共 7 条")
+    assert describe_sort(FULL) == "按罚款金额从低到高"
+    assert describe_sort(DecisionFilters()) == "按公示日期从新到旧"
+
+
+def test_changing_the_page_keeps_the_result_set_but_a_filter_does_not() -> None:
+    assert FULL.same_result_set(FULL.with_page(9))
+    assert not FULL.same_result_set(DecisionFilters(**{**vars(FULL), "descending": True}))
+
+
+def test_api_params_parse_strictly() -> None:
+    keys = {"QS-SCJG": 1, "临江市青石区市场监督管理局": 1, "1": 1}
+    f = filters_from_api_params({"q": "食品", "agency": "QS-SCJG", "year": "2025", "month": "2", "type": "罚款",
+                                 "amount": ">100万", "status": "已撤回", "sort": "决定日期", "order": "asc",
+                                 "page": "2", "page_size": "500"}, agency_ids=keys)
+    assert (f.agency_id, f.month, f.amount, f.status, f.sort, f.descending, f.page, f.page_size) == (
+        1, 2, AmountBand.FROM_1M, DisclosureStatus.WITHDRAWN, SortKey.DECIDED, False, 2, 500)
+    assert filters_from_api_params({}) == DecisionFilters()
+
+
+@pytest.mark.parametrize("params, word", [
+    ({"page_size": "501"}, "page_size"), ({"page": "0"}, "page"), ({"agency": "x"}, "agency"),
+    ({"agency": "5"}, "agency"), ({"month": "1"}, "month"), ({"order": "down"}, "order"),
+    ({"status": "已到期"}, "status"), ({"foo": "1"}, "foo"), ({"q": "字" * 101}, "q"),
+])
+def test_api_params_refuse_bad_values_with_chinese_messages(params: dict, word: str) -> None:
+    with pytest.raises(FilterError, match=word) as raised:
+        filters_from_api_params(params, agency_ids={"QS-SCJG": 1, "1": 1})
+    assert any("\u4e00" <= c <= "\u9fff" for c in str(raised.value))
+
+
+def test_api_export_params_leave_out_the_page() -> None:
+    assert filters_to_api_params(FULL) == {k: v for k, v in filters_to_params(FULL).items() if k not in ("page", "size")}

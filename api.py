@@ -1,0 +1,208 @@
+"""Open-data HTTP API (issue 3 item 8), served by the same process as the UI: server.py mounts ``ROUTES`` in
+``st.App``. Read-only and anonymous — it shows exactly what the public pages show, through db.public (same
+lifecycle rules, same redaction, ``assert_public_record`` on every item).
+
+    GET /api/v1/decisions             one page: {"total", "page", "page_size", "items"}; page_size ≤ 500
+    GET /api/v1/decisions.csv         every matching row, streamed (UTF-8 with BOM, Chinese headers)
+    GET /api/v1/decisions.json        every matching row, streamed: {"total", "items"}
+    GET /api/v1/decisions/{id}        one decision as on its page; 404 when unknown or not public
+    GET /api/v1/stats/annual?year=Y   年度行政执法数据 with small-cell suppression
+
+Filters (all optional): q, agency (id, code or full name), category, type, year, month, amount, status, sort,
+order; see domain/filters.py. A bad parameter is HTTP 400 ``{"error": "…"}`` in Chinese. Money is a string with two
+decimals, dates are ISO 8601. Endpoints are plain functions: Starlette runs them in its thread pool, so the blocking
+database calls never stall the event loop that also serves the UI's websockets.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from db import public, stats
+from db.engine import Engine, database_url, make_engine
+from domain.filters import DecisionFilters, FilterError, describe_filters, filters_from_api_params
+from domain.formatting import today_shanghai
+from domain.opendata import batched_text, csv_lines, dumps, json_document, json_record
+from domain.statistics import SUPPRESSION_NOTE, annual_report
+
+PREFIX = "/api/v1"
+HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=60"}
+
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+def _engine() -> Engine:
+    """One engine per DATABASE_URL for the process (engines are thread-safe; sessions are not shared)."""
+    url = database_url()
+    with _lock:
+        if url not in _engines:
+            _engines[url] = make_engine(url)
+        return _engines[url]
+
+
+class _TTLCache:
+    """A tiny time-limited cache for values that are expensive and identical for every caller (agency lookups, the
+    suppressed annual report). Only public, already-redacted values are stored."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._items: dict[Any, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._items.get(key)
+            if hit and now - hit[0] < self.seconds:
+                return hit[1]
+        value = compute()
+        with self._lock:
+            self._items[key] = (now, value)
+        return value
+
+
+_agencies = _TTLCache(600)
+_annual = _TTLCache(600)
+
+
+def _json(payload: Any, status: int = 200) -> Response:
+    return Response(dumps(payload), status_code=status, media_type="application/json; charset=utf-8",
+                    headers=HEADERS)
+
+
+def _error(message: str, status: int = 400) -> Response:
+    return _json({"error": message}, status)
+
+
+def _params(request: Request) -> dict[str, str]:
+    """Query parameters, one value each: a repeated parameter is refused rather than guessed."""
+    out: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key in out:
+            raise FilterError(f"参数 {key} 重复出现，只能给一次")
+        out[key] = value
+    return out
+
+
+def _filters(request: Request) -> DecisionFilters:
+    params = _params(request)
+    engine = _engine()
+    keys = _agencies.get(database_url(), lambda: public.agency_keys(engine))
+    return filters_from_api_params(params, agency_ids=keys)
+
+
+def _attachment(f: DecisionFilters, total: int, suffix: str) -> dict[str, str]:
+    label = describe_filters(f, total).replace(" ", "_").replace("/", "_")
+    quoted = urllib.parse.quote(f"执法决定_{label}.{suffix}")
+    return {**HEADERS, "Content-Disposition": f"attachment; filename=\"decisions.{suffix}\"; filename*=UTF-8''{quoted}"}
+
+
+def decisions(request: Request) -> Response:
+    try:
+        f = _filters(request)
+    except FilterError as exc:
+        return _error(str(exc))
+    rows, total = public.public_decision_rows(_engine(), f, today_shanghai())
+    return _json({"total": total, "page": f.page, "page_size": f.page_size, "items": [json_record(r) for r in rows]})
+
+
+def _all_rows(request: Request) -> tuple[DecisionFilters, int, Any] | Response:
+    """The filters, total and a row iterator for a streamed export. Without page/page_size every matching row is
+    exported; with them, just that page."""
+    try:
+        f = _filters(request)
+    except FilterError as exc:
+        return _error(str(exc))
+    engine, today = _engine(), today_shanghai()
+    paged = "page" in request.query_params or "page_size" in request.query_params
+    total = public.count_public_decisions(engine, f, today)
+    if paged:
+        rows = iter(public.public_decision_rows(engine, f, today)[0])
+    else:
+        rows = public.iter_public_decisions(engine, f, today)
+    return f, total, rows
+
+
+def decisions_csv(request: Request) -> Response:
+    found = _all_rows(request)
+    if isinstance(found, Response):
+        return found
+    f, total, rows = found
+    return StreamingResponse(batched_text(csv_lines(rows, public.PUBLIC_COLUMNS)),
+                             media_type="text/csv; charset=utf-8", headers=_attachment(f, total, "csv"))
+
+
+def decisions_json(request: Request) -> Response:
+    found = _all_rows(request)
+    if isinstance(found, Response):
+        return found
+    f, total, rows = found
+    return StreamingResponse(batched_text(json_document(rows, {"total": total})),
+                             media_type="application/json; charset=utf-8", headers=_attachment(f, total, "json"))
+
+
+def decision(request: Request) -> Response:
+    raw = request.path_params["decision_id"]
+    if request.query_params:
+        return _error(f"不支持的参数：{'、'.join(sorted(request.query_params))}")
+    if not raw.isdigit() or not 0 < int(raw) < 2**31:
+        return _error(f"决定编号应为正整数，收到：{raw}")
+    found = public.public_decision(_engine(), int(raw), today_shanghai())
+    if found is None:
+        return _error(f"找不到编号为 {raw} 的已公示决定（不存在、不在公示期内或依法不予公开）", 404)
+    return _json(public.public_decision_record(found))
+
+
+def _annual_payload(year: int) -> dict[str, Any]:
+    engine = _engine()
+    facts, reported = stats.annual_facts(engine, year)
+    report = annual_report(facts, year, stats.enforcing_agencies(engine), reported)
+    # Only the suppressed records leave this function: the unsuppressed counts are never cached or sent.
+    return json_record({
+        "year": year,
+        "publication_deadline": report.publication_deadline,
+        "note": SUPPRESSION_NOTE,
+        "columns": [col.title for col in report.columns],
+        "rows": report.to_records(suppress=True),
+    })
+
+
+def annual(request: Request) -> Response:
+    try:
+        params = _params(request)
+        unknown = sorted(set(params) - {"year"})
+        if unknown:
+            raise FilterError(f"不支持的参数：{'、'.join(unknown)}（可用参数：year）")
+        raw = params.get("year", "").strip()
+        if not raw:
+            raise FilterError("缺少参数 year（年度），例如 ?year=2025")
+        if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+            raise FilterError(f"参数 year（年度）应为 2000–2100 之间的整数，收到：{raw}")
+    except FilterError as exc:
+        return _error(str(exc))
+    year = int(raw)
+    return _json(_annual.get((database_url(), year, today_shanghai()), lambda: _annual_payload(year)))
+
+
+def not_found(request: Request) -> Response:
+    return _error(f"没有这个接口：{request.url.path}（见 README“Open data API”）", 404)
+
+
+ROUTES = [
+    Route(f"{PREFIX}/decisions", decisions, methods=["GET"]),
+    Route(f"{PREFIX}/decisions.csv", decisions_csv, methods=["GET"]),
+    Route(f"{PREFIX}/decisions.json", decisions_json, methods=["GET"]),
+    Route(f"{PREFIX}/decisions/{{decision_id}}", decision, methods=["GET"]),
+    Route(f"{PREFIX}/stats/annual", annual, methods=["GET"]),
+    # Anything else under /api/ is a JSON 404, not the Streamlit page a browser would get.
+    Route("/api/{rest:path}", not_found),
+]

@@ -1,0 +1,106 @@
+"""Open-data serialisation of public records (API, downloads, ``manage.py export``): one format everywhere.
+
+* JSON: money is a string with exactly two decimals ("1850.00"), never a float — a float cannot hold every amount
+  in 元 exactly, and consumers must not see 0.1 + 0.2 problems; dates are ISO 8601; enums are their Chinese value.
+* CSV: UTF-8 with a BOM (Excel opens Chinese text correctly only with it), Chinese headers, the same value
+  formats as JSON, empty cells for missing values.
+
+The records passed in are already redacted (db.public); this module only formats. Pure Python, generators
+throughout, so a million rows stream in constant memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+CENT = Decimal("0.01")
+BOM = "\ufeff"
+
+
+def money_text(value: Decimal | int | None) -> str | None:
+    """Decimal('1850') → "1850.00"; None stays None. Floats are refused: they would already have lost cents."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        raise TypeError("金额不能是浮点数")
+    return f"{Decimal(value).quantize(CENT):f}"
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return money_text(value)
+    if isinstance(value, float):
+        raise TypeError("公开数据中不应出现浮点数（金额须为 Decimal）")
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    return value
+
+
+def json_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A record with JSON-safe values (see the module docstring)."""
+    return json_value(record)
+
+
+def dumps(payload: Any) -> str:
+    return json.dumps(json_value(payload), ensure_ascii=False, separators=(",", ":"))
+
+
+def _csv_cell(value: Any) -> str:
+    value = json_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _csv_line(cells: Iterable[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(list(cells))
+    return buffer.getvalue()
+
+
+def csv_lines(records: Iterable[Mapping[str, Any]], columns: Mapping[str, str], *, bom: bool = True) -> Iterator[str]:
+    """The CSV text line by line: BOM + Chinese header (``columns``: key → label), then one line per record."""
+    yield (BOM if bom else "") + _csv_line(columns.values())
+    for record in records:
+        yield _csv_line(_csv_cell(record.get(key)) for key in columns)
+
+
+def json_document(records: Iterable[Mapping[str, Any]], head: Mapping[str, Any], *, key: str = "items",
+                  ) -> Iterator[str]:
+    """``{...head, "items": [record, ...]}`` as text chunks, without holding the list in memory."""
+    opening = dumps(dict(head))[:-1]  # drop the closing brace
+    yield (opening + "," if head else "{") + json.dumps(key) + ":["
+    first = True
+    for record in records:
+        yield ("" if first else ",\n") + dumps(record)
+        first = False
+    yield "]}\n"
+
+
+def batched_text(chunks: Iterable[str], size: int = 64 * 1024) -> Iterator[bytes]:
+    """Join small text chunks into ~``size``-byte UTF-8 blocks for a streaming HTTP response or a file write."""
+    buffer: list[str] = []
+    length = 0
+    for chunk in chunks:
+        buffer.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            yield "".join(buffer).encode("utf-8")
+            buffer, length = [], 0
+    if buffer:
+        yield "".join(buffer).encode("utf-8")

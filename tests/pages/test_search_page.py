@@ -1,0 +1,89 @@
+"""The search page pages/decisions.py: the new facets live in the URL, downloads give the redacted rows of the
+whole current search, and large results link to the API's streamed export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+
+from components.opendata import api_export_url, search_download
+from db.engine import make_engine
+from db.public import PUBLIC_COLUMNS, iter_public_decisions
+from domain.enums import DisclosureStatus, PenaltyType
+from domain.filters import AmountBand, DecisionFilters, SortKey
+from domain.formatting import today_shanghai
+from domain.redaction import find_personal_data
+from tests.pages.conftest import make_app, no_errors
+
+
+def _selectbox(at, label: str):
+    return next(s for s in at.selectbox if s.label == label)
+
+
+def _sentence(at) -> str:
+    return next(md.value for md in at.markdown if " 共 " in md.value)
+
+
+def test_permalink_restores_every_facet_and_the_sort() -> None:
+    at = make_app(year="2025", month="3", type="罚款", amount="1万-10万", status="已公示", sort="金额", order="asc",
+                  q="有限公司")
+    at.switch_page("pages/decisions.py").run()
+    no_errors(at)
+    assert _selectbox(at, "月份").value == 3
+    assert _selectbox(at, "罚款金额").value is AmountBand.FROM_10K
+    assert _selectbox(at, "公示状态").value is DisclosureStatus.PUBLISHED
+    assert _selectbox(at, "排序").value is SortKey.AMOUNT
+    assert _selectbox(at, "顺序").value is False
+    assert _sentence(at).startswith("**2025年3月 罚款 罚款1万至10万元 已公示 含“有限公司” 共")
+    assert any("按罚款金额从低到高" in c.value for c in at.caption)
+    for key, value in {"month": "3", "amount": "1万-10万", "sort": "金额", "order": "asc"}.items():
+        assert at.query_params[key] in (value, [value])
+
+
+def test_changing_a_filter_goes_back_to_page_one() -> None:
+    at = make_app(q="罚款", page="3")
+    at.switch_page("pages/decisions.py").run()
+    assert any("第 3 /" in c.value for c in at.caption)
+    _selectbox(at, "公示状态").set_value(DisclosureStatus.CORRECTED).run()
+    no_errors(at)
+    assert "page" not in at.query_params
+    assert any("第 1 /" in c.value for c in at.caption)
+
+
+def test_small_result_offers_csv_and_json_download_buttons() -> None:
+    at = make_app(status="已撤回")
+    at.switch_page("pages/decisions.py").run()
+    no_errors(at)
+    assert [b.label for b in at.download_button] == ["下载 CSV", "下载 JSON"]
+    assert not at.link_button
+
+
+def test_large_result_links_to_the_streamed_api_export(monkeypatch) -> None:
+    import components.opendata
+
+    monkeypatch.setattr(components.opendata, "DOWNLOAD_LIMIT", 5)
+    at = make_app(type="罚款", sort="金额")
+    at.switch_page("pages/decisions.py").run()
+    no_errors(at)
+    assert not at.download_button
+    urls = [b.proto.url for b in at.link_button]
+    assert urls == [api_export_url(DecisionFilters(penalty_type=PenaltyType.FINE, sort=SortKey.AMOUNT), fmt)
+                    for fmt in ("csv", "json")]
+    assert urls[0].startswith("/api/v1/decisions.csv?") and "type=" in urls[0] and "page" not in urls[0]
+
+
+def test_download_data_is_the_whole_redacted_search() -> None:
+    url = os.environ["DATABASE_URL"]
+    f = DecisionFilters(q="罚款", sort=SortKey.AMOUNT, page=2)  # the page shown does not limit the download
+    engine = make_engine(url)
+    expected = [r["id"] for r in iter_public_decisions(engine, f, today_shanghai())]
+    engine.dispose()
+    raw = search_download(url, f, today_shanghai(), "csv", len(expected))
+    table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert raw.startswith("\ufeff".encode()) and table[0] == list(PUBLIC_COLUMNS.values())
+    assert [int(line[0]) for line in table[1:]] == expected
+    assert not find_personal_data(raw.decode("utf-8-sig"))
+    body = json.loads(search_download(url, f, today_shanghai(), "json", len(expected)))
+    assert body["total"] == len(expected) and [i["id"] for i in body["items"]] == expected
