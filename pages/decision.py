@@ -3,11 +3,15 @@
 import streamlit as st
 
 from components.data import get_engine
+from components.tables import display_frame, show_table
+from db.events import public_timeline
 from db.public import public_decision
 from domain.formatting import format_date, format_yuan, today_shanghai
 
+engine = get_engine()
+today = today_shanghai()
 raw_id = st.query_params.get("id", "")
-decision = public_decision(get_engine(), int(raw_id), today_shanghai()) if raw_id.isdigit() else None
+decision = public_decision(engine, int(raw_id), today) if raw_id.isdigit() else None
 if decision is None:
     st.title("决定详情")
     st.warning("未找到该执法决定，或该决定不在公示期内、依法不予公开。")
@@ -43,6 +47,12 @@ if decision.penalty_items:
 if decision.discretion_statement:
     st.subheader("裁量基准适用情况")
     st.write(decision.discretion_statement)
+if decision.status != "已撤回":
+    steps = public_timeline(engine, decision.id, today)
+    if not steps.empty:
+        st.subheader("办理过程")
+        st.caption("执法全过程记录中的环节和日期（不含执法人员等内部信息）。")
+        show_table(display_frame(steps, {"stage": "环节", "date": "日期"}, dates=("date",)))
 st.subheader("公示记录")
 for version, day, status, reason in decision.history:
     st.markdown(f"- 第{version}版 · {format_date(day)} · {status}：{reason}")

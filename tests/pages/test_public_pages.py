@@ -144,3 +144,18 @@ def test_procedure_flow_chart_lists_statutory_limits() -> None:
     rows = spec["datasets"][next(iter(spec["datasets"]))]
     assert [r["环节"] for r in rows][:2] == ["立案", "调查取证"]
     assert any("90日" in r["要求"] for r in rows)
+
+
+def test_decision_page_shows_reduced_public_timeline() -> None:
+    decision_id, officer_certs = query(
+        select(m.Decision.id, m.CaseEvent.officer_cert_nos).join(m.Case, m.Case.id == m.Decision.case_id)
+        .join(m.CaseEvent, m.CaseEvent.case_id == m.Case.id)
+        .join(m.Disclosure, m.Disclosure.decision_id == m.Decision.id)
+        .where(m.Disclosure.status == DisclosureStatus.PUBLISHED, m.CaseEvent.officer_cert_nos != "").limit(1))[0]
+    at = make_app(id=str(decision_id))
+    at.switch_page("pages/decision.py").run()
+    no_errors(at)
+    assert any(s.value == "办理过程" for s in at.subheader)
+    steps = at.dataframe[0].value
+    assert list(steps.columns) == ["环节", "日期"] and "决定" in set(steps["环节"])
+    assert officer_certs.split("、")[0] not in _page_text(at)  # no officer data on the public page
