@@ -42,7 +42,8 @@ def display_frame(df: pd.DataFrame, labels: Mapping[str, str], money: tuple[str,
     for col in out.columns:
         if out[col].dtype == bool:
             out[col] = out[col].map({True: "是", False: "否"})
-        elif out[col].dtype == object:
+        elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            # pandas 3 gives text columns the "str" dtype, whose missing values would otherwise show as "None".
             out[col] = out[col].map(lambda v: "—" if _blank(v) else v)
     return out.rename(columns=dict(labels))
 
