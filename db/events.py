@@ -28,7 +28,8 @@ from db import models as m
 from db.commands import CommandResult, record_audit
 from db.engine import session_scope
 from db.public import _public_base
-from db.queries import CaseFilters, _values
+from db.queries import CaseFilters, case_list_frame, case_list_statement
+from db.stats import load_calendar
 from domain.chain import event_hash
 from domain.enums import ActionCategory, MajorReason, PartyType, Procedure, RecordForm, Role, Stage
 from domain.permissions import Actor, Permission, can
@@ -58,7 +59,6 @@ __all__ = [
     "agency_officers",
     "completeness_table",
     "evidence_from_bytes",
-    "load_calendar",
     "load_case_facts",
     "may_record",
     "overdue_case_ids",
@@ -212,14 +212,6 @@ def load_case_facts(engine: Engine, case_id: int) -> CaseRecord | None:
     with engine.connect() as conn:
         found = _load_records(conn, m.Case.id == case_id)
     return found[0] if found else None
-
-
-def load_calendar(engine: Engine) -> WorkCalendar:
-    """The official calendar plus the 放假/调休 dates an administrator entered for years not yet bundled."""
-    with engine.connect() as conn:
-        rows = conn.execute(select(m.CalendarDay.day, m.CalendarDay.is_workday)).all()
-    return WorkCalendar(extra_holidays=frozenset(d for d, w in rows if not w),
-                        extra_workdays=frozenset(d for d, w in rows if w))
 
 
 def agency_officers(record: CaseRecord, on_day: dt.date) -> dict[str, str]:
@@ -550,29 +542,13 @@ def overdue_case_ids(engine: Engine, scope_agency_id: int | None, today: dt.date
     return found
 
 
-CASE_COLUMNS = ["id", "case_no", "agency", "party", "violation", "procedure", "filed_on", "status", "is_major", "origin",
-                "decision_no", "decided_on", "fine_total"]
-
 
 def search_cases(engine: Engine, scope_agency_id: int | None, f: CaseFilters, r: RecordFilters, today: dt.date,
                  ) -> tuple[pd.DataFrame, int]:
     """db.queries.load_cases plus the record filters: same columns, order and limit, and the total count."""
-    c, a, p, d, e, eo, o = m.Case, m.Agency, m.Party, m.Decision, m.CaseEvent, m.EventOfficer, m.Officer
-    stmt = (
-        select(c.id, c.case_no, a.short_name.label("agency"), p.name.label("party"), c.violation, c.procedure,
-               c.filed_on, c.status, c.is_major, c.origin, d.decision_no, d.decided_on, d.fine_total)
-        .join(a, a.id == c.agency_id).join(p, p.id == c.party_id).outerjoin(d, d.case_id == c.id)
-    )
+    c, e, eo, o = m.Case, m.CaseEvent, m.EventOfficer, m.Officer
+    stmt = case_list_statement(scope_agency_id, f)
     agency = scope_agency_id if scope_agency_id is not None else f.agency_id
-    if agency is not None:
-        stmt = stmt.where(c.agency_id == agency)
-    if f.status is not None:
-        stmt = stmt.where(c.status == f.status)
-    if f.major_only:
-        stmt = stmt.where(c.is_major.is_(True))
-    if f.q:
-        like = f"%{f.q}%"
-        stmt = stmt.where(c.case_no.like(like) | p.name.like(like) | d.decision_no.like(like))
     officer = r.officer.strip()
     if officer:
         like = f"%{officer}%"
@@ -588,7 +564,4 @@ def search_cases(engine: Engine, scope_agency_id: int | None, f: CaseFilters, r:
     if r.overdue:
         ids = sorted(overdue_case_ids(engine, agency, today))
         stmt = stmt.where(c.id.in_(bindparam("overdue_ids", ids or [-1], expanding=True)))
-    with engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-        rows = [dict(x) for x in conn.execute(stmt.order_by(c.filed_on.desc(), c.id.desc()).limit(f.limit)).mappings()]
-    return pd.DataFrame(_values(rows), columns=CASE_COLUMNS), int(total)
+    return case_list_frame(engine, stmt, f.limit)

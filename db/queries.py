@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Select, func, select
 
 from db import models as m
 from db.stats import clock_summary, disclosure_clocks, worst_late
@@ -29,17 +29,21 @@ class CaseFilters:
     limit: int = 200
 
 
-def load_cases(engine: Engine, scope_agency_id: int | None, f: CaseFilters) -> tuple[pd.DataFrame, int]:
+CASE_COLUMNS = ["id", "case_no", "agency", "party", "violation", "procedure", "filed_on", "status", "is_major", "origin",
+                "decision_no", "decided_on", "fine_total"]
+
+
+def case_list_statement(scope_agency_id: int | None, f: CaseFilters) -> Select:
+    """The staff case list with the basic filters; callers (db.events.search_cases) add record filters to it."""
     c, a, p, d = m.Case, m.Agency, m.Party, m.Decision
     stmt = (
         select(c.id, c.case_no, a.short_name.label("agency"), p.name.label("party"), c.violation, c.procedure,
                c.filed_on, c.status, c.is_major, c.origin, d.decision_no, d.decided_on, d.fine_total)
         .join(a, a.id == c.agency_id).join(p, p.id == c.party_id).outerjoin(d, d.case_id == c.id)
     )
-    if scope_agency_id is not None:
-        stmt = stmt.where(c.agency_id == scope_agency_id)
-    elif f.agency_id is not None:
-        stmt = stmt.where(c.agency_id == f.agency_id)
+    agency = scope_agency_id if scope_agency_id is not None else f.agency_id
+    if agency is not None:
+        stmt = stmt.where(c.agency_id == agency)
     if f.status is not None:
         stmt = stmt.where(c.status == f.status)
     if f.major_only:
@@ -47,12 +51,20 @@ def load_cases(engine: Engine, scope_agency_id: int | None, f: CaseFilters) -> t
     if f.q:
         like = f"%{f.q}%"
         stmt = stmt.where(c.case_no.like(like) | p.name.like(like) | d.decision_no.like(like))
+    return stmt
+
+
+def case_list_frame(engine: Engine, stmt: Select, limit: int) -> tuple[pd.DataFrame, int]:
+    """Run a case-list statement: the newest ``limit`` rows as a frame, and the total count."""
     with engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-        rows = [dict(r) for r in conn.execute(stmt.order_by(c.filed_on.desc(), c.id.desc()).limit(f.limit)).mappings()]
-    return pd.DataFrame(_values(rows), columns=["id", "case_no", "agency", "party", "violation", "procedure", "filed_on",
-                                                "status", "is_major", "origin", "decision_no", "decided_on",
-                                                "fine_total"]), int(total)
+        rows = [dict(r) for r in conn.execute(
+            stmt.order_by(m.Case.filed_on.desc(), m.Case.id.desc()).limit(limit)).mappings()]
+    return pd.DataFrame(_values(rows), columns=CASE_COLUMNS), int(total)
+
+
+def load_cases(engine: Engine, scope_agency_id: int | None, f: CaseFilters) -> tuple[pd.DataFrame, int]:
+    return case_list_frame(engine, case_list_statement(scope_agency_id, f), f.limit)
 
 
 @dataclass(frozen=True)

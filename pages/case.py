@@ -17,10 +17,11 @@ from components.timeline import (
     officer_labels,
     timeline_events,
 )
-from db.events import NewEvent, agency_officers, append_event, evidence_from_bytes, load_calendar, load_case_facts, \
+from db.events import NewEvent, agency_officers, append_event, evidence_from_bytes, load_case_facts, \
     may_record
 from db.integrity import case_chain_status
 from db.queries import case_detail
+from db.stats import load_calendar
 from domain.enums import RecordForm, Stage
 from domain.formatting import SHANGHAI, format_date, format_datetime, today_shanghai
 from domain.permissions import Permission, can_access_agency
