@@ -31,8 +31,8 @@ from db.public import _public_base
 from db.queries import CaseFilters, case_list_frame, case_list_statement
 from db.stats import load_calendar
 from domain.chain import event_hash
-from domain.enums import ActionCategory, MajorReason, PartyType, Procedure, RecordForm, Role, Stage
-from domain.permissions import Actor, Permission, can
+from domain.enums import ActionCategory, MajorReason, PartyType, Procedure, RecordForm, Stage
+from domain.permissions import Actor, may_record
 from domain.procedure import (
     DEFAULT_ACTION_RULES,
     SHANGHAI,
@@ -60,7 +60,6 @@ __all__ = [
     "completeness_table",
     "evidence_from_bytes",
     "load_case_facts",
-    "may_record",
     "overdue_case_ids",
     "per_agency_completeness",
     "public_timeline",
@@ -259,11 +258,6 @@ class NewEvent:
     note: str = ""
     corrects_seq: int | None = None
     evidence: tuple[EvidenceInput, ...] = ()
-
-
-def may_record(actor: Actor, agency_id: int) -> bool:
-    """Only a 执法人员 of the case's own agency records its steps (行政处罚法 art. 42; README role matrix)."""
-    return can(actor, Permission.CASES_WRITE) and actor.role is Role.OFFICER and actor.agency_id == agency_id
 
 
 def _input_errors(new: NewEvent) -> tuple[list[str], Stage | None, tuple[RecordForm, ...]]:

@@ -13,8 +13,8 @@ from db import models as m
 from db.commands import CommandResult, record_audit
 from db.engine import session_scope
 from db.events import CONFLICT_MESSAGE, NewEvent, _Conflict, append_in_session
-from domain.enums import Role, Stage
-from domain.permissions import Actor
+from domain.enums import Stage
+from domain.permissions import Actor, may_record_review
 from domain.review import (
     CHECKLIST_LABELS,
     ReviewAction,
@@ -51,10 +51,6 @@ def reviewer_qualified(engine: Engine, actor: Actor) -> bool:
 class _Refused(Exception):
     def __init__(self, errors: tuple[str, ...]):
         self.errors = errors
-
-
-def _reviewer_of(actor: Actor, agency_id: int) -> bool:
-    return actor.role is Role.REVIEWER and actor.agency_id == agency_id
 
 
 def decide_review(engine: Engine, case_id: int, decision: ReviewDecision, actor: Actor, reviewed_on: dt.date,
@@ -101,7 +97,7 @@ def _write(session: Session, case_id: int, review: ReviewRound, decision: Review
     row.updated_by = actor.username
     record_audit(session, actor.username, "decide_review", "legal_reviews", row.id,
                  {"case_id": case_id, "round": review.round_no, "outcome": row.outcome.value})
-    appended = append_in_session(session, case_id, step, actor, now, allowed=_reviewer_of,
+    appended = append_in_session(session, case_id, step, actor, now, allowed=may_record_review,
                                  refusal="只有本机关法制审核人员可以记录法制审核环节。")
     if not appended.ok:
         raise _Refused(tuple(f"法制审核环节无法记入执法全过程记录：{e}" for e in appended.errors))

@@ -90,3 +90,13 @@ def can_access_agency(actor: Actor, agency_id: int) -> bool:
 def agency_scope(actor: Actor) -> int | None:
     """The agency a query must be restricted to, or None for all agencies."""
     return actor.agency_id if actor.role in AGENCY_SCOPED_ROLES else None
+
+
+def may_record(actor: Actor, agency_id: int) -> bool:
+    """Only a 执法人员 of the case's own agency records its steps (行政处罚法 art. 42)."""
+    return can(actor, Permission.CASES_WRITE) and actor.role is Role.OFFICER and actor.agency_id == agency_id
+
+
+def may_record_review(actor: Actor, agency_id: int) -> bool:
+    """The 法制审核 step of a case is recorded by a 法制审核人员 of that agency (118号(十一))."""
+    return can(actor, Permission.REVIEWS_DECIDE) and actor.role is Role.REVIEWER and actor.agency_id == agency_id

@@ -17,14 +17,13 @@ from components.timeline import (
     officer_labels,
     timeline_events,
 )
-from db.events import NewEvent, agency_officers, append_event, evidence_from_bytes, load_case_facts, \
-    may_record
+from db.events import NewEvent, agency_officers, append_event, evidence_from_bytes, load_case_facts
 from db.integrity import case_chain_status
 from db.queries import case_detail
 from db.stats import load_calendar
 from domain.enums import RecordForm, Stage
 from domain.formatting import SHANGHAI, format_date, format_datetime, today_shanghai
-from domain.permissions import Permission, can_access_agency
+from domain.permissions import Permission, can_access_agency, may_record
 from domain.procedure import case_clocks, completeness
 
 FLASH = "case_event_flash"

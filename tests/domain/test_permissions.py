@@ -72,3 +72,20 @@ def test_scope_and_audience_carry_the_agency_for_scoped_roles_only() -> None:
     assert agency_scope(actor(Role.OFFICER, 5)) == 5
     assert actor(Role.OFFICER, 5).audience == ("执法人员", 5)
     assert actor(Role.SUPERVISOR, 5).audience == ("执法监督人员", None)
+
+
+def test_officer_may_record_only_in_own_agency() -> None:
+    from domain.permissions import may_record
+
+    assert may_record(actor(Role.OFFICER, 3), 3)
+    assert not may_record(actor(Role.OFFICER, 3), 4)
+    assert not may_record(actor(Role.REVIEWER, 3), 3)
+    assert not may_record(actor(Role.SUPERVISOR, None), 3)
+
+
+def test_reviewer_may_record_review_step_only_in_own_agency() -> None:
+    from domain.permissions import may_record_review
+
+    assert may_record_review(actor(Role.REVIEWER, 3), 3)
+    assert not may_record_review(actor(Role.REVIEWER, 3), 4)
+    assert not may_record_review(actor(Role.OFFICER, 3), 3)
