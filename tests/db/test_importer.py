@@ -41,7 +41,6 @@ from db.importer import (
     template_xlsx_bytes,
 )
 from domain.enums import (
-    AgencyKind,
     AgencyLevel,
     BenchmarkRangeKind,
     DataOrigin,
@@ -53,10 +52,9 @@ from domain.enums import (
     ReviewOutcome,
 )
 from domain.identifiers import synthetic_id_number, synthetic_uscc
+from tests.db.conftest import AG1, AG2, add_two_agencies
 
 TODAY = dt.date(2026, 11, 20)
-AG1 = "临江市青石区市场监督管理局"  # default thresholds: 1万 (persons) / 10万 (organisations)
-AG2 = "临江市生态环境局青石分局"  # its own thresholds: 5,000 / 5万
 _rng = random.Random(20261122)
 USCC = [synthetic_uscc(_rng, "449901") for _ in range(12)]
 PERSON_ID = synthetic_id_number(random.Random(1), "449901", dt.date(1980, 1, 1), dt.date(1989, 12, 31))
@@ -69,20 +67,7 @@ REFERENCE_XLS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "
 
 
 def _add_agencies(engine: Engine) -> None:
-    now = dt.datetime.now(dt.UTC)
-    with engine.begin() as conn:
-        conn.execute(m.Agency.__table__.insert(), [
-            dict(code="QS-SCJG", name=AG1, short_name="区市场监管局", level=AgencyLevel.COUNTY,
-                 kind=AgencyKind.STATUTORY, region_code="449901", region_name="临江市青石区", created_at=now,
-                 duties="", legal_basis_summary="", remedy_channels="", contact="", address="",
-                 major_fine_person=Decimal("10000"), major_fine_org=Decimal("100000"),
-                 hearing_fine_person=Decimal("10000"), hearing_fine_org=Decimal("100000")),
-            dict(code="QS-STHJ", name=AG2, short_name="青石生态环境分局", level=AgencyLevel.COUNTY,
-                 kind=AgencyKind.STATUTORY, region_code="449901", region_name="临江市青石区", created_at=now,
-                 duties="", legal_basis_summary="", remedy_channels="", contact="", address="",
-                 major_fine_person=Decimal("5000"), major_fine_org=Decimal("50000"),
-                 hearing_fine_person=Decimal("10000"), hearing_fine_org=Decimal("100000")),
-        ])
+    add_two_agencies(engine)
 
 
 @pytest.fixture
