@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from db import models as m
 from db.commands import CommandResult, record_audit
 from db.engine import session_scope
-from db.public import _public_base
+from db.public import public_base
 from db.queries import CaseFilters, case_list_frame, case_list_statement
 from db.stats import load_calendar
 from domain.chain import event_hash
@@ -459,7 +459,7 @@ def public_timeline(engine: Engine, decision_id: int, today: dt.date | None = No
     today = today or dt.datetime.now(SHANGHAI).date()
     e = m.CaseEvent
     with engine.connect() as conn:
-        visible = conn.execute(_public_base(today).where(m.Decision.id == decision_id)).first()
+        visible = conn.execute(public_base(today).where(m.Decision.id == decision_id)).first()
         if visible is None:
             return pd.DataFrame(columns=["stage", "date"])
         case_id = conn.execute(select(m.Decision.case_id).where(m.Decision.id == decision_id)).scalar_one()

@@ -936,7 +936,6 @@ class _Agencies(_Kind):
             a.id, a.code, a.name, a.short_name, a.level, a.kind, a.region_code, a.region_name, a.parent_id, a.duties,
             a.legal_basis_summary, a.remedy_channels, a.contact, a.address, a.major_fine_person, a.major_fine_org,
         )).mappings()]
-        by_id = {r["id"]: r for r in stored}
         by_code = {r["code"]: r for r in stored}
         by_name = {_agency_key(r["name"]): r for r in stored}
         claimed: dict[int, int] = {}  # stored agency id → first line that updates it

@@ -44,7 +44,7 @@ PUBLIC_COLUMNS = {
 }
 
 
-def _public_base(today: dt.date) -> Select:
+def public_base(today: dt.date) -> Select:
     s, d, c, p, a = m.Disclosure, m.Decision, m.Case, m.Party, m.Agency
     return (
         select(
@@ -89,7 +89,7 @@ def redact_row(row: dict, policy: RedactionPolicy = DEFAULT_POLICY) -> dict:
 
 
 def _listed(today: dt.date) -> list[ColumnElement[bool]]:
-    """The lifecycle rule of ``_public_base`` on the search index, whose rows are the listable decisions
+    """The lifecycle rule of ``public_base`` on the search index, whose rows are the listable decisions
     (published, not withheld, not confidential, not a minor's): inside the publication period on ``today``."""
     ps = _PS
     return [ps.c.published_on <= today, or_(ps.c.expires_on.is_(None), ps.c.expires_on > today)]
@@ -138,11 +138,11 @@ def _order(f: DecisionFilters) -> list:
 
 
 def _rows_for(conn: Connection, ids: list[int], today: dt.date, policy: RedactionPolicy) -> list[dict]:
-    """Redacted public rows for ``ids`` in that order. Read through ``_public_base``, so the authoritative
+    """Redacted public rows for ``ids`` in that order. Read through ``public_base``, so the authoritative
     lifecycle rules apply even if the derived index were ever stale: a row they exclude is simply left out."""
     if not ids:
         return []
-    rows = {r["id"]: r for r in conn.execute(_public_base(today).where(m.Decision.id.in_(ids))).mappings()}
+    rows = {r["id"]: r for r in conn.execute(public_base(today).where(m.Decision.id.in_(ids))).mappings()}
     return [redact_row(dict(rows[i]), policy) for i in ids if i in rows]
 
 
@@ -181,7 +181,7 @@ def iter_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date, *,
         if limit is not None:
             stmt = stmt.limit(limit)
         # A second connection reads the rows while the first streams the ids (a server-side cursor on PostgreSQL).
-        # Each batch is read when it is reached, through _public_base: a decision withdrawn or expired meanwhile
+        # Each batch is read when it is reached, through public_base: a decision withdrawn or expired meanwhile
         # shows its current public state or is left out, never a stale copy.
         with engine.connect() as reader:
             ids = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt).scalars()
@@ -226,7 +226,7 @@ def public_decision(engine: Engine, decision_id: int, today: dt.date,
     """The decision page content, or None when the decision is not (or no longer) public."""
     d, c, p, s = m.Decision, m.Case, m.Party, m.Disclosure
     stmt = (
-        _public_base(today)
+        public_base(today)
         .add_columns(c.facts, d.legal_basis, d.discretion_statement, s.withdrawn_on, s.withdrawal_reason,
                      s.public_explanation, s.id.label("disclosure_id"), p.id.label("party_id"),
                      p.legal_representative)

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from domain.enums import ActionCategory as C
-from domain.enums import AgencyKind, AgencyLevel
 from domain.enums import PenaltyType as P
 
 REGION_CODE = "449901"

@@ -584,9 +584,8 @@ class _CaseMaker:
         pid = self.ids.take("parties")
         if rng.random() < person_share:
             is_minor = self.hit("minor_party")
-            born_to = when - dt.timedelta(days=365 * 14 + 10) if is_minor else dt.date(2004, 1, 1)
-            born_from = when - dt.timedelta(days=365 * 17) if is_minor else dt.date(1955, 1, 1)
-            id_no = _minor_id_number(pid, born_from) if is_minor else _adult_id_number(pid)
+            # A minor is born within 17 years before the case (and at least 14 years: the id adds ≤ 999 days).
+            id_no = _minor_id_number(pid, when - dt.timedelta(days=365 * 17)) if is_minor else _adult_id_number(pid)
             name = self.person_name()
             rows.parties.append((pid, PartyType.NATURAL_PERSON, name, None, id_no, None, self.address(), self.phone(),
                                  is_minor, SEED_TIME, "seed"))

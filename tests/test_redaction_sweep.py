@@ -75,11 +75,11 @@ def outputs(seeded_sqlite) -> dict[str, str]:
 def parties(seeded_sqlite) -> tuple[list, list]:
     """(natural persons, organisations) that are parties of public decisions — names, ID numbers, phones, codes."""
     from db.engine import make_engine
-    from db.public import _public_base
+    from db.public import public_base
 
     engine = make_engine(seeded_sqlite[0])
     with engine.connect() as conn:
-        public_ids = select(_public_base(today_shanghai()).subquery().c.id)
+        public_ids = select(public_base(today_shanghai()).subquery().c.id)
         rows = conn.execute(
             select(m.Party.party_type, m.Party.name, m.Party.uscc, m.Party.id_number, m.Party.phone)
             .join(m.Case, m.Case.party_id == m.Party.id).join(m.Decision, m.Decision.case_id == m.Case.id)

@@ -21,7 +21,7 @@ from db.engine import make_engine
 from db.migrate import upgrade_to_head
 from db.public import (
     LISTED_STATUSES,
-    _public_base,
+    public_base,
     count_public_decisions,
     iter_public_decisions,
     public_decision_rows,
@@ -49,14 +49,14 @@ def _migration():
 
 
 class Reference:
-    """Every public row with the public text of each searchable field, computed in Python from ``_public_base``
+    """Every public row with the public text of each searchable field, computed in Python from ``public_base``
     and the same redaction the pages use — an oracle independent of the index, its SQL and its triggers."""
 
     def __init__(self, engine: Engine, today: dt.date = TODAY) -> None:
-        d, p = m.Decision, m.Party
+        d = m.Decision
         with engine.connect() as conn:
             raw = [dict(r) for r in conn.execute(
-                _public_base(today).add_columns(d.legal_basis.label("legal_basis"))).mappings()]
+                public_base(today).add_columns(d.legal_basis.label("legal_basis"))).mappings()]
             types: dict[int, set[str]] = defaultdict(set)
             for decision_id, ptype in conn.execute(select(m.PenaltyItem.decision_id, m.PenaltyItem.penalty_type)):
                 types[decision_id].add(ptype.value)

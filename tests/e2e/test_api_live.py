@@ -7,8 +7,6 @@ import json
 import urllib.error
 import urllib.request
 
-from tests.e2e.test_journeys import live_server  # noqa: F401 - the module-scoped server fixture
-
 
 def _get(url: str) -> tuple[int, dict[str, str], bytes]:
     try:
@@ -18,7 +16,7 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
         return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
 
 
-def test_api_is_served_beside_the_ui(live_server) -> None:  # noqa: F811
+def test_api_is_served_beside_the_ui(live_server) -> None:
     status, headers, body = _get(f"{live_server}/api/v1/decisions?page_size=3&sort=%E9%87%91%E9%A2%9D")
     assert status == 200 and headers["content-type"].startswith("application/json")
     data = json.loads(body)
