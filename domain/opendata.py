@@ -58,6 +58,20 @@ def dumps(payload: Any) -> str:
     return json.dumps(json_value(payload), ensure_ascii=False, separators=(",", ":"))
 
 
+# OWASP "CSV Injection": a spreadsheet runs a cell that starts with one of these as a formula. Full-width forms count
+# too: Excel and WPS fold them to ASCII when a cell is typed or pasted.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise_csv_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: ``=1+1`` → ``'=1+1`` (prefix an apostrophe, as OWASP recommends).
+
+    Every CSV the product writes (API, page downloads, ``manage.py export``, import rejects) passes its cells
+    through here, so an imported ``=HYPERLINK(...)`` cannot run in an analyst's spreadsheet.
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _csv_cell(value: Any) -> str:
     value = json_value(value)
     if value is None:
