@@ -78,6 +78,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     engine = _engine()
     rev = upgrade_to_head(engine)
     print(f"数据库已是最新结构（迁移版本 {rev}）：{_safe_url()}")
+    # Decisions written before the public projection existed (or changed behind its back) become public again only
+    # once projected.
+    from db.projection import project_missing
+
+    projected = project_missing(engine)
+    if projected:
+        print(f"已生成 {projected} 件执法决定的公示内容（脱敏）")
     return EXIT_OK
 
 

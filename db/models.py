@@ -451,6 +451,29 @@ class DisclosureVersion(Base):
     snapshot: Mapped[text] = mapped_column(default="{}")  # JSON of the public content at this version
 
 
+class PublicRecord(Base):
+    """The public projection of one decision (domain.publication): every published text field, redacted once when
+    the decision was written. The public read path reads text only from here; the search index lists a decision
+    only while its projection exists and is not held. Database triggers set ``held_reason`` when a source text
+    changes without a new projection, so a stale projection is never published (fail closed)."""
+
+    __tablename__ = "public_records"
+
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), primary_key=True, autoincrement=False)
+    party_type: Mapped[str_20]  # PartyType value
+    party_name: Mapped[str_200]
+    uscc: Mapped[str] = mapped_column(String(18), default="")
+    violation: Mapped[text]
+    facts: Mapped[text]
+    legal_basis: Mapped[text]
+    conclusion: Mapped[text]
+    discretion_statement: Mapped[text]
+    public_explanation: Mapped[text]
+    history: Mapped[text] = mapped_column(default="[]")  # JSON [[version, "YYYY-MM-DD", status, reason], …]
+    held_reason: Mapped[str | None] = mapped_column(String(500), index=True)
+    projected_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 class PublicSearch(Base):
     """Search index of the public decision list: one narrow row per decision the public may see — published (已公示,
     已更正 or 已撤回), not withheld, not confidential, party not a minor; the publication period is checked at query

@@ -1,15 +1,17 @@
 """The public query layer (谁执法谁公示). Every public output — pages, downloads, API — reads through here.
 
-It selects only public columns, keeps out what is never public (minor parties, confidential cases, withheld,
-unpublished and expired disclosures), and applies domain.redaction before returning. Internal fields (review
-opinions, internal notes, identity numbers, phones, addresses) are never selected, and ``assert_public_record``
-guards every returned record so that a later change cannot leak them by mistake.
+Decision text is read only from ``public_records``, the projection redacted once when the decision was written
+(domain.publication, db.projection), and which decisions are listed only from the search index ``public_search``
+(published, not withheld, not confidential, not a minor's, projection not held; kept by triggers). No raw text
+column of decisions, cases or parties is selected here, so no public output can leak one, and none has to redact
+or check a row on the way out — one bad row can no longer break a listing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,13 +20,13 @@ from sqlalchemy import ColumnElement, Connection, Engine, Select, func, or_, sel
 
 from db import models as m
 from db.search import text_condition
-from domain.enums import DisclosureStatus, PartyType
+from domain.enums import DisclosureStatus
 from domain.filters import DecisionFilters, SortKey
-from domain.redaction import DEFAULT_POLICY, RedactionPolicy, assert_public_record, mask_person_name, redact_text
 
 # Repeated (frozen) in the search-index migration 410ede7f7ec4; tests/db/test_search.py keeps the two equal.
 LISTED_STATUSES = (DisclosureStatus.PUBLISHED, DisclosureStatus.CORRECTED, DisclosureStatus.WITHDRAWN)
 _PS = m.PublicSearch.__table__
+_PR = m.PublicRecord.__table__
 
 PUBLIC_COLUMNS = {
     "id": "编号",
@@ -45,46 +47,35 @@ PUBLIC_COLUMNS = {
 
 
 def public_base(today: dt.date) -> Select:
-    s, d, c, p, a = m.Disclosure, m.Decision, m.Case, m.Party, m.Agency
+    """The public list: the search index (which decisions the public may see, kept by triggers) joined with their
+    stored public projection (already redacted text) — never a raw text column."""
+    ps, pr, d, a = _PS, _PR, m.Decision, m.Agency
     return (
         select(
-            d.id.label("id"), d.decision_no, a.name.label("agency"), a.id.label("agency_id"),
-            p.name.label("party_name"), p.party_type, p.uscc, c.violation, d.category, d.conclusion, d.fine_total,
-            d.confiscation_total, d.decided_on, s.published_on, s.status,
+            ps.c.decision_id.label("id"), d.decision_no, a.name.label("agency"), ps.c.agency_id.label("agency_id"),
+            pr.c.party_name, pr.c.party_type, pr.c.uscc, pr.c.violation, ps.c.category, pr.c.conclusion,
+            ps.c.fine_total, d.confiscation_total, ps.c.decided_on, ps.c.published_on, ps.c.status,
         )
-        .select_from(s)
-        .join(d, d.id == s.decision_id)
-        .join(c, c.id == d.case_id)
-        .join(p, p.id == c.party_id)
-        .join(a, a.id == c.agency_id)
-        .where(
-            s.status.in_(LISTED_STATUSES),
-            s.withheld_reason.is_(None),
-            s.published_on.is_not(None),
-            s.published_on <= today,
-            or_(s.expires_on.is_(None), s.expires_on > today),
-            c.confidential.is_(False),
-            p.is_minor.is_(False),
-        )
+        .select_from(ps)
+        .join(pr, pr.c.decision_id == ps.c.decision_id)
+        .join(d, d.id == ps.c.decision_id)
+        .join(a, a.id == ps.c.agency_id)
+        .where(*_listed(today))
     )
 
 
-def redact_row(row: dict, policy: RedactionPolicy = DEFAULT_POLICY) -> dict:
-    """Mask a public row in place of the raw one; withdrawn decisions keep only their tombstone."""
+WITHDRAWN_NOTICE = "（该决定已撤回，内容不再公示）"
+
+
+def public_row(row: Mapping) -> dict:
+    """A row of ``public_base`` as published: a withdrawn decision keeps only its tombstone (行政处罚法 art. 48 ¶2)."""
     out = dict(row)
-    ptype = PartyType(out["party_type"]) if out.get("party_type") else None
-    if ptype is PartyType.NATURAL_PERSON:
-        out["party_name"] = mask_person_name(out["party_name"], policy)
-        out["uscc"] = None
-    if out.get("status") == DisclosureStatus.WITHDRAWN:
-        out["conclusion"] = "（该决定已撤回，内容不再公示）"
+    if out["status"] == DisclosureStatus.WITHDRAWN.value:
+        out["conclusion"] = WITHDRAWN_NOTICE
         out["fine_total"] = None
         out["confiscation_total"] = None
-    for key in ("party_type", "category", "status"):
-        if out.get(key) is not None and hasattr(out[key], "value"):
-            out[key] = out[key].value
+    out["uscc"] = out["uscc"] or None
     out.pop("agency_id", None)
-    assert_public_record(out)
     return out
 
 
@@ -137,13 +128,13 @@ def _order(f: DecisionFilters) -> list:
     return [key.desc(), ps.c.decision_id.desc()] if f.descending else [key.asc(), ps.c.decision_id.asc()]
 
 
-def _rows_for(conn: Connection, ids: list[int], today: dt.date, policy: RedactionPolicy) -> list[dict]:
-    """Redacted public rows for ``ids`` in that order. Read through ``public_base``, so the authoritative
-    lifecycle rules apply even if the derived index were ever stale: a row they exclude is simply left out."""
+def _rows_for(conn: Connection, ids: list[int], today: dt.date) -> list[dict]:
+    """Public rows for ``ids`` in that order, re-read through ``public_base``: a decision withdrawn, held or expired
+    since the ids were listed shows its current public state or is left out."""
     if not ids:
         return []
-    rows = {r["id"]: r for r in conn.execute(public_base(today).where(m.Decision.id.in_(ids))).mappings()}
-    return [redact_row(dict(rows[i]), policy) for i in ids if i in rows]
+    rows = {r["id"]: r for r in conn.execute(public_base(today).where(_PS.c.decision_id.in_(ids))).mappings()}
+    return [public_row(rows[i]) for i in ids if i in rows]
 
 
 def count_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date) -> int:
@@ -152,8 +143,7 @@ def count_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date) -
             select(func.count()).select_from(_PS).where(*_filter_conditions(conn, f, today))).scalar_one())
 
 
-def public_decision_rows(engine: Engine, f: DecisionFilters, today: dt.date,
-                         policy: RedactionPolicy = DEFAULT_POLICY) -> tuple[list[dict], int]:
+def public_decision_rows(engine: Engine, f: DecisionFilters, today: dt.date) -> tuple[list[dict], int]:
     """One page of redacted rows (dicts with the keys of PUBLIC_COLUMNS) matching ``f``, and the total count."""
     with engine.connect() as conn:
         where = _filter_conditions(conn, f, today)
@@ -162,7 +152,7 @@ def public_decision_rows(engine: Engine, f: DecisionFilters, today: dt.date,
             select(_PS.c.decision_id).where(*where).order_by(*_order(f))
             .limit(f.page_size).offset((f.page - 1) * f.page_size)
         ).scalars())
-        return _rows_for(conn, ids, today, policy), total
+        return _rows_for(conn, ids, today), total
 
 
 def load_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date) -> tuple[pd.DataFrame, int]:
@@ -172,7 +162,7 @@ def load_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date) ->
 
 
 def iter_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date, *, batch: int = 1000,
-                          limit: int | None = None, policy: RedactionPolicy = DEFAULT_POLICY) -> Iterator[dict]:
+                          limit: int | None = None) -> Iterator[dict]:
     """Every redacted row matching ``f`` (all pages, in ``f``'s order; ``limit`` caps the count), for CSV/JSON
     downloads, the API's streamed CSV and ``manage.py export``. Memory stays flat: the ordered ids come from a
     streaming cursor over the narrow index and the rows are read ``batch`` at a time."""
@@ -189,9 +179,9 @@ def iter_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date, *,
             for decision_id in ids:
                 chunk.append(decision_id)
                 if len(chunk) >= batch:
-                    yield from _rows_for(reader, chunk, today, policy)
+                    yield from _rows_for(reader, chunk, today)
                     chunk = []
-            yield from _rows_for(reader, chunk, today, policy)
+            yield from _rows_for(reader, chunk, today)
 
 
 @dataclass(frozen=True)
@@ -221,16 +211,15 @@ class PublicDecision:
     history: tuple[tuple[int, dt.date, str, str], ...]  # version, date, status, reason
 
 
-def public_decision(engine: Engine, decision_id: int, today: dt.date,
-                    policy: RedactionPolicy = DEFAULT_POLICY) -> PublicDecision | None:
+def public_decision(engine: Engine, decision_id: int, today: dt.date) -> PublicDecision | None:
     """The decision page content, or None when the decision is not (or no longer) public."""
-    d, c, p, s = m.Decision, m.Case, m.Party, m.Disclosure
+    pr, s = _PR, m.Disclosure
     stmt = (
         public_base(today)
-        .add_columns(c.facts, d.legal_basis, d.discretion_statement, s.withdrawn_on, s.withdrawal_reason,
-                     s.public_explanation, s.id.label("disclosure_id"), p.id.label("party_id"),
-                     p.legal_representative)
-        .where(d.id == decision_id)
+        .add_columns(pr.c.facts, pr.c.legal_basis, pr.c.discretion_statement, pr.c.public_explanation, pr.c.history,
+                     s.withdrawn_on, s.withdrawal_reason)
+        .join(s, s.decision_id == _PS.c.decision_id)
+        .where(_PS.c.decision_id == decision_id)
     )
     with engine.connect() as conn:
         row = conn.execute(stmt).mappings().one_or_none()
@@ -240,21 +229,12 @@ def public_decision(engine: Engine, decision_id: int, today: dt.date,
             select(m.PenaltyItem.penalty_type, m.PenaltyItem.amount)
             .where(m.PenaltyItem.decision_id == decision_id).order_by(m.PenaltyItem.id)
         ).all()
-        history = conn.execute(
-            select(m.DisclosureVersion.version, m.DisclosureVersion.changed_on, m.DisclosureVersion.status,
-                   m.DisclosureVersion.reason)
-            .where(m.DisclosureVersion.disclosure_id == row["disclosure_id"]).order_by(m.DisclosureVersion.version)
-        ).all()
-    natural = row["party_type"] is PartyType.NATURAL_PERSON
-    known = [row["party_name"]] if natural else []
-    keep = [] if natural else [row["party_name"]]
-    withdrawn = row["status"] is DisclosureStatus.WITHDRAWN
-    base = redact_row({k: row[k] for k in PUBLIC_COLUMNS}, policy)
+    base = public_row({k: row[k] for k in (*PUBLIC_COLUMNS, "agency_id")})
+    withdrawn = row["status"] == DisclosureStatus.WITHDRAWN.value
     return PublicDecision(
         id=row["id"], decision_no=row["decision_no"], agency=row["agency"], agency_id=row["agency_id"],
         party_name=base["party_name"], party_type=base["party_type"], uscc=base["uscc"], violation=row["violation"],
-        category=base["category"],
-        facts="（已撤回）" if withdrawn else redact_text(row["facts"], known_names=known, keep_names=keep, policy=policy),
+        category=base["category"], facts="（已撤回）" if withdrawn else row["facts"],
         legal_basis=row["legal_basis"], conclusion=base["conclusion"],
         fine_total=base["fine_total"], confiscation_total=base["confiscation_total"], decided_on=row["decided_on"],
         published_on=row["published_on"], status=base["status"],
@@ -263,7 +243,8 @@ def public_decision(engine: Engine, decision_id: int, today: dt.date,
         withdrawal_reason=row["withdrawal_reason"].value if row["withdrawal_reason"] else None,
         public_explanation=row["public_explanation"],
         penalty_items=() if withdrawn else tuple((t.value, a) for t, a in items),
-        history=tuple((v, day, st.value, reason) for v, day, st, reason in history),
+        history=tuple((v, dt.date.fromisoformat(day), status, reason) for v, day, status, reason
+                      in json.loads(row["history"])),
     )
 
 
@@ -390,9 +371,8 @@ def benchmark_table(engine: Engine, set_id: int) -> pd.DataFrame:
 
 
 def public_decision_record(d: PublicDecision) -> dict:
-    """The decision page content as one record (API ``/decisions/{id}``): the same redacted fields the page shows,
-    checked by ``assert_public_record``."""
-    record = {
+    """The decision page content as one record (API ``/decisions/{id}``): the same projected fields the page shows."""
+    return {
         "id": d.id, "decision_no": d.decision_no, "agency": d.agency, "agency_id": d.agency_id,
         "party_name": d.party_name, "party_type": d.party_type, "uscc": d.uscc, "violation": d.violation,
         "category": d.category, "facts": d.facts, "legal_basis": d.legal_basis, "conclusion": d.conclusion,
@@ -403,8 +383,6 @@ def public_decision_record(d: PublicDecision) -> dict:
         "penalty_items": [{"penalty_type": t, "amount": a} for t, a in d.penalty_items],
         "history": [{"version": v, "changed_on": day, "status": s, "reason": r} for v, day, s, r in d.history],
     }
-    assert_public_record(record)
-    return record
 
 
 def agency_keys(engine: Engine) -> dict[str, int]:

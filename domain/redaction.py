@@ -44,6 +44,7 @@ __all__ = [
     "assert_public_record",
     "find_personal_data",
     "mask_person_name",
+    "personal_data_kinds",
     "publication_exclusion",
     "redact_party",
     "redact_text",
@@ -532,6 +533,18 @@ def _mask_address(m: re.Match[str]) -> str:
 # --------------------------------------------------------------------------------------------------------------
 # Checker
 # --------------------------------------------------------------------------------------------------------------
+
+
+def personal_data_kinds(text: str) -> tuple[str, ...]:
+    """The Chinese labels of the kinds of personal data ``find_personal_data`` finds in ``text``, never the values
+    (they go into reasons that staff read and logs keep)."""
+    kinds = []
+    for value in find_personal_data(text):
+        digits = _digits(value)
+        kinds.append("手机号码" if len(digits) == 11 or len(digits) == 13 and digits.startswith("86")
+                     else "身份证号码" if len(_compact(value)) in (15, 18) and validate_id_number(_compact(value)).ok
+                     else "银行账号")
+    return tuple(dict.fromkeys(kinds))
 
 
 def find_personal_data(text: str) -> list[str]:

@@ -25,6 +25,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from db import models as m
+from db.projection import project_decisions
 from db.bulk import prepare_rows, reset_sequences, write_prepared
 from domain.chain import GENESIS, event_hash
 from domain.deadlines import add_months
@@ -104,6 +105,7 @@ class SeedReport:
     rows: Counter[str] = field(default_factory=Counter)
     planted: Counter[str] = field(default_factory=Counter)
     denominators: Counter[str] = field(default_factory=Counter)
+    held: int = 0  # decisions whose public projection still found personal data (待脱敏复核)
 
     def rate(self, name: str) -> float:
         d = self.denominators[name]
@@ -112,6 +114,7 @@ class SeedReport:
     def lines(self) -> list[str]:
         out = [f"样例数据：{self.cases} 件案件，随机种子 {self.seed}，基准日 {AS_OF.isoformat()}"]
         out += [f"  {table}: {n} 行" for table, n in sorted(self.rows.items())]
+        out.append(f"  待脱敏复核（脱敏后仍含个人信息、暂不公示）: {self.held} 件")
         out.append("预置问题（供各项检查发现）：")
         for name, (target, words) in PLANTED_RATES.items():
             out.append(
@@ -1012,7 +1015,7 @@ def _TABLES() -> list[tuple]:  # noqa: N802 - a constant that needs the mapped t
     ]
 
 
-def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], Counter[str], int]:
+def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], Counter[str], int, list[int]]:
     """Generate cases [first_id, first_id + n) with the chunk's own RNG; rows come back already converted to the
     driver's storage format (cheap to pickle, no conversion left for the writing process)."""
     contexts, seed_value, chunk_index, first_id, n, dialect = task
@@ -1022,7 +1025,7 @@ def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], 
     for case_id in range(first_id, first_id + n):
         maker.make_case(rows, case_id)
     prepared = {attr: prepare_rows(dialect, table, cols, getattr(rows, attr)) for table, cols, attr in _TABLES()}
-    return prepared, report.planted, report.denominators, n
+    return prepared, report.planted, report.denominators, n, [row[0] for row in rows.decisions]
 
 
 def _ordered_results(pool, tasks: list[tuple]):  # type: ignore[no-untyped-def]
@@ -1060,10 +1063,13 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
     pool = multiprocessing.get_context("fork").Pool(min(2, len(tasks))) if len(tasks) > 2 else None
     done = 0
     try:
-        for prepared, planted, denominators, n in _ordered_results(pool, tasks):
+        for prepared, planted, denominators, n, decision_ids in _ordered_results(pool, tasks):
             with engine.begin() as conn:
                 for table, cols, attr in _TABLES():
                     report.rows[table.name] += write_prepared(conn, table, cols, prepared[attr])
+                held = project_decisions(conn, decision_ids, now=SEED_TIME)
+                report.rows["public_records"] += len(decision_ids)
+                report.held += len(held)
             report.planted.update(planted)
             report.denominators.update(denominators)
             done += n

@@ -25,21 +25,25 @@ from db.public import (
     count_public_decisions,
     iter_public_decisions,
     public_decision_rows,
+    public_row,
     public_summary,
-    redact_row,
 )
+from db.projection import held_records, project_decisions
 from db.search import rebuild_search_index, split_terms
 from domain.enums import ActionCategory, DisclosureStatus, PartyType, PenaltyType
 from domain.filters import AmountBand, DecisionFilters, SortKey
-from domain.redaction import COMPOUND_SURNAMES, mask_person_name
+from domain.publication import STALE_REASON
+from domain.redaction import mask_person_name
 from sample_data.generator import AS_OF, seed
 
 TODAY = AS_OF
-MIGRATION = next((Path(__file__).resolve().parents[2] / "db" / "migrations" / "versions").glob("*public_search_index.py"))
+VERSIONS = Path(__file__).resolve().parents[2] / "db" / "migrations" / "versions"
+MIGRATION = next(VERSIONS.glob("*public_search_index.py"))
+PROJECTION_MIGRATION = next(VERSIONS.glob("*public_records_projection.py"))
 
 
-def _migration():
-    spec = importlib.util.spec_from_file_location("search_migration", MIGRATION)
+def _migration(path: Path = MIGRATION):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
@@ -48,21 +52,41 @@ def _migration():
 # ------------------------------------------------------------------------------------------------ reference
 
 
+def _reference_rows(conn, today: dt.date) -> list[dict]:
+    """The public rows by the lifecycle rules on the base tables, with the text of the stored projection — not
+    through the index, its SQL or its triggers."""
+    d, c, p, s, a, pr = m.Decision, m.Case, m.Party, m.Disclosure, m.Agency, m.PublicRecord
+    stmt = (
+        select(d.id.label("id"), d.decision_no, a.name.label("agency"), a.id.label("agency_id"), pr.party_name,
+               pr.party_type, pr.uscc, pr.violation, d.category, pr.conclusion, d.fine_total, d.confiscation_total,
+               d.decided_on, s.published_on, s.status, pr.legal_basis)
+        .select_from(s).join(d, d.id == s.decision_id).join(c, c.id == d.case_id).join(p, p.id == c.party_id)
+        .join(a, a.id == c.agency_id).join(pr, pr.decision_id == d.id)
+        .where(s.status.in_(LISTED_STATUSES), s.withheld_reason.is_(None), s.published_on.is_not(None),
+               s.published_on <= today, (s.expires_on.is_(None)) | (s.expires_on > today),
+               c.confidential.is_(False), p.is_minor.is_(False), pr.held_reason.is_(None))
+    )
+    rows = []
+    for r in conn.execute(stmt).mappings():
+        row = dict(r)
+        for key in ("category", "status"):
+            row[key] = row[key].value
+        rows.append(row)
+    return rows
+
+
 class Reference:
-    """Every public row with the public text of each searchable field, computed in Python from ``public_base``
-    and the same redaction the pages use — an oracle independent of the index, its SQL and its triggers."""
+    """Every public row with the public text of each searchable field — an oracle independent of the index."""
 
     def __init__(self, engine: Engine, today: dt.date = TODAY) -> None:
-        d = m.Decision
         with engine.connect() as conn:
-            raw = [dict(r) for r in conn.execute(
-                public_base(today).add_columns(d.legal_basis.label("legal_basis"))).mappings()]
+            raw = _reference_rows(conn, today)
             types: dict[int, set[str]] = defaultdict(set)
             for decision_id, ptype in conn.execute(select(m.PenaltyItem.decision_id, m.PenaltyItem.penalty_type)):
                 types[decision_id].add(ptype.value)
         self.rows = []
         for r in raw:
-            public = redact_row({k: v for k, v in r.items() if k != "legal_basis"})
+            public = public_row({k: v for k, v in r.items() if k != "legal_basis"})
             withdrawn = public["status"] == DisclosureStatus.WITHDRAWN.value
             public["agency_id"] = r["agency_id"]
             public["types"] = set() if withdrawn else types[r["id"]]
@@ -242,9 +266,10 @@ def test_index_holds_exactly_the_listable_decisions(seeded_engine, reference) ->
         listable = set(conn.execute(
             select(m.Disclosure.decision_id).join(m.Decision, m.Decision.id == m.Disclosure.decision_id)
             .join(m.Case, m.Case.id == m.Decision.case_id).join(m.Party, m.Party.id == m.Case.party_id)
+            .join(m.PublicRecord, m.PublicRecord.decision_id == m.Decision.id)
             .where(m.Disclosure.status.in_(LISTED_STATUSES), m.Disclosure.withheld_reason.is_(None),
                    m.Disclosure.published_on.is_not(None), m.Case.confidential.is_(False),
-                   m.Party.is_minor.is_(False))).scalars())
+                   m.Party.is_minor.is_(False), m.PublicRecord.held_reason.is_(None))).scalars())
     assert indexed == docs == listable
     assert {r["id"] for r in reference.rows} <= indexed
 
@@ -261,29 +286,10 @@ def test_split_terms() -> None:
 
 
 def test_migration_repeats_the_python_rules() -> None:
-    migration = _migration()
-    assert set(migration.COMPOUND_SURNAMES) == set(COMPOUND_SURNAMES)
+    migration = _migration(PROJECTION_MIGRATION)
     assert migration.LISTED_STATUSES == tuple(s.value for s in LISTED_STATUSES)
-    assert migration.NATURAL_PERSON == PartyType.NATURAL_PERSON.value
     assert migration.WITHDRAWN == DisclosureStatus.WITHDRAWN.value
-
-
-NAMES = ["张伟", "王小明", "欧阳娜娜", "欧阳", "司马光", "张某", "张某某", "欧阳某", "李", "某", "上官婉儿", " 赵六 ", ""]
-
-
-def _sql_masks(engine: Engine) -> list[str]:
-    expression = _migration()._masked_name("trim(:n)")
-    with engine.connect() as conn:
-        return [conn.execute(text(f"SELECT {expression}"), {"n": n}).scalar_one() for n in NAMES]
-
-
-def test_sql_masked_name_is_mask_person_name_sqlite(sqlite_engine) -> None:
-    assert _sql_masks(sqlite_engine) == [mask_person_name(n) for n in NAMES]
-
-
-@pytest.mark.postgres
-def test_sql_masked_name_is_mask_person_name_postgres(pg_engine) -> None:
-    assert _sql_masks(pg_engine) == [mask_person_name(n) for n in NAMES]
+    assert migration.STALE == STALE_REASON
 
 
 def test_seeded_natural_persons_are_indexed_by_their_masked_name(seeded_engine) -> None:
@@ -342,6 +348,13 @@ def _writes_keep_the_index_current(engine: Engine) -> None:
         conn.execute(m.Case.__table__.update().where(m.Case.id == person["case_id"]).values(confidential=True))
         # a penalty item removed: the type facet follows
         conn.execute(m.PenaltyItem.__table__.delete().where(m.PenaltyItem.decision_id == org["id"]))
+    # A source text changed without a new projection: the stale projection is held, the decision leaves every
+    # public output (fail closed) and shows in the administrators' list.
+    assert _found(engine, "检索测试") == set()
+    assert org["id"] not in _found(engine, org["name"])
+    assert org["id"] in set(held_records(engine)["id"])
+    with engine.begin() as conn:  # what every write path does in its own transaction
+        assert project_decisions(conn, [org["id"], other["id"]]) == {}
     assert _found(engine, "检索测试") == {org["id"]}
     assert org["id"] not in _found(engine, org["name"])
     assert other["id"] in _found(engine, other["decision_no"])
@@ -381,6 +394,9 @@ def _writes_keep_the_index_current(engine: Engine) -> None:
                       "", 1, now)])
         reset_sequences(conn, [m.Party.__table__, m.Case.__table__, m.Decision.__table__, m.Disclosure.__table__,
                                m.PenaltyItem.__table__])
+    assert _found(engine, "批量写入") == set()  # not public before its projection exists
+    with engine.begin() as conn:
+        project_decisions(conn, [did])
     assert _found(engine, "批量写入") == {did}
     assert _found(engine, "批量", penalty_type=PenaltyType.FINE, amount=AmountBand.UNDER_10K) == {did}
 

@@ -1,0 +1,132 @@
+"""Writes the public projection of decisions (``public_records``, see domain.publication).
+
+Every path that writes a decision's public content calls ``project_decisions`` in the same transaction: the seeder,
+the importer (new decisions and corrections), and ``manage.py init`` for decisions that have none yet. The search
+index follows ``public_records`` through database triggers, and a change to a source text without a new projection
+holds the record back (migration 8b1e4c2d9f30), so a forgotten call publishes nothing rather than raw text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from db import models as m
+from domain.enums import PartyType
+from domain.publication import STALE_REASON, HistoryEntry, PublicProjection, PublicSource, project
+from domain.redaction import DEFAULT_POLICY, RedactionPolicy
+
+BATCH = 2000
+_PR = m.PublicRecord.__table__
+_UPDATABLE = [c.name for c in _PR.columns if c.name != "decision_id"]
+
+
+def _batches(ids: Iterable[int], size: int = BATCH) -> Iterator[list[int]]:
+    it = iter(ids)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _sources(conn: Connection, ids: list[int]) -> dict[int, PublicSource]:
+    d, c, p, s, v = m.Decision, m.Case, m.Party, m.Disclosure, m.DisclosureVersion
+    rows = conn.execute(
+        select(d.id, d.decision_no, d.conclusion, d.legal_basis, d.discretion_statement, c.violation, c.facts,
+               p.party_type, p.name, p.uscc, p.legal_representative, s.public_explanation, s.id.label("sid"))
+        .join(c, c.id == d.case_id).join(p, p.id == c.party_id).outerjoin(s, s.decision_id == d.id)
+        .where(d.id.in_(ids))
+    ).all()
+    history: dict[int, list[HistoryEntry]] = defaultdict(list)
+    sids = [r.sid for r in rows if r.sid is not None]
+    if sids:
+        for sid, version, changed_on, status, reason in conn.execute(
+                select(v.disclosure_id, v.version, v.changed_on, v.status, v.reason)
+                .where(v.disclosure_id.in_(sids)).order_by(v.disclosure_id, v.version)):
+            history[sid].append(HistoryEntry(version, changed_on, status.value, reason or ""))
+    return {
+        r.id: PublicSource(
+            party_type=PartyType(r.party_type), party_name=r.name or "", uscc=r.uscc,
+            legal_representative=r.legal_representative, decision_no=r.decision_no, violation=r.violation or "",
+            facts=r.facts or "", legal_basis=r.legal_basis or "", conclusion=r.conclusion or "",
+            discretion_statement=r.discretion_statement or "", public_explanation=r.public_explanation or "",
+            history=tuple(history.get(r.sid, ())),
+        )
+        for r in rows
+    }
+
+
+def _row(decision_id: int, p: PublicProjection, now: dt.datetime) -> dict:
+    return {
+        "decision_id": decision_id, "party_type": p.party_type, "party_name": p.party_name[:200], "uscc": p.uscc,
+        "violation": p.violation, "facts": p.facts, "legal_basis": p.legal_basis, "conclusion": p.conclusion,
+        "discretion_statement": p.discretion_statement, "public_explanation": p.public_explanation,
+        "history": json.dumps([[h.version, h.changed_on.isoformat(), h.status, h.reason] for h in p.history],
+                              ensure_ascii=False),
+        "held_reason": p.held_reason, "projected_at": now,
+    }
+
+
+def _upsert(conn: Connection, rows: list[dict]) -> None:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(_PR)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["decision_id"],
+                                            set_={c: stmt.excluded[c] for c in _UPDATABLE}), rows)
+
+
+def project_decisions(conn: Connection, decision_ids: Iterable[int], policy: RedactionPolicy = DEFAULT_POLICY,
+                      now: dt.datetime | None = None) -> dict[int, str]:
+    """Build and store the public projection of ``decision_ids``; returns the held ones with their reasons."""
+    held: dict[int, str] = {}
+    now = now or dt.datetime.now(dt.UTC)
+    for chunk in _batches(decision_ids):
+        rows = []
+        for decision_id, source in _sources(conn, chunk).items():
+            projection = project(source, policy)
+            if projection.held_reason:
+                held[decision_id] = projection.held_reason
+            rows.append(_row(decision_id, projection, now))
+        if rows:
+            _upsert(conn, rows)
+    return held
+
+
+def stale_or_missing_ids(conn: Connection) -> list[int]:
+    """Decisions without a projection, or whose projection a source change marked stale."""
+    pr = _PR
+    missing = select(m.Decision.id).where(~select(pr.c.decision_id).where(pr.c.decision_id == m.Decision.id)
+                                           .exists())
+    stale = select(pr.c.decision_id).where(pr.c.held_reason == STALE_REASON)
+    return sorted(set(conn.execute(missing).scalars()) | set(conn.execute(stale).scalars()))
+
+
+def project_missing(engine: Engine, policy: RedactionPolicy = DEFAULT_POLICY) -> int:
+    """Project every decision that has no projection or a stale one (``manage.py init`` after an upgrade)."""
+    with engine.begin() as conn:
+        ids = stale_or_missing_ids(conn)
+        project_decisions(conn, ids, policy)
+    return len(ids)
+
+
+def held_records(engine: Engine) -> pd.DataFrame:
+    """Decisions held back from publication (待脱敏复核), for administrators: which, and why (never the data)."""
+    d, a, c = m.Decision, m.Agency, m.Case
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(d.id, d.decision_no, a.name.label("agency"), d.decided_on, _PR.c.held_reason, _PR.c.projected_at)
+            .join(_PR, _PR.c.decision_id == d.id).join(c, c.id == d.case_id).join(a, a.id == c.agency_id)
+            .where(_PR.c.held_reason.is_not(None)).order_by(d.id)
+        ).mappings().all()
+    return pd.DataFrame([dict(r) for r in rows],
+                        columns=["id", "decision_no", "agency", "decided_on", "held_reason", "projected_at"])
+
+
+def count_held(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(_PR)
+                                .where(_PR.c.held_reason.is_not(None))).scalar_one())
