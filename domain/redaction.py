@@ -274,12 +274,13 @@ _CLAUSE_END_RE = re.compile(r"[。；;\n]")
 _DASH = " \\-\u3000\uff0d"  # space, hyphen, full-width space and hyphen: how numbers get grouped
 _MOBILE_RE = re.compile(
     rf"(?<![{_ALNUM}+＋])(?P<prefix>(?:[+＋]|00)?86[{_DASH}]?|[(（][+＋]?86[)）][{_DASH}]?)?"
-    rf"(?P<num>1[3-9](?:[{_DASH}]?\d){{9}}){_NA}"
+    rf"(?P<num>[1１][3-9３-９](?:[{_DASH}]?\d){{9}}){_NA}"
 )
 _LANDLINE_RE = re.compile(
-    rf"(?<![{_ALNUM}+＋])(?P<area>[(（]0\d{{2,3}}[)）]|0\d{{2,3}}"
+    # Not a group inside a longer grouped number ("6222 0212 3456 7890 123" is a card, not 0212-34567890).
+    rf"(?<![{_ALNUM}+＋])(?<!\d[{_DASH}])(?P<area>[(（][0０]\d{{2,3}}[)）]|[0０]\d{{2,3}}"
     rf"|(?:[+＋]|00)?86[{_DASH}]?(?P<intl>0?[1-9]\d{{1,2}})|[(（][+＋]?86[)）][{_DASH}]?(?P<intl2>0?[1-9]\d{{1,2}}))"
-    rf"[{_DASH}]?(?P<num>\d{{7,8}}|\d{{3,4}}[{_DASH}]\d{{4}})(?:(?:[-－]|转)\d{{1,6}})?{_NA}"
+    rf"[{_DASH}]?(?P<num>\d{{7,8}}|\d{{3,4}}[{_DASH}]\d{{4}})(?:(?:[-－]|转)\d{{1,6}})?{_NA}(?![{_DASH}]\d)"
 )
 _BANK_CONTEXT_RE = re.compile(
     rf"(?P<marker>(?:银行)?(?:账号|帐号|账户|帐户|卡号|银行卡)(?:号码|号)?(?:为|是)?[：:\s]*)"
@@ -400,7 +401,7 @@ _UNIT = r"(?:号楼|号院|栋|幢|座|单元|楼|层|室|房间|房|户|号|组
 _PLACE_END = "路街道巷弄同里村庄屯园苑厦场寓湾坊"
 _HOUSE_RE = re.compile(
     # street/estate + 12号 (+ 3栋 201房 …); "〔2024〕12号" and "第45号" are not preceded by a place word.
-    rf"(?<=[{_PLACE_END}])(?:{_N}(?:[-－—之]{_N})*号(?:{_N}|[A-Za-z]|[{_CN_N}]{{1,3}})?)"
+    rf"(?<=[{_PLACE_END}])(?:{_N}(?:[-－—之]{_N})*号)"
     rf"(?:[-－]?(?:{_N}|[A-Za-z]|[{_CN_N}]{{1,3}})[-－]?{_UNIT})*"
     # building + room without a street: "3栋201室", "5号楼1单元502", "2单元502室"
     rf"|(?<![0-9\uff10-\uff19])(?:{_N}|[A-Za-z])(?:号楼|栋|幢|座)(?:{_N}单元)?{_N}(?:室|房间|房|号|户)?"
@@ -463,7 +464,8 @@ _DOC_RE = re.compile(
 # Standard formats recognised without a marker: ordinary passports (E + 8, or E + letter + 7; older G + 8),
 # 往来港澳通行证 (C + 8), 港澳居民来往内地通行证 / 回乡证 (H or M + 8 or 10 digits).
 _DOC_FORMAT_RE = re.compile(
-    rf"{_NB}(?:(?P<passport>E[A-HJ-NP-Z0-9]\d{{7}}|G\d{{8}})|C[A-HJ-NP-Z0-9]\d{{7}}|[HM]\d{{8}}(?:\d{{2}})?){_NA}"
+    # "国药准字H20003263" and "国食健字G20040123" are product approval numbers in the same shape.
+    rf"{_NB}(?<![字注备])(?:(?P<passport>E[A-HJ-NP-Z0-9]\d{{7}}|G\d{{8}})|C[A-HJ-NP-Z0-9]\d{{7}}|[HM]\d{{8}}(?:\d{{2}})?){_NA}"
 )
 _UPPER_RE = re.compile(r"[A-Z\uff21-\uff3a]")
 _DIGIT_RUN_RE = re.compile(rf"\d(?:[{_DASH}]?\d)*")
@@ -533,7 +535,7 @@ _HEALTH_WORDS = ("诊断", "确诊", "患", "罹", "病史", "既往史", "健�
 _ADDRESS_WORDS = ("住", "居", "地址", "户籍")
 _DOC_WORDS = ("证", "护照", "居留")
 _NAME_SPACING = re.compile(r"[\s\u3000·•・]")
-_GIVEN_BEFORE = r"(?:^|(?<=[\s，,。；;：:、（(“\"]))"
+_GIVEN_BEFORE = r"(?:^|(?<=[\s，,。；;：:、（(“\"称]))"
 
 
 @lru_cache(maxsize=8192)
@@ -748,6 +750,12 @@ def _scan(text: str) -> _Found:
     return found
 
 
+def _in_reading_order(found: _Found, text: str) -> _Found:
+    # Rules run kind by kind; sort by where each value stands (one an earlier rule reshaped sorts last).
+    order = {value: text.find(value) for _, value in found}
+    return sorted(found, key=lambda kv: (order[kv[1]] < 0, order[kv[1]]))
+
+
 def find_personal_data(text: str) -> list[str]:
     """The personal data `redact_text` (default policy, no known names) would still mask in `text`, in order.
 
@@ -757,17 +765,14 @@ def find_personal_data(text: str) -> list[str]:
     runs the same pipeline, every text `redact_text` produced passes. Used by the public guard and by the test
     that scans every public page and export.
     """
-    found = _scan(text)
-    # Report in reading order; a value that an earlier rule reshaped sorts last.
-    order = {value: text.find(value) for _, value in found}
-    return [value for _, value in sorted(found, key=lambda kv: (order[kv[1]] < 0, order[kv[1]]))]
+    return [value for _, value in _in_reading_order(_scan(text), text)]
 
 
 def personal_data_kinds(text: str) -> tuple[str, ...]:
     """The Chinese labels of the kinds of personal data in `text` ("手机号码", "电子邮箱", …), each once, in
     order of first appearance; never the values, so the result may be stored and logged as the reason a record
     is held back (待脱敏复核)."""
-    return tuple(dict.fromkeys(kind for kind, _ in _scan(text)))
+    return tuple(dict.fromkeys(kind for kind, _ in _in_reading_order(_scan(text), text)))
 
 
 # --------------------------------------------------------------------------------------------------------------
