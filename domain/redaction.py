@@ -14,9 +14,14 @@ Rules of thumb behind the choices below:
   (exports re-run redaction on already published text).
 - Pure Python on str/dicts: domain/ imports neither streamlit, sqlalchemy nor pandas.
 
+- `find_personal_data` runs the same pipeline as `redact_text` and reports what it would still change, so the
+  public guard and the redaction cannot disagree, and redacted text always passes.
+
 Known limits (documented, tested as negatives where relevant): third-party names are recognised only after a
-marker word (证人, 其妻, 员工, …) or when the caller passes them in ``known_names``; a bare "住" counts as an
-address marker only at the start of a clause; ages ("45岁") are not masked.
+marker word (证人, 其妻, 员工, …) or when the caller passes them in ``known_names``; a given name alone is masked
+only where it stands as a subject; a bare "住" counts as an address marker only at the start of a clause; house
+numbers are masked after a street, village or estate word, or as building + room; ages ("45岁") are not masked;
+台胞证 numbers (8 digits) are recognised only after their marker.
 """
 
 from __future__ import annotations
