@@ -20,6 +20,7 @@ from decimal import Decimal
 from domain.enums import MONETARY_PENALTY_TYPES, PartyType, PenaltyType
 from domain.identifiers import validate_id_number, validate_uscc
 from domain.numbers import AMOUNT_PATTERN, parse_amount_yuan, parse_chinese_number, quantize_yuan
+from domain.surnames import COMPOUND_SURNAMES
 
 __all__ = [
     "FieldError",
@@ -805,6 +806,12 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 # Masked names as published: "张某", "李某某", "王*", "赵××", "钱XX".
 _MASKED_PERSON_RE = re.compile(rf"[{_CJK}]{{1,2}}(?:某{{1,2}}|[*＊×xX○]{{1,3}})")
 _PERSON_RE = re.compile(rf"[{_CJK}]{{2,4}}|[{_CJK}]{{1,10}}[·・•][{_CJK}]{{1,10}}")
+# A surname (single or compound) + 某/某某 opening the name is a natural person, whatever follows in brackets or
+# after a space: "蒋某（广发银行股份有限公司资产托管部）" names the person and where they work. "张某某小吃店" is a shop
+# and does not match: the masked name must end there.
+_MASKED_PERSON_HEAD_RE = re.compile(
+    rf"(?P<name>(?:{'|'.join(sorted(COMPOUND_SURNAMES))}|[{_CJK}](?<!某))某{{1,2}})(?=$|[（(\[【〔<《,，、;；:：/\s])"
+)
 
 
 def _name_marker(name: str, markers: tuple[str, ...]) -> str | None:
@@ -814,8 +821,15 @@ def _name_marker(name: str, markers: tuple[str, ...]) -> str | None:
 def infer_party_type(name: str, uscc: str | None, id_number: str | None) -> tuple[PartyType | None, str]:
     """Infer 当事人类型 from the identifiers, then from the name. The second element explains the inference (or why
     none was possible) in Chinese, for the import report; treat any result as a suggestion to confirm."""
-    clean_name = re.sub(r"\s+", "", _fold_width((name or "").translate(_INVISIBLE)))
+    folded = _fold_width((name or "").translate(_INVISIBLE)).strip()
+    clean_name = re.sub(r"\s+", "", folded)
     notes: list[str] = []
+
+    person = _MASKED_PERSON_HEAD_RE.match(folded)
+    if person and person.end() < len(folded):  # a bare "张某" keeps the usual path (and its message)
+        return PartyType.NATURAL_PERSON, (
+            f"名称以“{person.group('name')}”（姓氏加“某”）开头，是自然人，其后括号内的单位名称不改变当事人类型，请核对"
+        )
 
     if uscc is not None and not _is_missing(uscc):
         check = validate_uscc(uscc)

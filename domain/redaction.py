@@ -14,9 +14,14 @@ Rules of thumb behind the choices below:
   (exports re-run redaction on already published text).
 - Pure Python on str/dicts: domain/ imports neither streamlit, sqlalchemy nor pandas.
 
+- `find_personal_data` runs the same pipeline as `redact_text` and reports what it would still change, so the
+  public guard and the redaction cannot disagree, and redacted text always passes.
+
 Known limits (documented, tested as negatives where relevant): third-party names are recognised only after a
-marker word (证人, 其妻, 员工, …) or when the caller passes them in ``known_names``; a bare "住" counts as an
-address marker only at the start of a clause; ages ("45岁") are not masked.
+marker word (证人, 其妻, 员工, …) or when the caller passes them in ``known_names``; a given name alone is masked
+only where it stands as a subject; a bare "住" counts as an address marker only at the start of a clause; house
+numbers are masked after a street, village or estate word, or as building + room; ages ("45岁") are not masked;
+台胞证 numbers (8 digits) are recognised only after their marker.
 """
 
 from __future__ import annotations
@@ -25,12 +30,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from types import MappingProxyType
 from typing import Any, Literal
 
 from domain.enums import PartyType
 from domain.identifiers import id_birth_date, is_valid_uscc, normalize_uscc, validate_id_number
+from domain.surnames import COMPOUND_SURNAMES
 
 __all__ = [
     "ADDRESS_TOKEN",
@@ -38,6 +45,7 @@ __all__ = [
     "DEFAULT_POLICY",
     "HEALTH_TOKEN",
     "HIDDEN",
+    "HOUSE_NUMBER_TOKEN",
     "INTERNAL_FIELDS",
     "PUBLIC_FIELDS",
     "RedactionPolicy",
@@ -102,14 +110,13 @@ DEFAULT_POLICY = RedactionPolicy()
 HIDDEN = "******"
 ADDRESS_TOKEN = "[地址已隐去]"
 HEALTH_TOKEN = "[健康信息已隐去]"
+# Replaces what lies below street level (门牌号, 栋, 单元, 室) when no address marker precedes it; the street stays.
+HOUSE_NUMBER_TOKEN = "[门牌号已隐去]"
 
 # --------------------------------------------------------------------------------------------------------------
 # Names
 # --------------------------------------------------------------------------------------------------------------
 
-COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 尉迟 公孙 夏侯 长孙 宇文 司徒 端木 南宫 澹台 赫连 呼延 独孤 轩辕 西门".split()
-)
 
 
 def _surname_length(name: str) -> int:
@@ -159,14 +166,18 @@ _CJK_RE = re.compile(f"[{_CJK}]+")
 # Marker words that introduce a third person; longer forms first so "其妻子李娜" is not read as 其妻 + "子李娜".
 _STRONG_MARKERS = (
     "见证人 证人 其妻子 其丈夫 其儿子 其女儿 其父亲 其母亲 其妻 其夫 其子 其女 其父 其母 其兄 其弟 其姐 其妹 妻子 丈夫"
-    " 举报人 投诉人 被害人 受害人 报案人 目击者"
+    " 举报人 投诉人 被害人 受害人 报案人 目击者 其配偶 配偶 其爱人 爱人 前妻 前夫 知情人 证明人"
 ).split()
-_WEAK_MARKERS = "员工 雇员 同事 家属 店员 消费者 顾客 邻居 亲属".split()
+_WEAK_MARKERS = (
+    "员工 雇员 同事 家属 店员 消费者 顾客 邻居 亲属 亲戚 朋友 房东 租户 承租人 出租人 司机 驾驶员 驾驶人 业主 股东"
+    " 合伙人 代理人 委托代理人 监护人 家长 学员 患者 病人 买家 卖家 收货人 购买人 厨师 保安 服务员 收银员 营业员 销售员"
+    " 工人 雇工 帮工 学徒"
+).split()
 _MARKER_RE = re.compile(
     "(?:"
     + "|".join(
-        # "共同事项" contains 同事.
-        "(?<!共)同事" if m == "同事" else re.escape(m)
+        # "共同事项" contains 同事; the lookbehind sits after the literal so the regex keeps its fast literal scan.
+        "同事(?<!共同事)" if m == "同事" else re.escape(m)
         for m in sorted(_STRONG_MARKERS + _WEAK_MARKERS, key=len, reverse=True)
     )
     + ")[：:]?"
@@ -210,7 +221,7 @@ def _parse_name(text: str, start: int, surnames: frozenset[str]) -> int | None:
     return None
 
 
-def _mask_third_parties(text: str, policy: RedactionPolicy) -> str:
+def _mask_third_parties(text: str, policy: RedactionPolicy, found: list[tuple[str, str]] | None = None) -> str:
     pieces: list[str] = []
     pos = 0
     for m in _MARKER_RE.finditer(text):
@@ -224,7 +235,11 @@ def _mask_third_parties(text: str, policy: RedactionPolicy) -> str:
             if end is None:
                 break
             pieces.append(text[pos:j])
-            pieces.append(mask_person_name(text[j:end], policy))
+            name = text[j:end]
+            masked = mask_person_name(name, policy)
+            if found is not None and masked != name:
+                found.append(("自然人姓名", name))
+            pieces.append(masked)
             pos = j = end
             # "证人李娜、王芳称": a list after one marker names several people.
             if end < len(text) and text[end] in _NAME_LIST_JOINERS:
@@ -251,7 +266,8 @@ _USCC_TOKEN_RE = re.compile(f"{_NB}[0-9A-Z\uff10-\uff19\uff21-\uff3a]{{18}}{_NA}
 _X = "Xx\uff38\uff58"
 _ID_CANDIDATE_RE = re.compile(
     rf"{_NB}(?:\d{{17}}[\d{_X}]|\d{{15}}){_NA}"
-    rf"|{_NB}(?<!\d )(?:\d(?: ?\d){{16}} ?[\d{_X}]|\d(?: ?\d){{14}})(?! \d){_NA}"
+    rf"|{_NB}(?<!\d[ \u3000])(?:\d(?:[ \u3000]?\d){{16}}[ \u3000]?[\d{_X}]|\d(?:[ \u3000]?\d){{14}})"
+    rf"(?![ \u3000]\d){_NA}"
 )
 _CONTEXT_RE = re.compile(
     r"(?P<uscc>统一社会信用代码|社会信用代码|信用代码|组织机构代码|注册号|营业执照号码?)"
@@ -260,11 +276,16 @@ _CONTEXT_RE = re.compile(
 _CONTEXT_WINDOW = 30
 _CLAUSE_END_RE = re.compile(r"[。；;\n]")
 
+_DASH = " \\-\u3000\uff0d"  # space, hyphen, full-width space and hyphen: how numbers get grouped
 _MOBILE_RE = re.compile(
-    rf"(?<![{_ALNUM}+])(?P<prefix>(?:\+|00)?86[ -]?)?(?P<num>1[3-9](?:[ -]?\d){{9}}){_NA}"
+    rf"(?<![{_ALNUM}+＋])(?P<prefix>(?:[+＋]|00)?86[{_DASH}]?|[(（][+＋]?86[)）][{_DASH}]?)?"
+    rf"(?P<num>[1１][3-9３-９](?:[{_DASH}]?\d){{9}}){_NA}"
 )
 _LANDLINE_RE = re.compile(
-    rf"{_NB}(?P<area>[(（]0\d{{2,3}}[)）]|0\d{{2,3}})[ -]?(?P<num>\d{{7,8}})(?:(?:-|转)\d{{1,6}})?{_NA}"
+    # Not a group inside a longer grouped number ("6222 0212 3456 7890 123" is a card, not 0212-34567890).
+    rf"(?<![{_ALNUM}+＋])(?<!\d[{_DASH}])(?P<area>[(（][0０]\d{{2,3}}[)）]|[0０]\d{{2,3}}"
+    rf"|(?:[+＋]|00)?86[{_DASH}]?(?P<intl>0?[1-9]\d{{1,2}})|[(（][+＋]?86[)）][{_DASH}]?(?P<intl2>0?[1-9]\d{{1,2}}))"
+    rf"[{_DASH}]?(?P<num>\d{{7,8}}|\d{{3,4}}[{_DASH}]\d{{4}})(?:(?:[-－]|转)\d{{1,6}})?{_NA}(?![{_DASH}]\d)"
 )
 _BANK_CONTEXT_RE = re.compile(
     rf"(?P<marker>(?:银行)?(?:账号|帐号|账户|帐户|卡号|银行卡)(?:号码|号)?(?:为|是)?[：:\s]*)"
@@ -377,6 +398,83 @@ _ADDRESS_RE = re.compile(
 # An address names a place; "居住在一起" or "住宿费" do not, and are left alone.
 _ADDRESSY_RE = re.compile(r"[省市区县镇乡村路街道巷号栋幢楼室弄组屯]")
 
+# Below street level without a marker word: "建设路12号3栋201房", "滨江花园5栋2单元502室", "白沙村3组". The street,
+# village, estate or company name before the number stays; the number and everything finer goes.
+_N = r"[0-9\uff10-\uff19]+"
+_CN_N = "一二三四五六七八九十"
+_UNIT = r"(?:号楼|号院|栋|幢|座|单元|楼|层|室|房间|房|户|号|组)"
+_PLACE_END = "路街道巷弄同里村庄屯园苑厦场寓湾坊"
+_HOUSE_RE = re.compile(
+    # street/estate + 12号 (+ 3栋 201房 …); "〔2024〕12号" and "第45号" are not preceded by a place word.
+    rf"(?<=[{_PLACE_END}])(?:{_N}(?:[-－—之]{_N})*号)"
+    rf"(?:[-－]?(?:{_N}|[A-Za-z]|[{_CN_N}]{{1,3}})[-－]?{_UNIT})*"
+    # building + room without a street: "3栋201室", "5号楼1单元502", "2单元502室"
+    rf"|(?<![0-9\uff10-\uff19])(?:{_N}|[A-Za-z])(?:号楼|栋|幢|座)(?:{_N}单元)?{_N}(?:室|房间|房|号|户)?"
+    rf"|(?<![0-9\uff10-\uff19]){_N}单元{_N}(?:室|房间|房|号|户)?"
+    # a room number: three or four digits + 室/房
+    rf"|(?<![0-9\uff10-\uff19])[0-9\uff10-\uff19]{{3,4}}(?:室|房间|房)"
+    # village groups: "白沙村3组", "白沙村三组"
+    rf"|(?<=村)(?:{_N}|[{_CN_N}]{{1,3}})(?:组|队|社)"
+)
+_DOORPLATE_RE = re.compile(
+    rf"(?P<marker>(?:门牌号码|门牌号|门牌|房号|房间号)(?:为|是)?[：:\s]*)(?P<value>{_N}(?:[-－—之]{_N})*号?)"
+)
+
+# --------------------------------------------------------------------------------------------------------------
+# Online accounts, passports and permits
+# --------------------------------------------------------------------------------------------------------------
+
+_EMAIL_RE = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9._%+\-]*[@＠][A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+)
+_WXID_RE = re.compile(rf"wxid_[A-Za-z0-9_\-]{{4,}}{_NA}", re.IGNORECASE)
+_ACCOUNT_KINDS = {"微信": "微信号", "QQ": "QQ号码", "支付宝": "支付宝账号"}
+_ACCOUNT_MARKERS = (
+    ("微信", "微信号码 微信账号 微信帐号 微信号 微信ID 微信id 微信 威信 V信 v信"),
+    ("QQ", "QQ号码 QQ号 QQ qq号 qq Qq ＱＱ号 ＱＱ 扣扣号 扣扣"),
+    ("支付宝", "支付宝账号 支付宝帐号 支付宝账户 支付宝帐户 支付宝号 支付宝"),
+)
+_ASCII_ACCOUNT_MARKERS = (("微信", "WeChat wechat Wechat WECHAT VX vx Vx wx WX"),)
+
+
+def _account_alternatives() -> str:
+    alts = []
+    for group, words in _ACCOUNT_MARKERS:
+        alts += [(w, group) for w in words.split()]
+    for group, words in _ASCII_ACCOUNT_MARKERS:
+        alts += [(w, group) for w in words.split()]
+    alts.sort(key=lambda a: len(a[0]), reverse=True)
+    # The group name travels in a named alternative so one pass finds all three kinds.
+    parts = []
+    for word, group in alts:
+        ascii_word = word.isascii()
+        guard = rf"(?<![A-Za-z]{re.escape(word[0])})" if ascii_word else ""
+        parts.append(f"{re.escape(word[0])}{guard}{re.escape(word[1:])}")
+    return "|".join(parts)
+
+
+_ACCOUNT_RE = re.compile(
+    rf"(?P<marker>(?P<label>{_account_alternatives()})(?:号码|账号|帐号|号|ID|id)?(?:为|是)?[：:\s]*)"
+    # Accounts are 5+ characters; a sum ("微信转账2000元") is neither long enough nor followed by a letter or digit.
+    rf"(?P<value>[{_ALNUM}][{_ALNUM}_\-.@＠]{{4,39}})(?![{_ALNUM}_\-])(?![元万亿千百])"
+)
+_DOC_MARKERS = (
+    "港澳居民来往内地通行证 台湾居民来往大陆通行证 大陆居民往来台湾通行证 往来港澳通行证 往来台湾通行证 港澳通行证"
+    " 出入境通行证 回乡证 台胞证 入台证 通行证 旅行证 居留证 居留许可 护照"
+).split()
+_DOC_RE = re.compile(
+    rf"(?P<marker>(?P<label>{'|'.join(sorted(_DOC_MARKERS, key=len, reverse=True))})(?:证件)?(?:号码|号)?(?:为|是)?"
+    rf"[：:\s]*)(?P<value>(?:[A-Za-z\uff21-\uff3a\uff41-\uff5a]{{1,2}}\d{{6,10}}|\d{{8,10}})(?:[（(][A-Za-z0-9][）)])?){_NA}"
+)
+# Standard formats recognised without a marker: ordinary passports (E + 8, or E + letter + 7; older G + 8),
+# 往来港澳通行证 (C + 8), 港澳居民来往内地通行证 / 回乡证 (H or M + 8 or 10 digits).
+_DOC_FORMAT_RE = re.compile(
+    # "国药准字H20003263" and "国食健字G20040123" are product approval numbers in the same shape.
+    rf"{_NB}(?<![字注备])(?:(?P<passport>E[A-HJ-NP-Z0-9]\d{{7}}|G\d{{8}})|C[A-HJ-NP-Z0-9]\d{{7}}|[HM]\d{{8}}(?:\d{{2}})?){_NA}"
+)
+_UPPER_RE = re.compile(r"[A-Z\uff21-\uff3a]")
+_DIGIT_RUN_RE = re.compile(rf"\d(?:[{_DASH}]?\d)*")
+
 # --------------------------------------------------------------------------------------------------------------
 # Protected spans (keep_names, 统一社会信用代码): swapped for placeholders while the other rules run
 # --------------------------------------------------------------------------------------------------------------
@@ -421,6 +519,171 @@ def _clean_names(names: Iterable[str]) -> list[str]:
     return sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
 
 
+_Found = list[tuple[str, str]]
+
+# Labels of what the checker reports (stored as the reason a record is held back, so never the values).
+KIND_ID = "身份证号码"
+KIND_MOBILE = "手机号码"
+KIND_LANDLINE = "固定电话"
+KIND_BANK = "银行账号"
+KIND_EMAIL = "电子邮箱"
+KIND_PASSPORT = "护照号码"
+KIND_PERMIT = "港澳台通行证号码"
+KIND_PLATE = "车牌号码"
+KIND_BIRTH = "出生日期"
+KIND_HEALTH = "健康信息"
+KIND_ADDRESS = "住址"
+KIND_HOUSE = "门牌号"
+KIND_NAME = "自然人姓名"
+
+_HEALTH_WORDS = ("诊断", "确诊", "患", "罹", "病史", "既往史", "健康状况", "身体状况")
+_ADDRESS_WORDS = ("住", "居", "地址", "户籍")
+_DOC_WORDS = ("证", "护照", "居留")
+_NAME_SPACING = re.compile(r"[\s\u3000·•・]")
+_GIVEN_BEFORE = r"(?:^|(?<=[\s，,。；;：:、（(“\"称]))"
+
+
+@lru_cache(maxsize=8192)
+def _name_patterns(name: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """For a known name: a regex for the name written with spaces or a middle dot between its characters
+    ("张 伟", "欧阳·娜娜"), and, where safe, one for the given name used on its own ("小明称")."""
+    chars = [c for c in name if not _NAME_SPACING.match(c)]
+    spaced = None
+    if len(chars) >= 2:
+        spaced = re.compile(r"[\s\u3000·•・]{0,2}".join(map(re.escape, chars)))
+    given_re = None
+    keep = _surname_length(name)
+    given = name[keep:]
+    # Only a given name of two or more characters that is no everyday word, standing where a subject stands.
+    if (len(given) >= 2 and _CJK_RE.fullmatch(given) and given not in _COMMON_WORDS and "某" not in given
+            and not set(given) & _NOT_IN_GIVEN_NAME):
+        given_re = re.compile(_GIVEN_BEFORE + re.escape(given) + f"(?={_NAME_END_RE.pattern})")
+    return spaced, given_re
+
+
+def _mask_known_names(text: str, names: list[str], policy: RedactionPolicy, found: _Found | None) -> str:
+    spacing = _NAME_SPACING.search(text) is not None
+    for name in names:
+        if len(name) < 2 or set(name[_surname_length(name):]) == {"某"}:
+            continue
+        masked = mask_person_name(name, policy)
+        if name in text:
+            if found is not None:
+                found.append((KIND_NAME, name))
+            text = text.replace(name, masked)
+        spaced, given_re = _name_patterns(name)
+        if spacing and spaced is not None:
+            text = spaced.sub(lambda m: _hit(found, KIND_NAME, m.group(), masked), text)
+        if given_re is not None and name[_surname_length(name):] in text:
+            text = given_re.sub(lambda m: _hit(found, KIND_NAME, m.group(), masked), text)
+    return text
+
+
+def _hit(found: _Found | None, kind: str, value: str, replacement: str) -> str:
+    if found is not None and value != replacement:
+        found.append((kind, value))
+    return replacement
+
+
+def _redact(
+    text: str, known_names: Iterable[str], keep_names: Iterable[str], policy: RedactionPolicy, found: _Found | None
+) -> str:
+    """The one pipeline behind `redact_text` and `find_personal_data`: with `found`, each change is recorded,
+    so the checker reports exactly what redaction would still change (and nothing in redacted text)."""
+    today = date.today()
+    vault = _Vault()
+    if _RESERVED_RE.search(text):
+        text = _RESERVED_RE.sub("", text)
+
+    for keep in _clean_names(keep_names):
+        if keep in text:
+            text = text.replace(keep, vault.put(keep))
+
+    # Cheap gates: most rules need a long digit run, a capital letter or a marker word; skip those that cannot
+    # match (the seeder redacts millions of fields). Runs only shrink below, so the gates stay conservative.
+    longest = max(map(len, _DIGIT_RUN_RE.findall(text)), default=0)
+    upper = _UPPER_RE.search(text) is not None
+
+    # Letter-bearing 统一社会信用代码 are unambiguous: protect them before any digit rule sees their digits.
+    if upper:
+        def protect_uscc(m: re.Match[str]) -> str:
+            code = _compact(m.group())
+            if not code[:17].isdigit() and is_valid_uscc(code):
+                return vault.put(m.group())
+            return m.group()
+
+        text = _USCC_TOKEN_RE.sub(protect_uscc, text)
+
+    if "@" in text or "＠" in text:
+        text = _EMAIL_RE.sub(lambda m: _hit(found, KIND_EMAIL, m.group(), HIDDEN), text)
+    if "wxid" in text.lower():
+        text = _WXID_RE.sub(lambda m: _hit(found, "微信号", m.group(), HIDDEN), text)
+    text = _ACCOUNT_RE.sub(lambda m: _account(m, found), text)
+    if any(w in text for w in _DOC_WORDS):
+        text = _DOC_RE.sub(lambda m: m.group("marker") + _hit(
+            found, KIND_PASSPORT if m.group("label") == "护照" else KIND_PERMIT, m.group("value"), HIDDEN), text)
+    if upper:
+        text = _DOC_FORMAT_RE.sub(
+            lambda m: _hit(found, KIND_PASSPORT if m.group("passport") else KIND_PERMIT, m.group(), HIDDEN), text)
+
+    if longest >= 15:
+        def id_or_uscc(m: re.Match[str]) -> str:
+            compact = _compact(m.group())
+            kind = _classify_number(compact, m.string[max(0, m.start() - _CONTEXT_WINDOW):m.start()], today)
+            if kind == "uscc":
+                return vault.put(m.group())
+            if kind == "id":
+                return _hit(found, KIND_ID, m.group(), _mask_id(compact, policy))
+            if len(compact) == 18 and policy.mask_bank:
+                return _hit(found, KIND_BANK, m.group(), HIDDEN)  # neither ID nor code: bank-like
+            return m.group()
+
+        text = _ID_CANDIDATE_RE.sub(id_or_uscc, text)
+
+    if policy.mask_bank and longest >= 8:
+        text = _BANK_CONTEXT_RE.sub(lambda m: m.group("marker") + _hit(found, KIND_BANK, m.group("num"), HIDDEN), text)
+    if policy.mask_phone:
+        if longest >= 11:
+            text = _MOBILE_RE.sub(lambda m: _hit(found, KIND_MOBILE, m.group(), _mask_mobile(m, policy)), text)
+        if longest >= 7:
+            text = _LANDLINE_RE.sub(lambda m: _hit(found, KIND_LANDLINE, m.group(), _mask_landline(m, policy)), text)
+    if policy.mask_bank and longest >= 16:
+        text = _BANK_RE.sub(lambda m: _hit(found, KIND_BANK, m.group(), HIDDEN), text)
+    if policy.mask_plate and upper:
+        text = _PLATE_RE.sub(lambda m: _hit(found, KIND_PLATE, m.group(), _mask_plate(m)), text)
+    if policy.mask_birth_date and "生" in text:
+        text = _BIRTH_AFTER_RE.sub(
+            lambda m: m.group("marker") + _hit(found, KIND_BIRTH, m.group("date"), _mask_date(m.group("date"))), text)
+        text = _BIRTH_BEFORE_RE.sub(lambda m: _hit(found, KIND_BIRTH, m.group("date"), _mask_date(m.group("date"))),
+                                    text)
+    if policy.mask_health and any(w in text for w in _HEALTH_WORDS):
+        text = _HEALTH_RE.sub(lambda m: m.group("marker") + _hit(found, KIND_HEALTH, m.group("span"), HEALTH_TOKEN),
+                              text)
+        text = _HEALTH_HISTORY_RE.sub(lambda m: _hit(found, KIND_HEALTH, m.group(), HEALTH_TOKEN), text)
+    if policy.mask_address:
+        if any(w in text for w in _ADDRESS_WORDS):
+            text = _ADDRESS_RE.sub(lambda m: _mask_address(m, found), text)
+        if "门牌" in text or "房号" in text or "房间号" in text:
+            text = _DOORPLATE_RE.sub(
+                lambda m: m.group("marker") + _hit(found, KIND_HOUSE, m.group("value"), HOUSE_NUMBER_TOKEN), text)
+        if longest or "村" in text:
+            text = _HOUSE_RE.sub(lambda m: _hit(found, KIND_HOUSE, m.group(), HOUSE_NUMBER_TOKEN), text)
+
+    names = _clean_names(known_names)
+    if names:
+        text = _mask_known_names(text, names, policy, found)
+    text = _mask_third_parties(text, policy, found)
+
+    return vault.restore(text)
+
+
+def _account(m: re.Match[str], found: _Found | None) -> str:
+    label = m.group("label")
+    group = "QQ" if label in ("扣扣", "扣扣号") or label.upper().startswith(("QQ", "ＱＱ")) else (
+        "支付宝" if label.startswith("支付宝") else "微信")
+    return m.group("marker") + _hit(found, _ACCOUNT_KINDS[group], m.group("value"), HIDDEN)
+
+
 def redact_text(
     text: str,
     *,
@@ -431,66 +694,14 @@ def redact_text(
     """Mask personal data inside free text (违法事实, 处罚内容, 裁量说明 …).
 
     known_names: the case's natural persons and other people named in it; each is masked with
-    `mask_person_name` wherever it occurs. keep_names: literal strings never touched (the organisation's
+    `mask_person_name` wherever it occurs (also written "张 伟", and a given name of two or more characters
+    where it stands alone as a subject). keep_names: literal strings never touched (the organisation's
     registered name, officers' names as printed with their 执法证号, a 统一社会信用代码 to keep regardless);
-    keep wins over known.
+    keep wins over known. Idempotent: redacting the result again changes nothing.
     """
     if not text:
         return text
-    today = date.today()
-    vault = _Vault()
-    text = _RESERVED_RE.sub("", text)
-
-    for keep in _clean_names(keep_names):
-        if keep in text:
-            text = text.replace(keep, vault.put(keep))
-
-    # Letter-bearing 统一社会信用代码 are unambiguous: protect them before any digit rule sees their digits.
-    def protect_uscc(m: re.Match[str]) -> str:
-        code = _compact(m.group())
-        if not code[:17].isdigit() and is_valid_uscc(code):
-            return vault.put(m.group())
-        return m.group()
-
-    text = _USCC_TOKEN_RE.sub(protect_uscc, text)
-
-    def id_or_uscc(m: re.Match[str]) -> str:
-        compact = _compact(m.group())
-        kind = _classify_number(compact, m.string[max(0, m.start() - _CONTEXT_WINDOW):m.start()], today)
-        if kind == "uscc":
-            return vault.put(m.group())
-        if kind == "id":
-            return _mask_id(compact, policy)
-        if len(compact) == 18 and policy.mask_bank:
-            return HIDDEN  # 18 digits, neither ID nor code: bank-like, however it is spaced
-        return m.group()
-
-    text = _ID_CANDIDATE_RE.sub(id_or_uscc, text)
-
-    if policy.mask_bank:
-        text = _BANK_CONTEXT_RE.sub(lambda m: m.group("marker") + HIDDEN, text)
-    if policy.mask_phone:
-        text = _MOBILE_RE.sub(lambda m: _mask_mobile(m, policy), text)
-        text = _LANDLINE_RE.sub(lambda m: _mask_landline(m, policy), text)
-    if policy.mask_bank:
-        text = _BANK_RE.sub(HIDDEN, text)
-    if policy.mask_plate:
-        text = _PLATE_RE.sub(_mask_plate, text)
-    if policy.mask_birth_date:
-        text = _BIRTH_AFTER_RE.sub(lambda m: m.group("marker") + _mask_date(m.group("date")), text)
-        text = _BIRTH_BEFORE_RE.sub(lambda m: _mask_date(m.group("date")), text)
-    if policy.mask_health:
-        text = _HEALTH_RE.sub(lambda m: m.group("marker") + HEALTH_TOKEN, text)
-        text = _HEALTH_HISTORY_RE.sub(HEALTH_TOKEN, text)
-    if policy.mask_address:
-        text = _ADDRESS_RE.sub(_mask_address, text)
-
-    for name in _clean_names(known_names):
-        if len(name) >= 2 and name in text:
-            text = text.replace(name, mask_person_name(name, policy))
-    text = _mask_third_parties(text, policy)
-
-    return vault.restore(text)
+    return _redact(text, known_names, keep_names, policy, None)
 
 
 def _mask_mobile(m: re.Match[str], policy: RedactionPolicy) -> str:
@@ -502,7 +713,9 @@ def _mask_mobile(m: re.Match[str], policy: RedactionPolicy) -> str:
 
 def _mask_landline(m: re.Match[str], policy: RedactionPolicy) -> str:
     if policy.phone_style == "partial":
-        area = _digits(m.group("area"))
+        intl = m.group("intl") or m.group("intl2")
+        area = _digits(intl) if intl else _digits(m.group("area"))
+        area = area if area.startswith("0") else "0" + area
         return f"{area}-****{_digits(m.group('num'))[-4:]}"
     return HIDDEN
 
@@ -524,10 +737,10 @@ def _mask_date(raw: str) -> str:
     return sep.join(("****", "**", "**"))
 
 
-def _mask_address(m: re.Match[str]) -> str:
+def _mask_address(m: re.Match[str], found: _Found | None) -> str:
     if _ADDRESSY_RE.search(m.group("span")) is None:
         return m.group()
-    return m.group("marker") + ADDRESS_TOKEN
+    return m.group("marker") + _hit(found, KIND_ADDRESS, m.group("span"), ADDRESS_TOKEN)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -535,44 +748,36 @@ def _mask_address(m: re.Match[str]) -> str:
 # --------------------------------------------------------------------------------------------------------------
 
 
-def personal_data_kinds(text: str) -> tuple[str, ...]:
-    """The Chinese labels of the kinds of personal data ``find_personal_data`` finds in ``text``, never the values
-    (they go into reasons that staff read and logs keep)."""
-    kinds = []
-    for value in find_personal_data(text):
-        digits = _digits(value)
-        kinds.append("手机号码" if len(digits) == 11 or len(digits) == 13 and digits.startswith("86")
-                     else "身份证号码" if len(_compact(value)) in (15, 18) and validate_id_number(_compact(value)).ok
-                     else "银行账号")
-    return tuple(dict.fromkeys(kinds))
+def _scan(text: str) -> _Found:
+    found: _Found = []
+    if text:
+        _redact(text, (), (), DEFAULT_POLICY, found)
+    return found
+
+
+def _in_reading_order(found: _Found, text: str) -> _Found:
+    # Rules run kind by kind; sort by where each value stands (one an earlier rule reshaped sorts last).
+    order = {value: text.find(value) for _, value in found}
+    return sorted(found, key=lambda kv: (order[kv[1]] < 0, order[kv[1]]))
 
 
 def find_personal_data(text: str) -> list[str]:
-    """Full valid ID numbers, mobile numbers and bank-like numbers (16–19 digits) left in `text`.
+    """The personal data `redact_text` (default policy, no known names) would still mask in `text`, in order.
 
-    Valid 统一社会信用代码 are not reported: the same context rules as `redact_text` decide, so a text that
-    `redact_text` produced always passes. Used by the test that scans every public page and export.
+    ID numbers, phones (mobile and landline), bank accounts, e-mail, WeChat/QQ/Alipay accounts, passport and
+    港澳台 permit numbers, plates, birth dates, health data, addresses (after a marker, or a house number below
+    street level) and third persons' names after marker words. Valid 统一社会信用代码 are not reported. Because it
+    runs the same pipeline, every text `redact_text` produced passes. Used by the public guard and by the test
+    that scans every public page and export.
     """
-    if not text:
-        return []
-    today = date.today()
-    hits: list[tuple[int, str]] = []
-    judged: list[tuple[int, int]] = []
-    for m in _ID_CANDIDATE_RE.finditer(text):
-        judged.append(m.span())
-        compact = _compact(m.group())
-        kind = _classify_number(compact, text[max(0, m.start() - _CONTEXT_WINDOW):m.start()], today)
-        if kind == "uscc":
-            continue
-        if validate_id_number(compact, today).ok or len(compact) == 18:
-            hits.append((m.start(), m.group()))  # a valid ID, or an 18-digit number that is bank-like anyway
-    for m in _BANK_RE.finditer(text):
-        if any(s < m.end() and m.start() < e for s, e in judged):
-            continue
-        hits.append((m.start(), m.group()))
-    for m in _MOBILE_RE.finditer(text):
-        hits.append((m.start(), m.group()))
-    return [value for _, value in sorted(hits)]
+    return [value for _, value in _in_reading_order(_scan(text), text)]
+
+
+def personal_data_kinds(text: str) -> tuple[str, ...]:
+    """The Chinese labels of the kinds of personal data in `text` ("手机号码", "电子邮箱", …), each once, in
+    order of first appearance; never the values, so the result may be stored and logged as the reason a record
+    is held back (待脱敏复核)."""
+    return tuple(dict.fromkeys(kind for kind, _ in _in_reading_order(_scan(text), text)))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -707,6 +912,6 @@ def _check_value(value: Any, check_values: bool, label: str, key: str) -> None:
     elif check_values and isinstance(value, str):
         if key.lower() in _USCC_KEYS and is_valid_uscc(value):
             return
-        found = find_personal_data(value)
-        if found:
-            raise ValueError(f"字段“{label}”含有{len(found)}处未脱敏的个人信息（身份证号码、手机号码或银行账号）")
+        kinds = personal_data_kinds(value)
+        if kinds:
+            raise ValueError(f"字段“{label}”含有未脱敏的个人信息（{'、'.join(kinds)}）")

@@ -744,3 +744,36 @@ def test_normalize_header_folds_equivalent_spellings(variants: list[str], expect
 )
 def test_normalize_header_keeps_different_headers_apart(left: str, right: str) -> None:
     assert normalize_header(left) != normalize_header(right)
+
+
+@pytest.mark.parametrize(
+    ("name", "uscc", "id_number"),
+    [
+        ("蒋某（广发银行股份有限公司资产托管部）", None, None),
+        ("蒋某某(中国工商银行股份有限公司临江分行)", None, None),
+        ("欧阳某（临江市某某有限公司）", None, None),
+        ("钟离某某（某某合伙企业）", None, None),
+        ("李某 临江市恒泰食品有限公司", None, None),
+        ("王某（某某个体商行）", None, None),
+        ("蒋某（广发银行股份有限公司资产托管部）", None, PERSON_ID),
+        ("张某【某某有限公司员工】", None, None),
+    ],
+)
+def test_infer_party_type_surname_and_mou_is_a_person(name: str, uscc: str | None, id_number: str | None) -> None:
+    # 姓 + 某/某某 names a natural person even when a bracket names the employer (issue 8 item 7).
+    party, message = infer_party_type(name, uscc, id_number)
+    assert party is PartyType.NATURAL_PERSON
+    assert "某" in message and "自然人" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("张某某小吃店", PartyType.LEGAL_PERSON),  # the masked name must end before the bracket: a shop
+        ("某某科技有限公司", PartyType.LEGAL_PERSON),  # 某 is no surname
+        ("张某", PartyType.NATURAL_PERSON),
+        ("某某银行临江分行", PartyType.UNINCORPORATED),
+    ],
+)
+def test_infer_party_type_mou_names_keep_existing_rules(name: str, expected: PartyType) -> None:
+    assert infer_party_type(name, None, None)[0] is expected
