@@ -1,7 +1,7 @@
 """Identifier validation: 统一社会信用代码 (GB 32100-2015) and 居民身份证号码 (GB 11643-1999), RULES.md §5.
 
 Also the generators of synthetic identifiers for the sample data. Real identifiers are for validator tests only
-(shared/reference/README.md): sample cases must never carry a real organisation's code.
+(sample_data/reference/README.md): sample cases must never carry a real organisation's code.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ _ORG_VALUE = {c: int(c, 36) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 _ORG_CHECK_MAP = "0" + "".join({10: "X"}.get(11 - r, str(11 - r)) for r in range(1, 11))
 
 # Synthetic codes put this marker at the start of the 主体标识码 (positions 9–10). Not "MA": that is the block
-# 市场监管 has issued to new entities since 2015 (526 of the 1,016 real codes in shared/reference use it), and
+# 市场监管 has issued to new entities since 2015 (526 of the 1,016 real codes in sample_data/reference use it), and
 # other authorities appear to use other "M?" pairs (unverified). No authority is known to issue "YY".
 SYNTHETIC_USCC_MARKER = "YY"
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 import random
 from dataclasses import FrozenInstanceError
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -23,14 +22,13 @@ from domain.identifiers import (
     validate_id_number,
     validate_uscc,
 )
+from sample_data import REFERENCE_DIR
 
-REAL_USCC_FILE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "uscc_valid_codes.txt"
+REAL_USCC_FILE = REFERENCE_DIR / "uscc_valid_codes.txt"
 TODAY = date(2025, 10, 20)
 
 
 def _real_codes() -> list[str]:
-    if not REAL_USCC_FILE.is_file():
-        pytest.skip(f"参考数据缺失：{REAL_USCC_FILE}（需要 /work/shared/reference/uscc_valid_codes.txt）")
     return [line.strip() for line in REAL_USCC_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 

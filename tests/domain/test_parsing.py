@@ -617,12 +617,9 @@ def test_infer_party_type_rejects(name: str, uscc: str | None, id_number: str | 
 
 def test_infer_party_type_reads_every_reference_uscc() -> None:
     """The 1,016 real Ningbo codes (validator material only) all yield a type and a reason."""
-    from pathlib import Path
+    from sample_data import REFERENCE_DIR
 
-    path = Path("/work/shared/reference/uscc_valid_codes.txt")
-    if not path.exists():
-        pytest.skip("reference codes not available")
-    for code in path.read_text(encoding="utf-8").split():
+    for code in (REFERENCE_DIR / "uscc_valid_codes.txt").read_text(encoding="utf-8").split():
         party, message = infer_party_type("", code, None)
         expected = PartyType.INDIVIDUAL_BUSINESS if code.startswith("92") else PartyType.LEGAL_PERSON
         assert party is expected, code
