@@ -1,4 +1,4 @@
-"""The disclosure clock: 事后公开 deadlines of 国办发〔2018〕118号(六) and withdrawal deadlines (RULES.md §1.4)."""
+"""The disclosure clock: 事后公开 deadlines of 国办发〔2018〕118号(六) and withdrawal deadlines (docs/rules.md §1.4)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ _PERIOD_LABELS = {
 
 @dataclass(frozen=True)
 class DisclosureRules:
-    """Per-agency configurable periods; defaults are the national rules (RULES.md §1.4 D1, D2, D5).
+    """Per-agency configurable periods; defaults are the national rules (docs/rules.md §1.4 D1, D2, D5).
 
     A 法律 or 行政法规 may set another period for 许可/处罚 (118号(六) “另有规定的除外”), and provinces set
     their own withdrawal SLAs (e.g. 浙江 5 working days), hence configuration rather than constants.
@@ -126,7 +126,7 @@ def withdrawal_deadline(
     """Last day to take down a published decision that was 变更, 撤销, 确认违法 or 确认无效.
 
     Counted from the day the agency learned of the outcome (e.g. received the 复议决定书 or 判决书); that start
-    convention is practice, not statute (RULES.md §1.4 [M]).
+    convention is practice, not statute (docs/rules.md §1.4 [M]).
     """
     return calendar.add_workdays(learned_on, rules.withdrawal_workdays)
 

@@ -67,7 +67,7 @@ class PenaltyType(StrEnum):
 
     @property
     def severity(self) -> int:
-        """Rank in the statutory severity order (RULES.md §1.5); 责令关闭 and 限制从业 share a rank."""
+        """Rank in the statutory severity order (docs/rules.md §1.5); 责令关闭 and 限制从业 share a rank."""
         return _SEVERITY[self]
 
 
@@ -132,7 +132,7 @@ class MajorReason(StrEnum):
 
 
 class Stage(StrEnum):
-    """执法全过程记录 stages (行政处罚法 art. 47; RULES.md §1.7), in their required order."""
+    """执法全过程记录 stages (行政处罚法 art. 47; docs/rules.md §1.7), in their required order."""
 
     FILING = "立案"
     INVESTIGATION = "调查取证"

@@ -1,6 +1,6 @@
 """Procedure rules for 执法全过程记录: checks on each recorded step, statutory clocks and a completeness score.
 
-RULES.md §1.3 (执法人员和证件), §1.7 (全过程记录, 音像记录), §1.8 (法制审核) and §2.2 (行政处罚法 arts. 42, 44–45,
+docs/rules.md §1.3 (执法人员和证件), §1.7 (全过程记录, 音像记录), §1.8 (法制审核) and §2.2 (行政处罚法 arts. 42, 44–45,
 51, 57–64, 85). Three layers:
 
 * `validate_new_event` — refuses a step before it is stored: the hash chain (domain/chain.py) makes a stored
@@ -126,7 +126,7 @@ class EventFact:
 
 @dataclass(frozen=True)
 class ReviewFact:
-    """One round of 法制审核. A round with outcome 存在问题 is followed by a resubmission (RULES.md §1.8)."""
+    """One round of 法制审核. A round with outcome 存在问题 is followed by a resubmission (docs/rules.md §1.8)."""
 
     round_no: int
     submitted_on: date

@@ -1,7 +1,7 @@
-"""行政执法统计年报: the annual enforcement statistics, generated from case data (RULES.md §1.5, §1.4 D8).
+"""行政执法统计年报: the annual enforcement statistics, generated from case data (docs/rules.md §1.5, §1.4 D8).
 
 118号(六) requires every agency to publish “上年度行政执法总体情况有关数据” by 31 January. The fields follow
-the local templates (Guangdong 年度数据公开样式 and others); the counting rules are those of RULES.md §1.5:
+the local templates (Guangdong 年度数据公开样式 and others); the counting rules are those of docs/rules.md §1.5:
 
 1. The period is 1 January–31 December by **decision date**. Decisions later revoked through 复议 or 诉讼
    are **included** (Guangzhou rule).

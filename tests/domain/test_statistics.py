@@ -90,7 +90,7 @@ def report(facts: list[DecisionFact], reported: set[int] | None = None, agencies
 
 # --- heaviest_penalty -----------------------------------------------------------------------------------------
 
-# RULES.md §1.5 rule 3, written out independently of the enum.
+# docs/rules.md §1.5 rule 3, written out independently of the enum.
 STATUTORY_ORDER = [
     "警告", "通报批评", "罚款", "没收违法所得、没收非法财物", "暂扣许可证件", "降低资质等级",
     "限制开展生产经营活动", "责令停产停业", "责令关闭、限制从业", "吊销许可证件", "行政拘留",
