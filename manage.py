@@ -220,8 +220,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from db.bench import run_bench
+    from sample_data.generator import AS_OF, seed
 
-    for line in run_bench(cases=args.cases, events=args.events):
+    for line in run_bench(seed, AS_OF, cases=args.cases, events=args.events):
         print(line)
     return EXIT_OK
 
