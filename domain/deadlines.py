@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+from types import MappingProxyType
 
-from domain.enums import SHORT_DEADLINE_CATEGORIES, ActionCategory
+from domain.enums import SHORT_DEADLINE_CATEGORIES, ActionCategory, DueState
 from domain.workdays import Deadline, WorkCalendar
 
 __all__ = [
     "DisclosureRules",
     "DEFAULT_DISCLOSURE_RULES",
-    "ClockStatus",
+    "DISCLOSURE_WORDING",
     "ClockResult",
     "publication_deadline",
     "disclosure_clock",
@@ -60,18 +61,20 @@ class DisclosureRules:
 DEFAULT_DISCLOSURE_RULES = DisclosureRules()
 
 
-class ClockStatus(StrEnum):
-    ON_TIME = "按时公示"
-    LATE = "逾期公示"
-    PENDING = "待公示(未到期)"
-    OVERDUE = "逾期未公示"
+# How the disclosure pages word each state of the publication clock.
+DISCLOSURE_WORDING: Mapping[DueState, str] = MappingProxyType({
+    DueState.ON_TIME: "按时公示",
+    DueState.LATE: "逾期公示",
+    DueState.PENDING: "待公示(未到期)",
+    DueState.OVERDUE: "逾期未公示",
+})
 
 
 @dataclass(frozen=True)
 class ClockResult:
     deadline: date
     provisional: bool
-    status: ClockStatus
+    status: DueState
     late_workdays: int
 
 
@@ -101,14 +104,14 @@ def disclosure_clock(
     deadline = publication_deadline(decision_date, category, calendar, rules)
     if published_on is not None:
         if published_on <= deadline.due:
-            return ClockResult(deadline.due, deadline.provisional, ClockStatus.ON_TIME, 0)
+            return ClockResult(deadline.due, deadline.provisional, DueState.ON_TIME, 0)
         return ClockResult(
-            deadline.due, deadline.provisional, ClockStatus.LATE, _late_workdays(calendar, deadline.due, published_on)
+            deadline.due, deadline.provisional, DueState.LATE, _late_workdays(calendar, deadline.due, published_on)
         )
     if today <= deadline.due:
-        return ClockResult(deadline.due, deadline.provisional, ClockStatus.PENDING, 0)
+        return ClockResult(deadline.due, deadline.provisional, DueState.PENDING, 0)
     return ClockResult(
-        deadline.due, deadline.provisional, ClockStatus.OVERDUE, _late_workdays(calendar, deadline.due, today)
+        deadline.due, deadline.provisional, DueState.OVERDUE, _late_workdays(calendar, deadline.due, today)
     )
 
 

@@ -204,3 +204,16 @@ class DataOrigin(StrEnum):
     NATIVE = "系统录入"
     IMPORTED = "导入"
     LEGACY = "历史导入"
+
+
+class DueState(StrEnum):
+    """Where a step stands against its deadline: one state set for every clock (publishing a decision, publishing
+    the annual report, each procedural step). The values are the wording of the case timeline; the disclosure and
+    annual-report pages say the same states in their own terms (deadlines.DISCLOSURE_WORDING,
+    statistics.REPORT_WORDING)."""
+
+    ON_TIME = "按时"
+    LATE = "逾期"
+    PENDING = "进行中"  # not done, not yet due
+    OVERDUE = "已逾期未完成"
+    NOT_APPLICABLE = "不适用"  # no deadline runs (e.g. no hearing was requested)

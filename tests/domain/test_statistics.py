@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.enums import ActionCategory, PenaltyType
+from domain.enums import ActionCategory, DueState, PenaltyType
 from domain.statistics import (
     AGENCY_HEADER,
     AMOUNT_COLUMN,
@@ -18,11 +18,11 @@ from domain.statistics import (
     LICENCE_REFUSED_COLUMN,
     PENALTY_GROUPS,
     PENALTY_TOTAL_COLUMN,
+    REPORT_WORDING,
     STATUS_HEADER,
     TOTAL_ROW_NAME,
     AnnualReport,
     DecisionFact,
-    DueStatus,
     ReportStatus,
     annual_report,
     annual_report_due_status,
@@ -616,7 +616,7 @@ def test_publication_deadline(year: int, deadline: date) -> None:
 )
 def test_annual_report_due_status(published_on: date | None, today: date, expected: str) -> None:
     status = annual_report_due_status(2024, published_on, today)
-    assert status == expected and isinstance(status, str) and isinstance(status, DueStatus)
+    assert REPORT_WORDING[status] == expected and isinstance(status, DueState)
 
 
 def test_domain_module_is_pure() -> None:
