@@ -116,21 +116,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
-
-    from db import models as m
     from db.commands import create_user
+    from db.queries import find_agency_id
 
     engine = _engine()
     agency_id = None
     if args.agency:
-        with Session(engine) as s:
-            agency_id = s.scalar(
-                select(m.Agency.id).where((m.Agency.code == args.agency) | (m.Agency.name == args.agency))
-            )
-            if agency_id is None and args.agency.isdigit():
-                agency_id = s.scalar(select(m.Agency.id).where(m.Agency.id == int(args.agency)))
+        agency_id = find_agency_id(engine, args.agency)
         if agency_id is None:
             raise CommandError(f"找不到执法主体：{args.agency}（可用代码或全称）")
     password = args.password or os.environ.get("ZHIFA_NEW_PASSWORD", "")
@@ -227,8 +219,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from db.bench import run_bench
+    from sample_data.generator import AS_OF, seed
 
-    for line in run_bench(cases=args.cases, events=args.events):
+    for line in run_bench(seed, AS_OF, cases=args.cases, events=args.events):
         print(line)
     return EXIT_OK
 

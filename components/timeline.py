@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from domain.enums import Stage
-from domain.procedure import SHANGHAI, CaseFacts, Clock, ClockState, Completeness, OfficerCert, effective_events
+from domain.enums import DueState, Stage
+from domain.procedure import SHANGHAI, CaseFacts, Clock, Completeness, OfficerCert, effective_events
 
 STAGE_ORDER: list[str] = [s.value for s in Stage]
 
@@ -27,13 +27,13 @@ _CLOCK_STAGE = (
     ("法制审核", Stage.LEGAL_REVIEW),
 )
 
-LATE_STATES = (ClockState.LATE, ClockState.OVERDUE)
+LATE_STATES = (DueState.LATE, DueState.OVERDUE)
 STATE_COLOURS = {
-    ClockState.ON_TIME.value: "#2ca02c",
-    ClockState.RUNNING.value: "#1f77b4",
-    ClockState.LATE.value: "#d62728",
-    ClockState.OVERDUE.value: "#d62728",
-    ClockState.NOT_APPLICABLE.value: "#7f7f7f",
+    DueState.ON_TIME.value: "#2ca02c",
+    DueState.PENDING.value: "#1f77b4",
+    DueState.LATE.value: "#d62728",
+    DueState.OVERDUE.value: "#d62728",
+    DueState.NOT_APPLICABLE.value: "#7f7f7f",
 }
 RED = "#d62728"
 
@@ -128,7 +128,7 @@ def clocks_table(clocks: Sequence[Clock]) -> pd.DataFrame:
 
 def _late_steps(events: pd.DataFrame, clocks: Sequence[Clock]) -> set[int]:
     """Steps that completed a clock late (the late 决定, 送达, 听证申请 …): drawn red on the chart."""
-    late = {(clock_stage(c).value, c.done_on) for c in clocks if c.status is ClockState.LATE and c.done_on}
+    late = {(clock_stage(c).value, c.done_on) for c in clocks if c.status is DueState.LATE and c.done_on}
     return {int(r.seq) for r in events.itertuples()
             if (r.stage, r.occurred_at.astimezone(SHANGHAI).date()) in late}
 

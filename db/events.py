@@ -31,13 +31,12 @@ from db.public import public_base
 from db.queries import CaseFilters, case_list_frame, case_list_statement
 from db.stats import load_calendar
 from domain.chain import event_hash
-from domain.enums import ActionCategory, MajorReason, PartyType, Procedure, RecordForm, Stage
+from domain.enums import ActionCategory, DueState, MajorReason, PartyType, Procedure, RecordForm, Stage
 from domain.permissions import Actor, may_record
 from domain.procedure import (
     DEFAULT_ACTION_RULES,
     SHANGHAI,
     CaseFacts,
-    ClockState,
     EventFact,
     OfficerCert,
     ReviewFact,
@@ -530,7 +529,7 @@ def overdue_case_ids(engine: Engine, scope_agency_id: int | None, today: dt.date
             chunk = candidates[start:start + 500]
             for rec in _load_records(conn, c.id.in_(bindparam("ids", chunk, expanding=True)), roster):
                 for clock in case_clocks(rec.facts, calendar, today):
-                    if clock.name in _DECISION_CLOCKS and clock.status in (ClockState.LATE, ClockState.OVERDUE):
+                    if clock.name in _DECISION_CLOCKS and clock.status in (DueState.LATE, DueState.OVERDUE):
                         found.add(rec.case_id)
                         break
     return found

@@ -104,7 +104,7 @@ class AuditMixin:
 
 
 class Agency(AuditMixin, Base):
-    """执法主体. Thresholds for 重大执法决定 and hearings vary by agency (RULES.md §1.8, §2.2), so they live here."""
+    """执法主体. Thresholds for 重大执法决定 and hearings vary by agency (docs/rules.md §1.8, §2.2): they live here."""
 
     __tablename__ = "agencies"
 
@@ -168,7 +168,7 @@ class Matter(AuditMixin, Base):
 
 
 class InspectionItem(AuditMixin, Base):
-    """随机抽查事项清单 row (columns as published by local practice, RULES.md §1.2)."""
+    """随机抽查事项清单 row (columns as published by local practice, docs/rules.md §1.2)."""
 
     __tablename__ = "inspection_items"
     __table_args__ = (UniqueConstraint("agency_id", "seq"),)

@@ -184,3 +184,14 @@ def agency_options(engine: Engine) -> dict[int, str]:
         return {r.id: r.short_name for r in conn.execute(select(m.Agency.id, m.Agency.short_name).order_by(m.Agency.id))}
 
 
+
+
+def find_agency_id(engine: Engine, code_name_or_id: str) -> int | None:
+    """The agency a command-line argument names: its code or full name, else its numeric id."""
+    with engine.connect() as conn:
+        found = conn.scalar(
+            select(m.Agency.id).where((m.Agency.code == code_name_or_id) | (m.Agency.name == code_name_or_id))
+        )
+        if found is None and code_name_or_id.isdigit():
+            found = conn.scalar(select(m.Agency.id).where(m.Agency.id == int(code_name_or_id)))
+    return found

@@ -11,8 +11,8 @@ import pandas as pd
 from sqlalchemy import Engine, func, or_, select
 
 from db import models as m
-from domain.deadlines import ClockStatus, disclosure_clock
-from domain.enums import ActionCategory, DisclosureStatus, PartyType, PenaltyType
+from domain.deadlines import DISCLOSURE_WORDING, disclosure_clock
+from domain.enums import ActionCategory, DisclosureStatus, DueState, PartyType, PenaltyType
 from domain.statistics import DecisionFact
 from domain.workdays import WorkCalendar
 
@@ -121,7 +121,7 @@ def disclosure_clocks(engine: Engine, today: dt.date, calendar: WorkCalendar) ->
             published = r.published_on if r.status is not DisclosureStatus.DRAFT else None
             clock = disclosure_clock(r.decided_on, r.category, published, today, calendar)
             records.append((r.agency_id, r.agency, r.id, r.decision_no, r.category.value, r.decided_on,
-                            clock.deadline, published, clock.status.value, clock.late_workdays, clock.provisional,
+                            clock.deadline, published, DISCLOSURE_WORDING[clock.status], clock.late_workdays, clock.provisional,
                             published is not None, r.unreviewed_major))
     return pd.DataFrame(records, columns=CLOCK_COLUMNS)
 
@@ -134,10 +134,10 @@ def clock_summary(clocks: pd.DataFrame) -> pd.DataFrame:
     g = clocks.groupby("agency", sort=False)
     out = pd.DataFrame({
         "decisions": g.size(),
-        "on_time": g["clock"].apply(lambda x: int((x == ClockStatus.ON_TIME.value).sum())),
-        "late": g["clock"].apply(lambda x: int((x == ClockStatus.LATE.value).sum())),
-        "overdue": g["clock"].apply(lambda x: int((x == ClockStatus.OVERDUE.value).sum())),
-        "pending": g["clock"].apply(lambda x: int((x == ClockStatus.PENDING.value).sum())),
+        "on_time": g["clock"].apply(lambda x: int((x == DISCLOSURE_WORDING[DueState.ON_TIME]).sum())),
+        "late": g["clock"].apply(lambda x: int((x == DISCLOSURE_WORDING[DueState.LATE]).sum())),
+        "overdue": g["clock"].apply(lambda x: int((x == DISCLOSURE_WORDING[DueState.OVERDUE]).sum())),
+        "pending": g["clock"].apply(lambda x: int((x == DISCLOSURE_WORDING[DueState.PENDING]).sum())),
         "withheld": g["clock"].apply(lambda x: int((x == "依法不予公开").sum())),
         "unreviewed_major": g["unreviewed_major"].apply(lambda x: int(x.astype(bool).sum())),
     }).reset_index()
@@ -148,7 +148,7 @@ def clock_summary(clocks: pd.DataFrame) -> pd.DataFrame:
 
 def worst_late(clocks: pd.DataFrame, *, public_only: bool, limit: int = 20) -> pd.DataFrame:
     """The latest disclosures, most working days late first. The public view names only published decisions."""
-    late = clocks[clocks["clock"].isin([ClockStatus.LATE.value, ClockStatus.OVERDUE.value])]
+    late = clocks[clocks["clock"].isin([DISCLOSURE_WORDING[DueState.LATE], DISCLOSURE_WORDING[DueState.OVERDUE]])]
     if public_only:
         late = late[late["public"]]
     return late.sort_values(["late_workdays", "decided_on"], ascending=[False, True]).head(limit)

@@ -1,20 +1,21 @@
-"""The disclosure clock: 事后公开 deadlines of 国办发〔2018〕118号(六) and withdrawal deadlines (RULES.md §1.4)."""
+"""The disclosure clock: 事后公开 deadlines of 国办发〔2018〕118号(六) and withdrawal deadlines (docs/rules.md §1.4)."""
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+from types import MappingProxyType
 
-from domain.enums import SHORT_DEADLINE_CATEGORIES, ActionCategory
+from domain.enums import SHORT_DEADLINE_CATEGORIES, ActionCategory, DueState
 from domain.workdays import Deadline, WorkCalendar
 
 __all__ = [
     "DisclosureRules",
     "DEFAULT_DISCLOSURE_RULES",
-    "ClockStatus",
+    "DISCLOSURE_WORDING",
     "ClockResult",
     "publication_deadline",
     "disclosure_clock",
@@ -31,7 +32,7 @@ _PERIOD_LABELS = {
 
 @dataclass(frozen=True)
 class DisclosureRules:
-    """Per-agency configurable periods; defaults are the national rules (RULES.md §1.4 D1, D2, D5).
+    """Per-agency configurable periods; defaults are the national rules (docs/rules.md §1.4 D1, D2, D5).
 
     A 法律 or 行政法规 may set another period for 许可/处罚 (118号(六) “另有规定的除外”), and provinces set
     their own withdrawal SLAs (e.g. 浙江 5 working days), hence configuration rather than constants.
@@ -60,18 +61,20 @@ class DisclosureRules:
 DEFAULT_DISCLOSURE_RULES = DisclosureRules()
 
 
-class ClockStatus(StrEnum):
-    ON_TIME = "按时公示"
-    LATE = "逾期公示"
-    PENDING = "待公示(未到期)"
-    OVERDUE = "逾期未公示"
+# How the disclosure pages word each state of the publication clock.
+DISCLOSURE_WORDING: Mapping[DueState, str] = MappingProxyType({
+    DueState.ON_TIME: "按时公示",
+    DueState.LATE: "逾期公示",
+    DueState.PENDING: "待公示(未到期)",
+    DueState.OVERDUE: "逾期未公示",
+})
 
 
 @dataclass(frozen=True)
 class ClockResult:
     deadline: date
     provisional: bool
-    status: ClockStatus
+    status: DueState
     late_workdays: int
 
 
@@ -101,14 +104,14 @@ def disclosure_clock(
     deadline = publication_deadline(decision_date, category, calendar, rules)
     if published_on is not None:
         if published_on <= deadline.due:
-            return ClockResult(deadline.due, deadline.provisional, ClockStatus.ON_TIME, 0)
+            return ClockResult(deadline.due, deadline.provisional, DueState.ON_TIME, 0)
         return ClockResult(
-            deadline.due, deadline.provisional, ClockStatus.LATE, _late_workdays(calendar, deadline.due, published_on)
+            deadline.due, deadline.provisional, DueState.LATE, _late_workdays(calendar, deadline.due, published_on)
         )
     if today <= deadline.due:
-        return ClockResult(deadline.due, deadline.provisional, ClockStatus.PENDING, 0)
+        return ClockResult(deadline.due, deadline.provisional, DueState.PENDING, 0)
     return ClockResult(
-        deadline.due, deadline.provisional, ClockStatus.OVERDUE, _late_workdays(calendar, deadline.due, today)
+        deadline.due, deadline.provisional, DueState.OVERDUE, _late_workdays(calendar, deadline.due, today)
     )
 
 
@@ -126,7 +129,7 @@ def withdrawal_deadline(
     """Last day to take down a published decision that was 变更, 撤销, 确认违法 or 确认无效.
 
     Counted from the day the agency learned of the outcome (e.g. received the 复议决定书 or 判决书); that start
-    convention is practice, not statute (RULES.md §1.4 [M]).
+    convention is practice, not statute (docs/rules.md §1.4 [M]).
     """
     return calendar.add_workdays(learned_on, rules.withdrawal_workdays)
 

@@ -1,9 +1,9 @@
 """Discretion benchmarks (行政裁量权基准): parsing 裁量标准 texts, tier models and fine checks.
 
-RULES.md §3. A benchmark tier says e.g. "责令改正，处一万元以上十万元以下的罚款"; the dashboard needs the range
+docs/rules.md §3. A benchmark tier says e.g. "责令改正，处一万元以上十万元以下的罚款"; the dashboard needs the range
 in 元 to flag fines outside it (above the maximum is illegal, below the minimum must be 减轻 with reasons) and
 to flag decisions whose stated tier (从轻/一般/从重) does not match where the amount falls. Tier models differ
-between provinces, so the split is a plain function the caller can swap (RULES.md §3.3 "make the model
+between provinces, so the split is a plain function the caller can swap (docs/rules.md §3.3 "make the model
 pluggable").
 """
 

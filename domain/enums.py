@@ -67,7 +67,7 @@ class PenaltyType(StrEnum):
 
     @property
     def severity(self) -> int:
-        """Rank in the statutory severity order (RULES.md §1.5); 责令关闭 and 限制从业 share a rank."""
+        """Rank in the statutory severity order (docs/rules.md §1.5); 责令关闭 and 限制从业 share a rank."""
         return _SEVERITY[self]
 
 
@@ -132,7 +132,7 @@ class MajorReason(StrEnum):
 
 
 class Stage(StrEnum):
-    """执法全过程记录 stages (行政处罚法 art. 47; RULES.md §1.7), in their required order."""
+    """执法全过程记录 stages (行政处罚法 art. 47; docs/rules.md §1.7), in their required order."""
 
     FILING = "立案"
     INVESTIGATION = "调查取证"
@@ -204,3 +204,16 @@ class DataOrigin(StrEnum):
     NATIVE = "系统录入"
     IMPORTED = "导入"
     LEGACY = "历史导入"
+
+
+class DueState(StrEnum):
+    """Where a step stands against its deadline: one state set for every clock (publishing a decision, publishing
+    the annual report, each procedural step). The values are the wording of the case timeline; the disclosure and
+    annual-report pages say the same states in their own terms (deadlines.DISCLOSURE_WORDING,
+    statistics.REPORT_WORDING)."""
+
+    ON_TIME = "按时"
+    LATE = "逾期"
+    PENDING = "进行中"  # not done, not yet due
+    OVERDUE = "已逾期未完成"
+    NOT_APPLICABLE = "不适用"  # no deadline runs (e.g. no hearing was requested)

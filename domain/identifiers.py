@@ -1,7 +1,7 @@
-"""Identifier validation: 统一社会信用代码 (GB 32100-2015) and 居民身份证号码 (GB 11643-1999), RULES.md §5.
+"""Identifier validation: 统一社会信用代码 (GB 32100-2015) and 居民身份证号码 (GB 11643-1999), docs/rules.md §5.
 
 Also the generators of synthetic identifiers for the sample data. Real identifiers are for validator tests only
-(shared/reference/README.md): sample cases must never carry a real organisation's code.
+(sample_data/reference/README.md): sample cases must never carry a real organisation's code.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ _ORG_VALUE = {c: int(c, 36) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 _ORG_CHECK_MAP = "0" + "".join({10: "X"}.get(11 - r, str(11 - r)) for r in range(1, 11))
 
 # Synthetic codes put this marker at the start of the 主体标识码 (positions 9–10). Not "MA": that is the block
-# 市场监管 has issued to new entities since 2015 (526 of the 1,016 real codes in shared/reference use it), and
+# 市场监管 has issued to new entities since 2015 (526 of the 1,016 real codes in sample_data/reference use it), and
 # other authorities appear to use other "M?" pairs (unverified). No authority is known to issue "YY".
 SYNTHETIC_USCC_MARKER = "YY"
 
@@ -116,7 +116,7 @@ def validate_uscc(code: str) -> IdentifierCheck:
     if norm[17] != expected:
         return IdentifierCheck(False, norm, f"校验码错误：第18位应为“{expected}”，实际为“{norm[17]}”")
     warnings: list[str] = []
-    # RULES.md §5.1: some issued 主体标识码 may not satisfy GB 11714, so a mismatch must not reject the code.
+    # docs/rules.md §5.1: some issued 主体标识码 may not satisfy GB 11714, so a mismatch must not reject the code.
     org_expected = org_code_check_char(norm[8:16])
     if norm[16] != org_expected:
         warnings.append(
@@ -188,7 +188,7 @@ def normalize_id_number(s: str) -> str:
     """
     num = _clean(s)
     if len(num) == 15 and num.isascii() and num.isdigit():
-        # Legacy numbers were issued before 2000 with a 2-digit year, all in the 1900s (RULES.md §5.2).
+        # Legacy numbers were issued before 2000 with a 2-digit year, all in the 1900s (docs/rules.md §5.2).
         first17 = num[:6] + "19" + num[6:]
         return first17 + id_check_char(first17)
     return num

@@ -327,12 +327,12 @@ class PenaltyContent:
 
     @property
     def most_severe(self) -> PenaltyType | None:
-        """The type a decision is counted under in the annual statistics (RULES.md §1.5, rule 2)."""
+        """The type a decision is counted under in the annual statistics (docs/rules.md §1.5, rule 2)."""
         return max(self.types, key=lambda t: t.severity) if self.items else None
 
     @property
     def monetary_total(self) -> Decimal:
-        """罚没金额: fines plus confiscations with a stated value (RULES.md §1.5, rule 4)."""
+        """罚没金额: fines plus confiscations with a stated value (docs/rules.md §1.5, rule 4)."""
         return self.fine_total + self.confiscation_total
 
 
@@ -749,9 +749,10 @@ def parse_penalty_types(text: str) -> frozenset[PenaltyType]:
 # 5. Party type
 # --------------------------------------------------------------------------------------------------------------
 
-# 登记管理部门代码 + 机构类别代码 (positions 1–2) → party type, RULES.md §5.1. Civil-code categories: 机关、事业单位、
-# 社会团体、基金会、社会服务机构 and 农村集体经济组织 are 法人 (民法典 arts. 87–101); foreign representative
-# offices, law-firm partnerships and other "其他" categories are treated as 非法人组织 and flagged for checking.
+# 登记管理部门代码 + 机构类别代码 (positions 1–2) → party type, docs/rules.md §5.1. Civil-code categories:
+# 机关、事业单位、社会团体、基金会、社会服务机构 and 农村集体经济组织 are 法人 (民法典 arts. 87–101);
+# foreign representative offices, law-firm partnerships and other "其他" categories are treated as
+# 非法人组织 and flagged for checking.
 _USCC_CATEGORIES: dict[str, tuple[PartyType, str, bool]] = {
     "11": (PartyType.LEGAL_PERSON, "机构编制部门登记的机关", False),
     "12": (PartyType.LEGAL_PERSON, "机构编制部门登记的事业单位", False),

@@ -1,6 +1,6 @@
 """Procedure rules for 执法全过程记录: checks on each recorded step, statutory clocks and a completeness score.
 
-RULES.md §1.3 (执法人员和证件), §1.7 (全过程记录, 音像记录), §1.8 (法制审核) and §2.2 (行政处罚法 arts. 42, 44–45,
+docs/rules.md §1.3 (执法人员和证件), §1.7 (全过程记录, 音像记录), §1.8 (法制审核) and §2.2 (行政处罚法 arts. 42, 44–45,
 51, 57–64, 85). Three layers:
 
 * `validate_new_event` — refuses a step before it is stored: the hash chain (domain/chain.py) makes a stored
@@ -23,7 +23,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from domain.enums import AUDIO_VISUAL_FORMS, ActionCategory, Procedure, RecordForm, ReviewOutcome, Stage
+from domain.enums import AUDIO_VISUAL_FORMS, ActionCategory, DueState, Procedure, RecordForm, ReviewOutcome, Stage
 from domain.workdays import Deadline, WorkCalendar
 
 __all__ = [
@@ -53,7 +53,6 @@ __all__ = [
     "av_requirement",
     "effective_events",
     "validate_new_event",
-    "ClockState",
     "Clock",
     "case_clocks",
     "Check",
@@ -126,7 +125,7 @@ class EventFact:
 
 @dataclass(frozen=True)
 class ReviewFact:
-    """One round of 法制审核. A round with outcome 存在问题 is followed by a resubmission (RULES.md §1.8)."""
+    """One round of 法制审核. A round with outcome 存在问题 is followed by a resubmission (docs/rules.md §1.8)."""
 
     round_no: int
     submitted_on: date
@@ -606,14 +605,6 @@ def _review_problems(case: CaseFacts, decision_day: date | None) -> list[str]:
 # --- statutory clocks -------------------------------------------------------------------------------------------
 
 
-class ClockState(StrEnum):
-    ON_TIME = "按时"
-    LATE = "逾期"
-    RUNNING = "进行中"
-    OVERDUE = "已逾期未完成"
-    NOT_APPLICABLE = "不适用"
-
-
 @dataclass(frozen=True)
 class Clock:
     name: str
@@ -621,7 +612,7 @@ class Clock:
     start: date  # 起算日 (not counted, 民法典 art. 201); for 听证通知 the hearing day, counted backwards
     due: date  # last day on which the step is on time
     done_on: date | None
-    status: ClockState
+    status: DueState
     overdue_days: int  # in `unit`; 0 unless 逾期 or 已逾期未完成
     provisional: bool  # the calendar of a counted year is not official yet (domain/workdays.py)
     unit: str  # "工作日" | "自然日"
@@ -652,13 +643,13 @@ def _clock(
 
     if done_on is not None:
         if done_on <= deadline.due:
-            status, days = ClockState.ON_TIME, 0
+            status, days = DueState.ON_TIME, 0
         else:
-            status, days = ClockState.LATE, late_by(done_on)
+            status, days = DueState.LATE, late_by(done_on)
     elif today <= deadline.due:
-        status, days = ClockState.RUNNING, 0
+        status, days = DueState.PENDING, 0
     else:
-        status, days = ClockState.OVERDUE, late_by(today)
+        status, days = DueState.OVERDUE, late_by(today)
     return Clock(name, basis, start, deadline.due, done_on, status, days, deadline.provisional, unit, note)
 
 
@@ -799,7 +790,7 @@ def _hearing_clocks(
 
 
 def _not_applicable(name: str, basis: str, start: date, deadline: Deadline, note: str) -> Clock:
-    return Clock(name, basis, start, deadline.due, None, ClockState.NOT_APPLICABLE, 0, deadline.provisional,
+    return Clock(name, basis, start, deadline.due, None, DueState.NOT_APPLICABLE, 0, deadline.provisional,
                  WORKDAYS, note)
 
 

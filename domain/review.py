@@ -11,7 +11,7 @@ from enum import StrEnum
 from domain.enums import ReviewOutcome, Role
 from domain.permissions import Actor, Permission, can
 
-# 118号(十三) lists what the review must examine; one yes/no with a comment per item (RULES.md §1.8).
+# 118号(十三) lists what the review must examine; one yes/no with a comment per item (docs/rules.md §1.8).
 CHECKLIST: tuple[tuple[str, str], ...] = (
     ("subject", "执法主体合法"),
     ("qualification", "执法人员具备执法资格"),

@@ -1,7 +1,7 @@
-"""行政执法统计年报: the annual enforcement statistics, generated from case data (RULES.md §1.5, §1.4 D8).
+"""行政执法统计年报: the annual enforcement statistics, generated from case data (docs/rules.md §1.5, §1.4 D8).
 
 118号(六) requires every agency to publish “上年度行政执法总体情况有关数据” by 31 January. The fields follow
-the local templates (Guangdong 年度数据公开样式 and others); the counting rules are those of RULES.md §1.5:
+the local templates (Guangdong 年度数据公开样式 and others); the counting rules are those of docs/rules.md §1.5:
 
 1. The period is 1 January–31 December by **decision date**. Decisions later revoked through 复议 or 诉讼
    are **included** (Guangzhou rule).
@@ -24,7 +24,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from domain.enums import ActionCategory, PenaltyType
+from domain.enums import ActionCategory, DueState, PenaltyType
 
 __all__ = [
     "AGENCY_HEADER",
@@ -43,7 +43,7 @@ __all__ = [
     "Cell",
     "Column",
     "DecisionFact",
-    "DueStatus",
+    "REPORT_WORDING",
     "ReportStatus",
     "annual_report",
     "annual_report_due_status",
@@ -74,13 +74,13 @@ class ReportStatus(StrEnum):
     UNREPORTED = "未报送"
 
 
-class DueStatus(StrEnum):
-    """Publication status of a year's report against the 31 January deadline (D8)."""
-
-    ON_TIME = "按时公开"
-    LATE = "逾期公开"
-    PENDING = "未公开(未到期)"
-    OVERDUE = "逾期未公开"
+# How the annual-report page words each state of the report's 31 January clock (D8).
+REPORT_WORDING: Mapping[DueState, str] = MappingProxyType({
+    DueState.ON_TIME: "按时公开",
+    DueState.LATE: "逾期公开",
+    DueState.PENDING: "未公开(未到期)",
+    DueState.OVERDUE: "逾期未公开",
+})
 
 
 # --- input ----------------------------------------------------------------------------------------------------
@@ -513,10 +513,10 @@ def publication_deadline_for_year(year: int) -> date:
     return date(year + 1, 1, 31)
 
 
-def annual_report_due_status(year: int, published_on: date | None, today: date) -> DueStatus:
-    """按时公开 / 逾期公开 once published (the deadline day itself is on time); otherwise
-    未公开(未到期) up to and including 31 January, 逾期未公开 after it."""
+def annual_report_due_status(year: int, published_on: date | None, today: date) -> DueState:
+    """On time or late once published (the deadline day itself is on time); otherwise pending up to and including
+    31 January, overdue after it. REPORT_WORDING says these as 按时公开, 逾期公开, 未公开(未到期), 逾期未公开."""
     deadline = publication_deadline_for_year(year)
     if published_on is not None:
-        return DueStatus.ON_TIME if published_on <= deadline else DueStatus.LATE
-    return DueStatus.PENDING if today <= deadline else DueStatus.OVERDUE
+        return DueState.ON_TIME if published_on <= deadline else DueState.LATE
+    return DueState.PENDING if today <= deadline else DueState.OVERDUE

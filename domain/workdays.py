@@ -1,4 +1,4 @@
-"""Working-day arithmetic on the official calendar (法定节假日 and 调休), RULES.md §6.
+"""Working-day arithmetic on the official calendar (法定节假日 and 调休), docs/rules.md §6.
 
 Statutory "N个工作日" periods follow the State Council's yearly 放假安排, not weekdays: a 调休 Saturday is a
 working day and a holiday Monday is not. `chinesecalendar` carries those notices up to its release year. For later

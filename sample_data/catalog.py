@@ -1,7 +1,7 @@
 """Static content of the fictional sample district 临江市青石区 (region code 449901, not an assigned GB/T 2260 code).
 
 Agencies, matters and parties are invented; legal bases cite real national laws. The environmental agency applies
-the real published 江门市生态环境局 benchmark table (shared/reference), loaded by sample_data.jiangmen — a public
+the real published 江门市生态环境局 benchmark table (sample_data/reference), loaded by sample_data.jiangmen — a public
 document, never linked to any real party.
 """
 

@@ -382,7 +382,7 @@ def _write_static(session: Session, rng: random.Random, calendar: WorkCalendar) 
         if spec.uses_jiangmen_benchmark:
             table = load_jiangmen_table(DEFAULT_JIANGMEN_PATH)
             bset = m.BenchmarkSet(agency_id=agency.id, name="江门市生态环境局生态环境违法行为行政处罚自由裁量权裁量标准参照表（试行）",
-                                  issuer="江门市生态环境局", source="shared/reference/jiangmen_eco_env_discretion_table_2020.xls（参照适用）",
+                                  issuer="江门市生态环境局", source="sample_data/reference/jiangmen_eco_env_discretion_table_2020.xls（参照适用）",
                                   effective_from=dt.date(2020, 3, 1), effective_to=None, created_by="seed", created_at=SEED_TIME)
             session.add(bset)
             session.flush()

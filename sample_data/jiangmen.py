@@ -14,12 +14,11 @@ from pathlib import Path
 import xlrd
 
 from domain.discretion import ParsedStandard, parse_penalty_standard
+from sample_data import REFERENCE_DIR
 
 __all__ = ["DEFAULT_JIANGMEN_PATH", "BenchmarkItem", "BenchmarkTier", "load_jiangmen_table"]
 
-DEFAULT_JIANGMEN_PATH = (
-    Path(__file__).resolve().parents[2] / "shared" / "reference" / "jiangmen_eco_env_discretion_table_2020.xls"
-)
+DEFAULT_JIANGMEN_PATH = REFERENCE_DIR / "jiangmen_eco_env_discretion_table_2020.xls"
 
 _COLUMNS = {
     "序号": "item_no",

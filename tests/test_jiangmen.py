@@ -16,12 +16,6 @@ from sample_data.jiangmen import DEFAULT_JIANGMEN_PATH, BenchmarkItem, Benchmark
 
 CSV_PATH = DEFAULT_JIANGMEN_PATH.with_suffix(".csv")
 
-pytestmark = pytest.mark.skipif(
-    not DEFAULT_JIANGMEN_PATH.is_file(),
-    reason=f"江门裁量基准表不存在（{DEFAULT_JIANGMEN_PATH}），需要 /work/shared/reference 共享资料",
-)
-
-
 @pytest.fixture(scope="module")
 def items() -> list[BenchmarkItem]:
     return load_jiangmen_table(DEFAULT_JIANGMEN_PATH)
@@ -34,8 +28,6 @@ def tiers(items: list[BenchmarkItem]) -> list[tuple[BenchmarkItem, BenchmarkTier
 
 @pytest.fixture(scope="module")
 def csv_rows() -> list[dict[str, str]]:
-    if not CSV_PATH.is_file():
-        pytest.skip(f"江门裁量基准表CSV不存在（{CSV_PATH}），跳过交叉核对")
     with CSV_PATH.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -44,8 +36,10 @@ def _item(items: list[BenchmarkItem], item_no: str) -> BenchmarkItem:
     return next(item for item in items if item.item_no == item_no)
 
 
-def test_default_path_points_into_shared_reference() -> None:
-    assert DEFAULT_JIANGMEN_PATH.parts[-3:] == ("shared", "reference", "jiangmen_eco_env_discretion_table_2020.xls")
+def test_default_path_is_the_copy_inside_the_repository() -> None:
+    root = Path(__file__).resolve().parents[1]
+    assert DEFAULT_JIANGMEN_PATH == root / "sample_data" / "reference" / "jiangmen_eco_env_discretion_table_2020.xls"
+    assert DEFAULT_JIANGMEN_PATH.is_file() and CSV_PATH.is_file()
 
 
 def test_loads_fast() -> None:

@@ -22,8 +22,8 @@ from components.timeline import (
     stage_spans,
     timeline_events,
 )
-from domain.enums import ActionCategory, Procedure, Stage
-from domain.procedure import SHANGHAI, CaseFacts, ClockState, EventFact, OfficerCert, case_clocks, completeness
+from domain.enums import ActionCategory, DueState, Procedure, Stage
+from domain.procedure import SHANGHAI, CaseFacts, EventFact, OfficerCert, case_clocks, completeness
 from domain.workdays import WorkCalendar
 
 TODAY = dt.date(2026, 11, 20)
@@ -65,10 +65,10 @@ def rows(layer: dict, datasets: dict) -> list[dict]:
 def test_clocks_count_working_days_across_national_day_and_its_adjusted_saturday() -> None:
     clocks = {c.name: c for c in case_clocks(case(), CAL, TODAY)}
     decision, service = clocks["立案至作出处罚决定"], clocks["送达处罚决定书"]
-    assert (decision.due, decision.status, decision.overdue_days) == (dt.date(2026, 8, 31), ClockState.LATE, 29)
-    assert (service.due, service.status) == (dt.date(2026, 10, 14), ClockState.ON_TIME)
+    assert (decision.due, decision.status, decision.overdue_days) == (dt.date(2026, 8, 31), DueState.LATE, 29)
+    assert (service.due, service.status) == (dt.date(2026, 10, 14), DueState.ON_TIME)
     late = {c.name: c for c in case_clocks(case(served=dt.date(2026, 10, 15)), CAL, TODAY)}["送达处罚决定书"]
-    assert (late.status, late.overdue_days) == (ClockState.LATE, 1)
+    assert (late.status, late.overdue_days) == (DueState.LATE, 1)
 
 
 def test_every_layer_puts_stages_in_statutory_order_with_chinese_titles() -> None:

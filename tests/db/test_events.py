@@ -36,9 +36,9 @@ from db.integrity import case_chain_status, verify_chains
 from db.migrate import upgrade_to_head
 from db.queries import CaseFilters
 from domain.chain import GENESIS, event_hash
-from domain.enums import CaseStatus, Procedure, RecordForm, ReviewOutcome, Role, Stage
+from domain.enums import CaseStatus, DueState, Procedure, RecordForm, ReviewOutcome, Role, Stage
 from domain.permissions import Actor
-from domain.procedure import SHANGHAI, ClockState, case_clocks, completeness
+from domain.procedure import SHANGHAI, case_clocks, completeness
 from sample_data.generator import AS_OF, seed
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
@@ -588,7 +588,7 @@ def test_search_overdue_finds_exactly_the_late_decisions_and_services(seeded_eng
     expected = set()
     for cid in ids:
         rec = load_case_facts(seeded_engine, cid)
-        if any(c.status in (ClockState.LATE, ClockState.OVERDUE)
+        if any(c.status in (DueState.LATE, DueState.OVERDUE)
                and c.name in ("立案至作出处罚决定", "送达处罚决定书", "当场交付处罚决定书")
                for c in case_clocks(rec.facts, calendar, AS_OF)):
             expected.add(cid)

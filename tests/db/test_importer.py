@@ -52,6 +52,7 @@ from domain.enums import (
     ReviewOutcome,
 )
 from domain.identifiers import synthetic_id_number, synthetic_uscc
+from sample_data import REFERENCE_DIR
 from tests.db.conftest import AG1, AG2, add_two_agencies
 
 TODAY = dt.date(2026, 11, 20)
@@ -60,7 +61,7 @@ USCC = [synthetic_uscc(_rng, "449901") for _ in range(12)]
 PERSON_ID = synthetic_id_number(random.Random(1), "449901", dt.date(1980, 1, 1), dt.date(1989, 12, 31))
 PERSON_ID_2 = synthetic_id_number(random.Random(2), "449901", dt.date(1970, 1, 1), dt.date(1979, 12, 31))
 MINOR_ID = synthetic_id_number(random.Random(3), "449901", dt.date(2011, 1, 1), dt.date(2011, 6, 30))
-REFERENCE_XLS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "jiangmen_eco_env_discretion_table_2020.xls"
+REFERENCE_XLS = REFERENCE_DIR / "jiangmen_eco_env_discretion_table_2020.xls"
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
@@ -374,8 +375,6 @@ def test_truncated_xlsx(engine: Engine) -> None:
 
 
 def test_real_benchmark_xls_is_the_wrong_template(engine: Engine) -> None:
-    if not REFERENCE_XLS.is_file():
-        pytest.skip(f"参考数据缺失：{REFERENCE_XLS}")
     with pytest.raises(ImportFileError, match="不是决定书导入模板"):
         import_decisions(engine, REFERENCE_XLS)
 

@@ -14,8 +14,8 @@ from sqlalchemy import Engine, select
 
 from db import models as m
 from db.integrity import verify_chains
-from domain.deadlines import ClockStatus, disclosure_clock
-from domain.enums import BenchmarkRangeKind, DisclosureStatus, PartyType, Procedure, RecordForm, Stage
+from domain.deadlines import disclosure_clock
+from domain.enums import BenchmarkRangeKind, DisclosureStatus, DueState, PartyType, Procedure, RecordForm, Stage
 from domain.identifiers import is_synthetic_uscc, validate_id_number, validate_uscc
 from domain.workdays import WorkCalendar
 from sample_data import generator
@@ -139,7 +139,7 @@ def test_planted_rate_is_near_its_target(seeded_sqlite, name: str) -> None:
 def test_disclosure_clock_finds_exactly_the_planted_late_and_overdue(seeded_engine, seeded_sqlite) -> None:
     report = seeded_sqlite[1]
     cal = WorkCalendar()
-    statuses: Counter[ClockStatus] = Counter()
+    statuses: Counter[DueState] = Counter()
     with seeded_engine.connect() as conn:
         rows = conn.execute(
             select(m.Decision.decided_on, m.Decision.category, m.Disclosure.published_on, m.Disclosure.status)
@@ -149,8 +149,8 @@ def test_disclosure_clock_finds_exactly_the_planted_late_and_overdue(seeded_engi
     for decided_on, category, published_on, status in rows:
         published = None if status is DisclosureStatus.DRAFT else published_on
         statuses[disclosure_clock(decided_on, category, published, AS_OF, cal).status] += 1
-    assert statuses[ClockStatus.LATE] == report.planted["late_disclosure"]
-    assert statuses[ClockStatus.OVERDUE] == report.planted["unpublished_overdue"]
+    assert statuses[DueState.LATE] == report.planted["late_disclosure"]
+    assert statuses[DueState.OVERDUE] == report.planted["unpublished_overdue"]
 
 
 def test_withdrawals_and_corrections_match_the_plan(seeded_engine, seeded_sqlite) -> None:

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from db import models as m
 from db.stats import annual_facts, clock_summary, disclosure_clocks, enforcing_agencies, worst_late
-from domain.deadlines import ClockStatus
-from domain.enums import ActionCategory
+from domain.deadlines import DISCLOSURE_WORDING
+from domain.enums import ActionCategory, DueState
 from domain.statistics import annual_report
 from domain.workdays import WorkCalendar
 from sample_data.generator import AS_OF
@@ -52,7 +52,7 @@ def test_clock_summary_matches_clock_rows(seeded_engine) -> None:
     clocks = disclosure_clocks(seeded_engine, AS_OF, WorkCalendar())
     summary = clock_summary(clocks)
     assert summary["decisions"].sum() == len(clocks)
-    assert summary["late"].sum() == (clocks["clock"] == ClockStatus.LATE.value).sum() > 0
+    assert summary["late"].sum() == (clocks["clock"] == DISCLOSURE_WORDING[DueState.LATE]).sum() > 0
     public_late = worst_late(clocks, public_only=True, limit=10_000)
     assert public_late["public"].all()
-    assert (public_late["clock"] == ClockStatus.LATE.value).all()  # unpublished overdue ones are never named
+    assert (public_late["clock"] == DISCLOSURE_WORDING[DueState.LATE]).all()  # unpublished overdue ones are never named

@@ -7,14 +7,14 @@ import pytest
 
 from domain.deadlines import (
     DEFAULT_DISCLOSURE_RULES,
+    DISCLOSURE_WORDING,
     ClockResult,
-    ClockStatus,
     DisclosureRules,
     disclosure_clock,
     publication_deadline,
     withdrawal_deadline,
 )
-from domain.enums import SHORT_DEADLINE_CATEGORIES, ActionCategory
+from domain.enums import SHORT_DEADLINE_CATEGORIES, ActionCategory, DueState
 from domain.workdays import Deadline, WorkCalendar
 
 CAL = WorkCalendar()
@@ -92,19 +92,19 @@ def clock(published_on: date | None, today: date, decided: date = DECIDED, cal: 
 @pytest.mark.parametrize(
     ("published_on", "today", "status", "late"),
     [
-        (date(2025, 3, 5), date(2025, 4, 1), ClockStatus.ON_TIME, 0),  # same day as the decision
-        (date(2025, 3, 14), date(2025, 4, 1), ClockStatus.ON_TIME, 0),  # on the last day
-        (date(2025, 3, 17), date(2025, 4, 1), ClockStatus.LATE, 1),  # Monday after a Friday deadline
-        (date(2025, 3, 18), date(2025, 4, 1), ClockStatus.LATE, 2),  # 2 working days late across the weekend
-        (date(2025, 3, 15), date(2025, 4, 1), ClockStatus.LATE, 1),  # Saturday: late, though no working day passed
-        (None, date(2025, 3, 6), ClockStatus.PENDING, 0),
-        (None, date(2025, 3, 14), ClockStatus.PENDING, 0),  # the last day itself is still in time
-        (None, date(2025, 3, 15), ClockStatus.OVERDUE, 1),
-        (None, date(2025, 3, 18), ClockStatus.OVERDUE, 2),
-        (None, date(2025, 4, 1), ClockStatus.OVERDUE, 12),
+        (date(2025, 3, 5), date(2025, 4, 1), DueState.ON_TIME, 0),  # same day as the decision
+        (date(2025, 3, 14), date(2025, 4, 1), DueState.ON_TIME, 0),  # on the last day
+        (date(2025, 3, 17), date(2025, 4, 1), DueState.LATE, 1),  # Monday after a Friday deadline
+        (date(2025, 3, 18), date(2025, 4, 1), DueState.LATE, 2),  # 2 working days late across the weekend
+        (date(2025, 3, 15), date(2025, 4, 1), DueState.LATE, 1),  # Saturday: late, though no working day passed
+        (None, date(2025, 3, 6), DueState.PENDING, 0),
+        (None, date(2025, 3, 14), DueState.PENDING, 0),  # the last day itself is still in time
+        (None, date(2025, 3, 15), DueState.OVERDUE, 1),
+        (None, date(2025, 3, 18), DueState.OVERDUE, 2),
+        (None, date(2025, 4, 1), DueState.OVERDUE, 12),
     ],
 )
-def test_clock_statuses(published_on: date | None, today: date, status: ClockStatus, late: int) -> None:
+def test_clock_statuses(published_on: date | None, today: date, status: DueState, late: int) -> None:
     result = clock(published_on, today)
     assert result == ClockResult(date(2025, 3, 14), False, status, late)
 
@@ -116,40 +116,40 @@ def test_publication_wins_over_today() -> None:
 
 def test_clock_around_national_day() -> None:
     decided = date(2025, 9, 30)  # deadline: 10/9, 10/10, 10/11 (Sat, 调休), 10/13, 10/14, 10/15, 10/16
-    assert clock(date(2025, 10, 8), date(2025, 10, 20), decided).status is ClockStatus.ON_TIME
-    assert clock(None, date(2025, 10, 16), decided).status is ClockStatus.PENDING
+    assert clock(date(2025, 10, 8), date(2025, 10, 20), decided).status is DueState.ON_TIME
+    assert clock(None, date(2025, 10, 16), decided).status is DueState.PENDING
     late = clock(date(2025, 10, 21), date(2025, 10, 21), decided)
-    assert (late.deadline, late.status, late.late_workdays) == (date(2025, 10, 16), ClockStatus.LATE, 3)
+    assert (late.deadline, late.status, late.late_workdays) == (date(2025, 10, 16), DueState.LATE, 3)
 
 
 def test_clock_lateness_counts_调休_saturday() -> None:
     decided = date(2025, 9, 24)  # 9/25, 9/26, 9/28 (Sun, 调休), 9/29, 9/30, 10/9, 10/10 (Friday)
-    assert clock(None, date(2025, 10, 10), decided).status is ClockStatus.PENDING
+    assert clock(None, date(2025, 10, 10), decided).status is DueState.PENDING
     result = clock(date(2025, 10, 13), date(2025, 10, 13), decided)
     # Monday publication: Saturday 10/11 was a working day, so this is 2 working days late, not 1.
-    assert (result.deadline, result.status, result.late_workdays) == (date(2025, 10, 10), ClockStatus.LATE, 2)
+    assert (result.deadline, result.status, result.late_workdays) == (date(2025, 10, 10), DueState.LATE, 2)
 
 
 def test_clock_for_saturday_decision() -> None:
     result = clock(date(2025, 10, 17), date(2025, 10, 17), date(2025, 10, 4))
-    assert result == ClockResult(date(2025, 10, 16), False, ClockStatus.LATE, 1)
+    assert result == ClockResult(date(2025, 10, 16), False, DueState.LATE, 1)
 
 
 def test_general_category_uses_twenty_workdays() -> None:
     result = disclosure_clock(date(2025, 9, 26), ActionCategory.INSPECTION, date(2025, 10, 30), date(2025, 11, 3), CAL)
-    assert (result.deadline, result.status) == (date(2025, 10, 30), ClockStatus.ON_TIME)
+    assert (result.deadline, result.status) == (date(2025, 10, 30), DueState.ON_TIME)
 
 
 def test_provisional_flag_propagates() -> None:
     decided = date(2026, 12, 28)
     pending = clock(None, date(2027, 1, 4), decided)
-    assert pending == ClockResult(date(2027, 1, 6), True, ClockStatus.PENDING, 0)
+    assert pending == ClockResult(date(2027, 1, 6), True, DueState.PENDING, 0)
     overdue = clock(None, date(2027, 1, 8), decided)
-    assert overdue == ClockResult(date(2027, 1, 6), True, ClockStatus.OVERDUE, 2)
+    assert overdue == ClockResult(date(2027, 1, 6), True, DueState.OVERDUE, 2)
 
     official = WorkCalendar(extra_holidays=frozenset({date(2027, 1, 1)}), official_years=frozenset({2027}))
     assert clock(None, date(2027, 1, 8), decided, official) == ClockResult(
-        date(2027, 1, 7), False, ClockStatus.OVERDUE, 1
+        date(2027, 1, 7), False, DueState.OVERDUE, 1
     )
 
 
@@ -157,8 +157,10 @@ def test_within_covered_year_is_not_provisional() -> None:
     assert not clock(None, date(2026, 12, 31), date(2026, 12, 18)).provisional
 
 
-def test_clock_status_values_are_chinese() -> None:
-    assert [s.value for s in ClockStatus] == ["按时公示", "逾期公示", "待公示(未到期)", "逾期未公示"]
+def test_disclosure_pages_word_the_clock_states_as_before() -> None:
+    states = [DueState.ON_TIME, DueState.LATE, DueState.PENDING, DueState.OVERDUE]
+    assert [DISCLOSURE_WORDING[s] for s in states] == ["按时公示", "逾期公示", "待公示(未到期)", "逾期未公示"]
+    assert [s.value for s in DueState] == ["按时", "逾期", "进行中", "已逾期未完成", "不适用"]  # the case timeline
 
 
 def test_clock_result_is_frozen() -> None:

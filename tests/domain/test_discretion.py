@@ -184,7 +184,7 @@ def test_non_string_input_does_not_raise() -> None:
 # --- tier models ---------------------------------------------------------------------------------------------
 
 MODEL_A_CASES = [
-    # RULES.md §3.3: 1万–10万元 -> 从轻 1.0–3.7万, 一般 3.7–7.3万, 从重 7.3–10万
+    # docs/rules.md §3.3: 1万–10万元 -> 从轻 1.0–3.7万, 一般 3.7–7.3万, 从重 7.3–10万
     (D(10000), D(100000), {T.LIGHTER: (D(10000), D(37000)), T.GENERAL: (D(37000), D(73000)), T.HEAVIER: (D(73000), D(100000))}),
     # 1–3倍 -> 1–1.6, 1.6–2.4, 2.4–3
     (D(1), D(3), {T.LIGHTER: (D(1), D("1.6")), T.GENERAL: (D("1.6"), D("2.4")), T.HEAVIER: (D("2.4"), D(3))}),
@@ -220,7 +220,7 @@ def test_tier_bounds_model_b_middle_step() -> None:
 
 
 def test_tier_bounds_model_b_max_only() -> None:
-    # RULES.md §3.3 model B(3): 一般 40–60 % of max, 从轻 ≤ 20 %.
+    # docs/rules.md §3.3 model B(3): 一般 40–60 % of max, 从轻 ≤ 20 %.
     bounds = tier_bounds_model_b_max_only(D(50000))
     assert bounds[T.LIGHTER] == (D(0), D(10000))
     assert bounds[T.GENERAL] == (D(20000), D(30000))

@@ -3,7 +3,6 @@ from __future__ import annotations
 import random
 from dataclasses import FrozenInstanceError
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -23,14 +22,13 @@ from domain.identifiers import (
     validate_id_number,
     validate_uscc,
 )
+from sample_data import REFERENCE_DIR
 
-REAL_USCC_FILE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "uscc_valid_codes.txt"
+REAL_USCC_FILE = REFERENCE_DIR / "uscc_valid_codes.txt"
 TODAY = date(2025, 10, 20)
 
 
 def _real_codes() -> list[str]:
-    if not REAL_USCC_FILE.is_file():
-        pytest.skip(f"参考数据缺失：{REAL_USCC_FILE}（需要 /work/shared/reference/uscc_valid_codes.txt）")
     return [line.strip() for line in REAL_USCC_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
@@ -40,7 +38,7 @@ def _real_codes() -> list[str]:
 @pytest.mark.parametrize(
     ("first17", "check"),
     [
-        ("91350100M000100Y4", "3"),  # RULES.md §5.1 worked example 1: S = 1640
+        ("91350100M000100Y4", "3"),  # docs/rules.md §5.1 worked example 1: S = 1640
         ("91110000600037341", "L"),  # worked example 2: S = 538
         ("N2440300MA5D12345", "C"),  # worked example 3: letter in position 1
     ],
@@ -73,7 +71,7 @@ def test_valid_uscc(code: str) -> None:
 @pytest.mark.parametrize(
     ("code", "reason"),
     [
-        ("91350100M000100Y44", "校验码错误"),  # RULES.md §5.3 invalid vector: bad check
+        ("91350100M000100Y44", "校验码错误"),  # docs/rules.md §5.3 invalid vector: bad check
         ("91350100I000100Y43", "第9位字符“I”"),  # illegal letter I
         ("91350100O000100Y43", "第9位字符“O”"),
         ("91350100S000100Y43", "第9位字符“S”"),
@@ -176,7 +174,7 @@ def test_is_synthetic_uscc_negative(code: str) -> None:
 
 @pytest.mark.parametrize(
     ("first17", "check"),
-    [("11010519491231002", "X"), ("44052418800101001", "4")],  # RULES.md §5.2 worked examples: S = 167, 195
+    [("11010519491231002", "X"), ("44052418800101001", "4")],  # docs/rules.md §5.2 worked examples: S = 167, 195
 )
 def test_id_check_char_worked_examples(first17: str, check: str) -> None:
     assert id_check_char(first17) == check
@@ -208,7 +206,7 @@ def test_fifteen_digit_conversion_warns() -> None:
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [
-        ("110105194912310021", "校验码错误"),  # RULES.md §5.3 invalid vector
+        ("110105194912310021", "校验码错误"),  # docs/rules.md §5.3 invalid vector
         ("110105194913310026", "不是有效日期"),  # month 13
         ("110105194902300010", "不是有效日期"),  # 30 February
         ("11010519491231002Y", "第18位应为数字或X"),

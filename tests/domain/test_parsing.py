@@ -1,7 +1,7 @@
 """Tests for domain.parsing: the cell parsers of the penalty-decision importer.
 
 Each rule is one table-driven test with accepting and rejecting rows. Party identifiers are synthetic (they pass
-the check digits) or the RULES.md §5 textbook vectors; no real organisation is attached to a penalty.
+the check digits) or the docs/rules.md §5 textbook vectors; no real organisation is attached to a penalty.
 """
 
 from __future__ import annotations
@@ -377,7 +377,7 @@ def test_parse_penalty_content_returns_frozen_values_with_exact_decimals() -> No
     )
     assert str(content.fine_total) == "17124000.00"
     assert content.monetary_total == D("17140217.47")
-    assert content.most_severe is P.CONFISCATE_GAINS  # RULES.md §1.5: counted under the heaviest type
+    assert content.most_severe is P.CONFISCATE_GAINS  # docs/rules.md §1.5: counted under the heaviest type
     assert content.types == frozenset({P.WARNING, P.FINE, P.CONFISCATE_GAINS})
     with pytest.raises(AttributeError):
         content.fine_total = D(0)  # type: ignore[misc]
@@ -528,7 +528,7 @@ USCC_12 = synthetic_uscc(_RNG, prefix="12")
 USCC_51 = synthetic_uscc(_RNG, prefix="51")
 USCC_52 = synthetic_uscc(_RNG, prefix="52")
 USCC_31 = synthetic_uscc(_RNG, prefix="31")
-USCC_N2 = "N2440300MA5D12345C"  # RULES.md §5.1 synthetic vector
+USCC_N2 = "N2440300MA5D12345C"  # docs/rules.md §5.1 synthetic vector
 USCC_Y1 = synthetic_uscc(_RNG, prefix="Y1")
 USCC_UNKNOWN = synthetic_uscc(_RNG, prefix="E5")  # valid check digit, unassigned category
 PERSON_ID = synthetic_id_number(_RNG, born_to=date(2000, 1, 1))
@@ -617,12 +617,9 @@ def test_infer_party_type_rejects(name: str, uscc: str | None, id_number: str | 
 
 def test_infer_party_type_reads_every_reference_uscc() -> None:
     """The 1,016 real Ningbo codes (validator material only) all yield a type and a reason."""
-    from pathlib import Path
+    from sample_data import REFERENCE_DIR
 
-    path = Path("/work/shared/reference/uscc_valid_codes.txt")
-    if not path.exists():
-        pytest.skip("reference codes not available")
-    for code in path.read_text(encoding="utf-8").split():
+    for code in (REFERENCE_DIR / "uscc_valid_codes.txt").read_text(encoding="utf-8").split():
         party, message = infer_party_type("", code, None)
         expected = PartyType.INDIVIDUAL_BUSINESS if code.startswith("92") else PartyType.LEGAL_PERSON
         assert party is expected, code

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.enums import ActionCategory, Procedure, RecordForm, ReviewOutcome, Stage
+from domain.enums import ActionCategory, DueState, Procedure, RecordForm, ReviewOutcome, Stage
 from domain.procedure import (
     CHECK_WEIGHTS,
     DECISION_FIELDS,
@@ -15,7 +15,6 @@ from domain.procedure import (
     ActionRules,
     AvRequirement,
     CaseFacts,
-    ClockState,
     EventFact,
     OfficerCert,
     ProcedureRules,
@@ -485,38 +484,38 @@ def test_decision_period_ending_in_national_day_moves_to_next_working_day() -> N
     case = make_case(filed_on=date(2026, 7, 4))
     c = decision_clock(case, date(2026, 9, 1))
     assert (c.start, c.due, c.status, c.unit, c.provisional) == (
-        date(2026, 7, 4), date(2026, 10, 8), ClockState.RUNNING, "自然日", False
+        date(2026, 7, 4), date(2026, 10, 8), DueState.PENDING, "自然日", False
     )
     assert c.basis.startswith("《行政处罚法》第六十条")
 
 
 def test_decision_on_the_rolled_due_date_is_on_time() -> None:
     c = decision_clock(make_case(filed_on=date(2026, 7, 4), decided_on=date(2026, 10, 8)), date(2026, 11, 1))
-    assert (c.status, c.overdue_days, c.done_on) == (ClockState.ON_TIME, 0, date(2026, 10, 8))
+    assert (c.status, c.overdue_days, c.done_on) == (DueState.ON_TIME, 0, date(2026, 10, 8))
 
 
 def test_decision_after_the_rolled_due_date_is_late() -> None:
     c = decision_clock(make_case(filed_on=date(2026, 7, 4), decided_on=date(2026, 10, 9)), date(2026, 11, 1))
-    assert (c.status, c.overdue_days) == (ClockState.LATE, 1)
+    assert (c.status, c.overdue_days) == (DueState.LATE, 1)
 
 
 def test_decision_period_ending_in_dragon_boat_festival() -> None:
     # 2025-03-03 + 90 = Sunday 2025-06-01; 6/2 is the 端午 holiday, so the period ends on 6/3.
     c = decision_clock(make_case(decided_on=date(2025, 6, 3)), date(2025, 7, 1))
-    assert (c.due, c.status) == (date(2025, 6, 3), ClockState.ON_TIME)
+    assert (c.due, c.status) == (date(2025, 6, 3), DueState.ON_TIME)
 
 
 def test_decision_overdue_and_still_open() -> None:
     c = decision_clock(make_case(), date(2025, 6, 13))
-    assert (c.due, c.status, c.overdue_days, c.done_on) == (date(2025, 6, 3), ClockState.OVERDUE, 10, None)
+    assert (c.due, c.status, c.overdue_days, c.done_on) == (date(2025, 6, 3), DueState.OVERDUE, 10, None)
 
 
 def test_recorded_extension_lengthens_the_decision_period() -> None:
     c = decision_clock(make_case(decision_extension_days=30, decided_on=date(2025, 6, 20)), date(2025, 7, 1))
-    assert (c.due, c.status) == (date(2025, 7, 1), ClockState.ON_TIME)
+    assert (c.due, c.status) == (date(2025, 7, 1), DueState.ON_TIME)
     assert "30日" in c.note
     late = decision_clock(make_case(decision_extension_days=30, decided_on=date(2025, 7, 2)), date(2025, 7, 3))
-    assert (late.status, late.overdue_days) == (ClockState.LATE, 1)
+    assert (late.status, late.overdue_days) == (DueState.LATE, 1)
 
 
 def test_decision_date_falls_back_to_the_decision_event() -> None:
@@ -551,47 +550,47 @@ def service_clock(case: CaseFacts, today: date, name: str = "送达处罚决定�
 def test_service_on_seventh_working_day_across_national_day_is_on_time() -> None:
     # 9/28 (Sun, 调休), 9/29, 9/30, 10/9, 10/10, 10/11 (Sat, 调休), 10/13.
     c = service_clock(service_case(date(2025, 9, 26), date(2025, 10, 13)), date(2025, 11, 1))
-    assert (c.due, c.status, c.unit) == (date(2025, 10, 13), ClockState.ON_TIME, "工作日")
+    assert (c.due, c.status, c.unit) == (date(2025, 10, 13), DueState.ON_TIME, "工作日")
 
 
 def test_service_on_eighth_working_day_is_late() -> None:
     c = service_clock(service_case(date(2025, 9, 26), date(2025, 10, 14)), date(2025, 11, 1))
-    assert (c.status, c.overdue_days) == (ClockState.LATE, 1)
+    assert (c.status, c.overdue_days) == (DueState.LATE, 1)
 
 
 def test_service_after_decision_on_30_september() -> None:
     # From 9/30 the 1–8 October break intervenes: 10/9, 10/10, 10/11 (调休), 10/13, 10/14, 10/15, 10/16.
     on_time = service_clock(service_case(date(2025, 9, 30), date(2025, 10, 13)), date(2025, 11, 1))
-    assert (on_time.due, on_time.status) == (date(2025, 10, 16), ClockState.ON_TIME)
+    assert (on_time.due, on_time.status) == (date(2025, 10, 16), DueState.ON_TIME)
     late = service_clock(service_case(date(2025, 9, 30), date(2025, 10, 17)), date(2025, 11, 1))
-    assert (late.status, late.overdue_days) == (ClockState.LATE, 1)
+    assert (late.status, late.overdue_days) == (DueState.LATE, 1)
 
 
 def test_service_on_the_spot_is_on_time() -> None:
     c = service_clock(service_case(date(2025, 9, 30), date(2025, 9, 30)), date(2025, 11, 1))
-    assert (c.status, c.note) == (ClockState.ON_TIME, "当场交付")
+    assert (c.status, c.note) == (DueState.ON_TIME, "当场交付")
 
 
 def test_service_pending_and_overdue() -> None:
     running = service_clock(service_case(date(2025, 9, 30), None), date(2025, 10, 16))
-    assert running.status is ClockState.RUNNING
+    assert running.status is DueState.PENDING
     overdue = service_clock(service_case(date(2025, 9, 30), None), date(2025, 10, 20))
-    assert (overdue.status, overdue.overdue_days) == (ClockState.OVERDUE, 2)  # 10/17, 10/20
+    assert (overdue.status, overdue.overdue_days) == (DueState.OVERDUE, 2)  # 10/17, 10/20
 
 
 def test_simple_procedure_must_hand_over_on_the_spot() -> None:
     on_spot = service_clock(service_case(date(2025, 5, 6), date(2025, 5, 6), Procedure.SIMPLE), date(2025, 6, 1),
                             "当场交付处罚决定书")
-    assert (on_spot.due, on_spot.status) == (date(2025, 5, 6), ClockState.ON_TIME)
+    assert (on_spot.due, on_spot.status) == (date(2025, 5, 6), DueState.ON_TIME)
     next_day = service_clock(service_case(date(2025, 5, 6), date(2025, 5, 7), Procedure.SIMPLE), date(2025, 6, 1),
                              "当场交付处罚决定书")
-    assert (next_day.status, next_day.overdue_days) == (ClockState.LATE, 1)
+    assert (next_day.status, next_day.overdue_days) == (DueState.LATE, 1)
 
 
 def test_configured_service_period() -> None:
     case = service_case(date(2025, 9, 26), date(2025, 10, 13))
     c = clock(case_clocks(case, CAL, date(2025, 11, 1), rules=ProcedureRules(service_workdays=5)), "送达处罚决定书")
-    assert (c.due, c.status) == (date(2025, 10, 10), ClockState.LATE)
+    assert (c.due, c.status) == (date(2025, 10, 10), DueState.LATE)
 
 
 # --- clocks: 听证 (art. 64) -----------------------------------------------------------------------------------------
@@ -611,28 +610,28 @@ def request_clock(case: CaseFacts, today: date = date(2025, 12, 1)):  # noqa: AN
 def test_hearing_request_on_fifth_working_day_is_on_time() -> None:
     # 9/28 (调休), 9/29, 9/30, 10/9, 10/10.
     c = request_clock(hearing_case(ev(3, Stage.HEARING, "当事人申请听证", at(2025, 10, 10))))
-    assert (c.start, c.due, c.status, c.done_on) == (date(2025, 9, 26), date(2025, 10, 10), ClockState.ON_TIME,
+    assert (c.start, c.due, c.status, c.done_on) == (date(2025, 9, 26), date(2025, 10, 10), DueState.ON_TIME,
                                                      date(2025, 10, 10))
 
 
 def test_hearing_request_on_a_working_saturday_after_the_period_is_late() -> None:
     c = request_clock(hearing_case(ev(3, Stage.HEARING, "当事人申请听证", at(2025, 10, 11))))
-    assert (c.status, c.overdue_days, c.note) == (ClockState.LATE, 1, "当事人逾期提出听证申请")
+    assert (c.status, c.overdue_days, c.note) == (DueState.LATE, 1, "当事人逾期提出听证申请")
 
 
 def test_hearing_request_window_still_open() -> None:
     c = request_clock(hearing_case(requested=False), date(2025, 10, 9))
-    assert (c.status, c.note) == (ClockState.RUNNING, "听证申请期内，不宜作出处罚决定")
+    assert (c.status, c.note) == (DueState.PENDING, "听证申请期内，不宜作出处罚决定")
 
 
 def test_hearing_request_window_closed_unused_is_a_waiver() -> None:
     c = request_clock(hearing_case(requested=False), date(2025, 10, 13))
-    assert (c.status, c.note) == (ClockState.NOT_APPLICABLE, "当事人未在期限内要求听证")
+    assert (c.status, c.note) == (DueState.NOT_APPLICABLE, "当事人未在期限内要求听证")
 
 
 def test_hearing_request_without_a_recorded_date() -> None:
     c = request_clock(hearing_case(requested=True))
-    assert c.status is ClockState.NOT_APPLICABLE and "未记录申请日期" in c.note
+    assert c.status is DueState.NOT_APPLICABLE and "未记录申请日期" in c.note
 
 
 def notice_clock(case: CaseFacts):  # noqa: ANN201
@@ -648,23 +647,23 @@ def test_hearing_notice_seven_working_days_before_is_on_time() -> None:
     sent = ev(4, Stage.HEARING, "送达听证通知书", at(2025, 10, 9))
     c = notice_clock(hearing_case(REQUEST_0929, sent, HEARING_1017))
     assert (c.start, c.due, c.done_on, c.status) == (date(2025, 10, 17), date(2025, 10, 9), date(2025, 10, 9),
-                                                     ClockState.ON_TIME)
+                                                     DueState.ON_TIME)
 
 
 def test_hearing_notice_across_the_holiday_is_on_time() -> None:
     sent = ev(4, Stage.HEARING, "送达听证通知书", at(2025, 9, 30))
-    assert notice_clock(hearing_case(REQUEST_0929, sent, HEARING_1017)).status is ClockState.ON_TIME
+    assert notice_clock(hearing_case(REQUEST_0929, sent, HEARING_1017)).status is DueState.ON_TIME
 
 
 def test_hearing_notice_too_close_to_the_hearing_is_late() -> None:
     sent = ev(4, Stage.HEARING, "送达听证通知书", at(2025, 10, 10))
     c = notice_clock(hearing_case(REQUEST_0929, sent, HEARING_1017))
-    assert (c.status, c.overdue_days) == (ClockState.LATE, 1)
+    assert (c.status, c.overdue_days) == (DueState.LATE, 1)
 
 
 def test_hearing_without_recorded_notice_is_not_applicable() -> None:
     c = notice_clock(hearing_case(REQUEST_0929, HEARING_1017))
-    assert (c.status, c.due, c.note) == (ClockState.NOT_APPLICABLE, date(2025, 10, 9), "未记录听证通知，无法核对")
+    assert (c.status, c.due, c.note) == (DueState.NOT_APPLICABLE, date(2025, 10, 9), "未记录听证通知，无法核对")
 
 
 def test_no_hearing_notice_clock_before_a_hearing_is_held() -> None:
@@ -684,32 +683,32 @@ def review_clock(  # noqa: ANN201
 
 def test_review_within_seven_working_days_is_on_time() -> None:
     c = review_clock(ReviewFact(1, date(2025, 9, 26), date(2025, 10, 13), ReviewOutcome.APPROVED))
-    assert (c.due, c.status) == (date(2025, 10, 13), ClockState.ON_TIME)
+    assert (c.due, c.status) == (date(2025, 10, 13), DueState.ON_TIME)
 
 
 def test_review_after_seven_working_days_is_late() -> None:
     c = review_clock(ReviewFact(1, date(2025, 9, 26), date(2025, 10, 14), ReviewOutcome.APPROVED))
-    assert (c.status, c.overdue_days) == (ClockState.LATE, 1)
+    assert (c.status, c.overdue_days) == (DueState.LATE, 1)
 
 
 def test_extended_review_has_three_more_working_days() -> None:
     c = review_clock(ReviewFact(1, date(2025, 9, 26), date(2025, 10, 16), ReviewOutcome.APPROVED, extended=True))
-    assert (c.due, c.status, c.note) == (date(2025, 10, 16), ClockState.ON_TIME, "经批准延长3个工作日")
+    assert (c.due, c.status, c.note) == (date(2025, 10, 16), DueState.ON_TIME, "经批准延长3个工作日")
     late = review_clock(ReviewFact(1, date(2025, 9, 26), date(2025, 10, 17), ReviewOutcome.APPROVED, extended=True))
-    assert late.status is ClockState.LATE
+    assert late.status is DueState.LATE
 
 
 def test_pending_review_running_then_overdue() -> None:
     pending = ReviewFact(2, date(2025, 9, 26))
-    assert review_clock(pending, date(2025, 10, 13)).status is ClockState.RUNNING
+    assert review_clock(pending, date(2025, 10, 13)).status is DueState.PENDING
     overdue = review_clock(pending, date(2025, 10, 15))
-    assert (overdue.status, overdue.overdue_days) == (ClockState.OVERDUE, 2)
+    assert (overdue.status, overdue.overdue_days) == (DueState.OVERDUE, 2)
 
 
 def test_configured_review_period() -> None:
     c = review_clock(ReviewFact(1, date(2025, 9, 26), date(2025, 10, 13), ReviewOutcome.APPROVED),
                      rules=ReviewRules(workdays=5))
-    assert (c.due, c.status) == (date(2025, 10, 10), ClockState.LATE)  # 9/28, 9/29, 9/30, 10/9, 10/10
+    assert (c.due, c.status) == (date(2025, 10, 10), DueState.LATE)  # 9/28, 9/29, 9/30, 10/9, 10/10
     with pytest.raises(ValueError):
         ReviewRules(workdays=0)
     with pytest.raises(ValueError):

@@ -28,8 +28,9 @@ from domain.redaction import (
     redact_party,
     redact_text,
 )
+from sample_data import REFERENCE_DIR
 
-REAL_USCC_FILE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "uscc_valid_codes.txt"
+REAL_USCC_FILE = REFERENCE_DIR / "uscc_valid_codes.txt"
 
 PARTIAL = RedactionPolicy(id_number_style="partial", phone_style="partial")
 COMPANY = "临江市恒泰食品有限公司"
@@ -210,8 +211,6 @@ def test_ambiguous_example_is_valid_both_ways():
 
 
 def test_real_uscc_reference_codes_stay_visible():
-    if not REAL_USCC_FILE.is_file():
-        pytest.skip(f"参考数据缺失：{REAL_USCC_FILE}")
     codes = [c.strip() for c in REAL_USCC_FILE.read_text(encoding="utf-8").splitlines() if c.strip()]
     text = "；".join(f"当事人统一社会信用代码{c}" for c in codes)
     assert redact_text(text) == text

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.enums import ActionCategory, PenaltyType
+from domain.enums import ActionCategory, DueState, PenaltyType
 from domain.statistics import (
     AGENCY_HEADER,
     AMOUNT_COLUMN,
@@ -18,11 +18,11 @@ from domain.statistics import (
     LICENCE_REFUSED_COLUMN,
     PENALTY_GROUPS,
     PENALTY_TOTAL_COLUMN,
+    REPORT_WORDING,
     STATUS_HEADER,
     TOTAL_ROW_NAME,
     AnnualReport,
     DecisionFact,
-    DueStatus,
     ReportStatus,
     annual_report,
     annual_report_due_status,
@@ -90,7 +90,7 @@ def report(facts: list[DecisionFact], reported: set[int] | None = None, agencies
 
 # --- heaviest_penalty -----------------------------------------------------------------------------------------
 
-# RULES.md §1.5 rule 3, written out independently of the enum.
+# docs/rules.md §1.5 rule 3, written out independently of the enum.
 STATUTORY_ORDER = [
     "警告", "通报批评", "罚款", "没收违法所得、没收非法财物", "暂扣许可证件", "降低资质等级",
     "限制开展生产经营活动", "责令停产停业", "责令关闭、限制从业", "吊销许可证件", "行政拘留",
@@ -616,7 +616,7 @@ def test_publication_deadline(year: int, deadline: date) -> None:
 )
 def test_annual_report_due_status(published_on: date | None, today: date, expected: str) -> None:
     status = annual_report_due_status(2024, published_on, today)
-    assert status == expected and isinstance(status, str) and isinstance(status, DueStatus)
+    assert REPORT_WORDING[status] == expected and isinstance(status, DueState)
 
 
 def test_domain_module_is_pure() -> None:

@@ -26,7 +26,7 @@ def test_agrees_with_chinese_calendar_on_every_covered_day() -> None:
         d += timedelta(days=1)
 
 
-# --- add_workdays: RULES.md §6.1 ------------------------------------------------------------------------------
+# --- add_workdays: docs/rules.md §6.1 ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
