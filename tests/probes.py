@@ -12,7 +12,7 @@ import random
 
 from sqlalchemy import Engine
 
-from db.importer import import_decisions
+from db.importer import import_decisions, run_import
 from domain.identifiers import synthetic_uscc
 from tests.db.conftest import AG1, add_two_agencies
 
@@ -71,3 +71,21 @@ def import_probes(engine: Engine, rows: list[dict[str, str]], *, today: dt.date,
         add_two_agencies(engine)
     report = import_decisions(engine, decisions_csv(rows), filename="probes.csv", today=today)
     assert not report.errors and report.inserted == len(rows), [str(p) for p in report.problems]
+
+
+def import_probe_agency(engine: Engine) -> None:
+    """The market regulator through ``import agencies``, with the Markdown probes in every text it publishes."""
+    row = {"机关代码": "QS-SCJG", "机关名称": AG1, "层级": "县级", "主体类型": "法定", "行政区划代码": "449901",
+           "行政区划名称": "临江市青石区", "主要职责": MARKUP_TEXT, "执法依据": MARKUP_TEXT, "救济渠道": MARKUP_TEXT,
+           "联系电话": MARKUP_TEXT, "地址": MARKUP_TEXT}
+    report = run_import("agencies", engine, decisions_csv([row]), filename="agencies.csv")
+    assert not report.errors and report.inserted == 1, [str(p) for p in report.problems]
+
+
+def import_markup_probes(engine: Engine, *, today: dt.date) -> None:
+    """One published decision with the Markdown probes in every text field a page shows, its agency likewise."""
+    import_probe_agency(engine)
+    text = {"违法行为类型": MARKUP_TEXT, "违法事实": "经查，" + MARKUP_TEXT, "处罚依据": MARKUP_TEXT,
+            "处罚内容": "罚款5000元。" + MARKUP_TEXT, "裁量说明": MARKUP_TEXT,
+            "当事人名称": "临江市青石探针" + MARKUP_TEXT + "有限公司"}
+    import_probes(engine, [probe_row(1, text, today=today)], today=today, agencies=False)
