@@ -8,7 +8,7 @@ import string
 
 import pytest
 
-from domain.markup import escape_markdown
+from domain.markup import WORD_JOINER, escape_markdown
 from tests.probes import MARKUP_PROBES
 
 UNESCAPE = re.compile(r"\\([" + re.escape(string.punctuation) + "])")
@@ -28,11 +28,19 @@ def _unescaped_punctuation(text: str) -> list[str]:
 def test_every_punctuation_is_escaped_and_the_text_comes_back(text: str) -> None:
     escaped = escape_markdown(text)
     assert _unescaped_punctuation(escaped) == []
-    assert UNESCAPE.sub(r"\1", escaped).replace("  \n", "\n") == text.lstrip()
+    assert UNESCAPE.sub(r"\1", escaped).replace("  \n", "\n").replace(WORD_JOINER, "") == text.lstrip()
 
 
 def test_chinese_text_is_unchanged() -> None:
     assert escape_markdown("当事人销售过期食品，罚款五千元。") == "当事人销售过期食品，罚款五千元。"
+
+
+@pytest.mark.parametrize("text", ["http://127.0.0.1:9/", "HTTPS://x.cn", "www.example.com", "WWW.example.com",
+                                  "a@example.com", ":smile:", ":material/home:", "mailto:a@b.cn"])
+def test_patterns_matched_after_escaping_are_broken(text: str) -> None:
+    """GFM autolinks and emoji/icon shortcodes match the resolved text, so the escaped form must not contain them."""
+    resolved = UNESCAPE.sub(r"\1", escape_markdown(text))
+    assert not re.search(r"https?://|www\.|\w@\w|:[\w/+-]+:", resolved, re.IGNORECASE), resolved
 
 
 def test_lines_stay_lines_and_cannot_start_a_code_block() -> None:
