@@ -6,6 +6,7 @@ import streamlit as st
 
 from components.auth import current_actor, sign_out
 from components.registry import PageSpec, pages_for
+from components.text import md
 
 
 def _page(spec: PageSpec) -> st.Page:
@@ -22,7 +23,7 @@ def main() -> None:
     navigation = st.navigation(sections)
     with st.sidebar:
         if actor.is_authenticated:
-            st.caption(f"当前用户：{actor.display_name}（{actor.role.value}）")
+            st.caption(f"当前用户：{md(actor.display_name)}（{md(actor.role)}）")
             if st.button("退出登录", key="logout", icon=":material/logout:"):
                 sign_out()
                 st.rerun()

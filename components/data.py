@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from components.text import md
 
 from db.engine import Engine, database_url, make_engine
 from db.migrate import schema_is_current
@@ -18,7 +19,7 @@ def get_engine() -> Engine:
     try:
         url = database_url()
     except ValueError as exc:
-        st.error(f"数据库配置错误：{exc}")
+        st.error(f"数据库配置错误：{md(exc)}")
         st.stop()
     engine = _engine_for(url)
     if not _schema_ready(url):

@@ -3,7 +3,7 @@
 * JSON: money is a string with exactly two decimals ("1850.00"), never a float — a float cannot hold every amount
   in 元 exactly, and consumers must not see 0.1 + 0.2 problems; dates are ISO 8601; enums are their Chinese value.
 * CSV: UTF-8 with a BOM (Excel opens Chinese text correctly only with it), Chinese headers, the same value
-  formats as JSON, empty cells for missing values.
+  formats as JSON, empty cells for missing values, and every text cell passed through :func:`neutralise_csv_cell`.
 
 The records passed in are already redacted (db.public); this module only formats. Pure Python, generators
 throughout, so a million rows stream in constant memory.
@@ -78,6 +78,9 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, str):
+        return neutralise_csv_cell(value)
+    # Numbers (ids) pass as written: no money column is ever negative (money is a two-decimal string already).
     return str(value)
 
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.data import get_engine
+from components.text import md
 from db.public import load_agency_directory
 from domain.formatting import today_shanghai
 
@@ -12,6 +13,6 @@ directory = load_agency_directory(get_engine(), today_shanghai())
 for row in directory.itertuples():
     with st.container(border=True):
         c1, c2 = st.columns([3, 2])
-        c1.markdown(f"**{row.name}**  \n{row.level} · {row.kind}执法主体 · {row.region_name}")
-        c2.markdown(f"在岗持证执法人员 {row.officers} 人 · 权责清单事项 {row.matters} 项")
+        c1.markdown(f"**{md(row.name)}**  \n{md(row.level)} · {md(row.kind)}执法主体 · {md(row.region_name)}")
+        c2.markdown(f"在岗持证执法人员 {md(row.officers)} 人 · 权责清单事项 {md(row.matters)} 项")
         st.page_link("pages/agency.py", label="查看详情", query_params={"id": str(row.id)}, icon=":material/arrow_forward:")

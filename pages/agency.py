@@ -6,6 +6,7 @@ import streamlit as st
 from components.data import get_engine
 from components.tables import display_frame, show_table
 from components.flow import procedure_flow_chart
+from components.text import md, show_text
 from db.public import agency_profile, benchmark_table
 from domain.formatting import format_date, today_shanghai
 
@@ -17,12 +18,13 @@ if profile is None:
     st.page_link("pages/agencies.py", label="返回执法主体列表", icon=":material/arrow_back:")
     st.stop()
 
-st.title(profile.name)
-st.markdown(f"{profile.level} · {profile.kind}执法主体 · {profile.region_name}  \n地址：{profile.address}  \n联系电话：{profile.contact}")
+st.title(md(profile.name))
+st.markdown(f"{md(profile.level)} · {md(profile.kind)}执法主体 · {md(profile.region_name)}  \n"
+            f"地址：{md(profile.address)}  \n联系电话：{md(profile.contact)}")
 tabs = st.tabs(["职责与依据", "权责清单", "执法人员", "随机抽查事项", "裁量基准", "执法流程", "救济渠道"])
 with tabs[0]:
-    st.markdown(f"**主要职责**：{profile.duties}")
-    st.markdown(f"**执法依据**：{profile.legal_basis_summary}")
+    st.markdown(f"**主要职责**：{md(profile.duties)}")
+    st.markdown(f"**执法依据**：{md(profile.legal_basis_summary)}")
 with tabs[1]:
     show_table(display_frame(profile.matters, {"code": "事项编码", "name": "事项名称", "category": "类别",
                                                "legal_basis": "设定依据", "time_limit_days": "办理时限（工作日）"}))
@@ -53,6 +55,6 @@ with tabs[5]:
     st.caption("简易程序：违法事实确凿并有法定依据，对公民处二百元以下、对法人或者其他组织处三千元以下罚款或者警告的，"
                "可以当场作出行政处罚决定（行政处罚法第五十一条）。")
 with tabs[6]:
-    st.write(profile.remedy_channels)
+    show_text(profile.remedy_channels)
     st.markdown("- 行政复议：自知道该行政行为之日起 **60 日**内提出（行政复议法第二十条）。\n"
                 "- 行政诉讼：自知道作出行政行为之日起 **6 个月**内提起（行政诉讼法第四十六条）。")

@@ -6,6 +6,7 @@ import streamlit as st
 from components.cached import annual_records, decision_years
 from components.downloads import csv_bytes
 from components.stats_charts import annual_penalties_chart
+from components.text import md
 from domain.formatting import format_date, today_shanghai
 from domain.statistics import SUPPRESSION_NOTE, publication_deadline_for_year
 
@@ -21,7 +22,7 @@ year = st.selectbox("年度", years, index=years.index(default), format_func=lam
 st.query_params["year"] = str(year)
 
 records = pd.DataFrame(annual_records(year))
-st.caption(f"{year}年数据应于{format_date(publication_deadline_for_year(year))}前公开（国办发〔2018〕118号）。"
+st.caption(f"{md(year)}年数据应于{format_date(publication_deadline_for_year(year))}前公开（国办发〔2018〕118号）。"
            "本表由系统根据案件数据自动生成。")
 st.dataframe(records, hide_index=True)
 st.download_button("下载 CSV", csv_bytes(records), file_name=f"{year}年行政执法数据.csv", mime="text/csv",

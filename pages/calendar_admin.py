@@ -8,6 +8,7 @@ import streamlit as st
 from components.auth import require
 from components.data import get_engine
 from components.tables import display_frame, show_table
+from components.text import md
 from db.commands import declare_calendar_year, remove_calendar_day, set_calendar_day
 from db.stats import calendar_entries
 from domain.formatting import today_shanghai
@@ -18,7 +19,7 @@ actor = require(Permission.CALENDAR_WRITE)
 engine = get_engine()
 covered = WorkCalendar.covered_years()
 st.title("节假日安排")
-st.caption(f"系统内置国务院公布的 {covered.start}—{covered.stop - 1} 年放假和调休安排。国务院公布下一年度安排后，"
+st.caption(f"系统内置国务院公布的 {md(covered.start)}—{md(covered.stop - 1)} 年放假和调休安排。国务院公布下一年度安排后，"
            "请在此逐日录入放假日和调休上班日，全部录入后确认该年度为正式安排；此前该年度的期限按周一至周五计算并标注“暂定”。")
 days, years = calendar_entries(engine)
 
@@ -26,10 +27,10 @@ days, years = calendar_entries(engine)
 def report(result, done: str) -> None:
     if result.ok:
         st.cache_data.clear()
-        st.success(done)
+        st.success(md(done))
     else:
         for message in result.errors:
-            st.error(message)
+            st.error(md(message))
 
 
 with st.form("calendar_day"):

@@ -8,6 +8,7 @@ import streamlit as st
 from components.auth import require
 from components.data import get_engine
 from components.tables import show_table
+from components.text import md, show_text
 from components.timeline import (
     LATE_STATES,
     case_timeline_chart,
@@ -39,27 +40,28 @@ if detail is None or not can_access_agency(actor, detail.agency_id):
 record = load_case_facts(engine, detail.id)
 today = today_shanghai()
 
-st.title(f"案件 {detail.case_no}")
+st.title(f"案件 {md(detail.case_no)}")
 if flash := st.session_state.pop(FLASH, None):
-    st.success(flash, icon=":material/check_circle:")
+    st.success(md(flash), icon=":material/check_circle:")
 broken = case_chain_status(engine, detail.id)
 if broken is None:
     st.success("记录完整性：已验证，全过程记录未被改动。", icon=":material/verified:")
 else:
-    st.error(f"记录完整性：第 {broken.seq} 条记录处断裂（{broken.reason}）。", icon=":material/gpp_bad:")
+    st.error(f"记录完整性：第 {md(broken.seq)} 条记录处断裂（{md(broken.reason)}）。", icon=":material/gpp_bad:")
 if detail.unreviewed_major:
     st.warning("该案为重大执法决定，但没有通过法制审核的记录（历史导入数据，按未经法制审核处理）。")
 
 c1, c2, c3 = st.columns(3)
-c1.markdown(f"**执法主体**：{detail.agency}  \n**当事人**：{detail.party}（{detail.party_type}）")
-c2.markdown(f"**程序**：{detail.procedure}  \n**立案日期**：{format_date(detail.filed_on)}  \n**状态**：{detail.status}")
-c3.markdown(f"**重大案件**：{'是（' + detail.major_reasons + '）' if detail.is_major else '否'}  \n**来源**：{detail.origin}")
-st.markdown(f"**违法行为**：{detail.violation}")
-st.write(detail.facts)
+c1.markdown(f"**执法主体**：{md(detail.agency)}  \n**当事人**：{md(detail.party)}（{md(detail.party_type)}）")
+c2.markdown(f"**程序**：{md(detail.procedure)}  \n**立案日期**：{format_date(detail.filed_on)}  \n**状态**：{md(detail.status)}")
+c3.markdown(f"**重大案件**：{'是（' + md(detail.major_reasons) + '）' if detail.is_major else '否'}  \n"
+            f"**来源**：{md(detail.origin)}")
+st.markdown(f"**违法行为**：{md(detail.violation)}")
+show_text(detail.facts)
 if detail.decision_no:
-    st.markdown(f"**决定**：{detail.decision_no}（{format_date(detail.decided_on)}）{detail.conclusion}")
+    st.markdown(f"**决定**：{md(detail.decision_no)}（{format_date(detail.decided_on)}）{md(detail.conclusion)}")
 if detail.internal_note:
-    st.caption(f"内部备注：{detail.internal_note}")
+    st.caption(f"内部备注：{md(detail.internal_note)}")
 
 st.subheader("执法全过程记录")
 events = detail.events.copy()
@@ -78,7 +80,7 @@ score = completeness(record.facts, record.officers, agency_id=record.agency_id)
 left, right = st.columns([1, 3])
 left.metric("完整性评分", score.score, help="按本案程序类型的案卷评查清单加权计分（满分100），只计适用的项目。")
 if score.missing:
-    right.markdown("**缺失或不符合要求的事项**\n" + "\n".join(f"- {item}" for item in score.missing))
+    right.markdown("**缺失或不符合要求的事项**\n" + "\n".join(f"- {md(item)}" for item in score.missing))
 else:
     right.success("清单所列事项均已记录且符合要求。")
 if detail.decided_on is None:
@@ -90,8 +92,8 @@ st.subheader("办案时间轴与法定时限")
 clocks = case_clocks(record.facts, load_calendar(engine), today)
 st.altair_chart(case_timeline_chart(timeline_events(record.facts), clocks), width="stretch")
 for clock in (c for c in clocks if c.status in LATE_STATES):
-    st.error(f"{clock.name}：{clock.status.value}{clock.overdue_days}个{clock.unit}（届满日{clock.due.isoformat()}，"
-             f"{clock.basis}）", icon=":material/schedule:")
+    st.error(f"{md(clock.name)}：{md(clock.status)}{md(clock.overdue_days)}个{md(clock.unit)}（届满日{clock.due.isoformat()}，"
+             f"{md(clock.basis)}）", icon=":material/schedule:")
 if clocks:
     show_table(clocks_table(clocks))
 else:
@@ -141,4 +143,4 @@ if may_record(actor, detail.agency_id):
             st.session_state[FLASH] = f"已追加第{len(record.facts.events) + 1}条记录（{stage.value}·{action.strip()}）。"
             st.rerun()
         for message in result.errors:
-            st.error(message)
+            st.error(md(message))

@@ -5,6 +5,7 @@ import streamlit as st
 from components.auth import require
 from components.data import get_engine
 from components.tables import CASE_LABELS, display_frame, show_table
+from components.text import md
 from db.events import RecordFilters, search_cases
 from db.queries import CaseFilters, agency_options, case_status_counts
 from domain.enums import CaseStatus, Stage
@@ -16,7 +17,7 @@ engine = get_engine()
 scope = agency_scope(actor)
 names = agency_options(engine)
 st.title("案件")
-st.caption(f"范围：{names.get(scope, '') if scope else '全部执法主体'}")
+st.caption(f"范围：{md(names.get(scope, '')) if scope else '全部执法主体'}")
 
 params = st.query_params
 statuses = [None, *CaseStatus]
@@ -48,7 +49,7 @@ st.query_params.from_dict({k: v for k, v in {"q": q.strip(), "status": status.va
                                              "overdue": "1" if overdue else ""}.items() if v})
 
 counts = case_status_counts(engine, scope)
-st.caption(" · ".join(f"{k} {v}" for k, v in counts.items()))
+st.caption(" · ".join(f"{md(k)} {md(v)}" for k, v in counts.items()))
 frame, total = search_cases(engine, scope, CaseFilters(q=q.strip(), status=status, agency_id=agency, major_only=major),
                             RecordFilters(officer=officer.strip(), stage=stage, overdue=overdue), today_shanghai())
 st.markdown(f"共 {total:,} 件" + ("（显示最新 200 件）" if total > 200 else ""))
@@ -56,5 +57,5 @@ event = show_table(display_frame(frame, CASE_LABELS, money=("fine_total",), date
                    key="case_table", selectable=True)
 if event is not None and event.selection.rows:
     row = frame.iloc[event.selection.rows[0]]
-    st.page_link("pages/case.py", label=f"打开案件 {row['case_no']}", query_params={"id": str(int(row["id"]))},
+    st.page_link("pages/case.py", label=f"打开案件 {md(row['case_no'])}", query_params={"id": str(int(row["id"]))},
                  icon=":material/open_in_new:")

@@ -7,6 +7,7 @@ from components.auth import require
 from components.charts import completeness_by_agency
 from components.data import get_engine
 from components.tables import display_frame, show_table
+from components.text import md
 from db.events import LOW_SCORE, completeness_table, per_agency_completeness
 from db.queries import agency_options
 from domain.permissions import Permission
@@ -55,10 +56,10 @@ lowest = table.head(LOWEST)
 event = show_table(display_frame(lowest, LABELS, dates=("decided_on",)), key="lowest_cases", selectable=True)
 if event is not None and event.selection.rows:
     row = lowest.iloc[event.selection.rows[0]]
-    st.page_link("pages/case.py", label=f"打开案件 {row['case_no']}", query_params={"id": str(int(row["case_id"]))},
+    st.page_link("pages/case.py", label=f"打开案件 {md(row['case_no'])}", query_params={"id": str(int(row["case_id"]))},
                  icon=":material/open_in_new:")
 st.markdown("**逐案核查（评分最低的10件）**")
 for row in lowest.head(10).itertuples():
     headline = row.first_missing.split("：")[0] or "无缺失事项"  # "缺少告知环节：…" → "缺少告知环节"
-    st.page_link("pages/case.py", label=f"{row.case_no} · {row.score}分 · {headline}",
+    st.page_link("pages/case.py", label=f"{md(row.case_no)} · {md(row.score)}分 · {md(headline)}",
                  query_params={"id": str(int(row.case_id))}, icon=":material/folder:")

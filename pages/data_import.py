@@ -7,6 +7,7 @@ import streamlit as st
 
 from components.auth import require
 from components.data import get_engine
+from components.text import md
 from db.import_kinds import KINDS
 from db.importer import SUPPORTED_KINDS, ImportFileError, run_import, template_csv_bytes, template_xlsx_bytes
 from domain.permissions import Permission
@@ -57,15 +58,15 @@ try:
                         create_agencies=create_agencies, actor=actor.username, progress=progress)
 except ImportFileError as exc:
     bar.empty()
-    st.error(str(exc))
+    st.error(md(exc))
     st.stop()
 bar.progress(1.0, text="完成")
 if report.refused:
-    st.error(report.summary())
+    st.error(md(report.summary()))
 elif report.rejected:
-    st.warning(report.summary())
+    st.warning(md(report.summary()))
 else:
-    st.success(report.summary())
+    st.success(md(report.summary()))
 if report.written:
     st.cache_data.clear()
 st.subheader("前几行的解析结果")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.data import get_engine
 from components.tables import display_frame, show_table
+from components.text import md, show_text
 from db.events import public_timeline
 from db.public import public_decision
 from domain.formatting import format_date, format_yuan, today_shanghai
@@ -18,35 +19,35 @@ if decision is None:
     st.page_link("pages/decisions.py", label="返回执法决定公示", icon=":material/arrow_back:")
     st.stop()
 
-st.title(decision.decision_no)
+st.title(md(decision.decision_no))
 if decision.status == "已撤回":
-    st.error(f"该决定已于{format_date(decision.withdrawn_on)}撤回（原因：{decision.withdrawal_reason}）。"
-             f"{decision.public_explanation}")
+    st.error(f"该决定已于{format_date(decision.withdrawn_on)}撤回（原因：{md(decision.withdrawal_reason)}）。"
+             f"{md(decision.public_explanation)}")
 elif decision.status == "已更正":
     st.info("该决定的公示信息已更正，以下为更正后的内容，更正记录见页面底部。")
 
 left, right = st.columns(2)
-left.markdown(f"**执法机关**：{decision.agency}")
-left.markdown(f"**当事人**：{decision.party_name}（{decision.party_type}）")
+left.markdown(f"**执法机关**：{md(decision.agency)}")
+left.markdown(f"**当事人**：{md(decision.party_name)}（{md(decision.party_type)}）")
 if decision.uscc:
-    left.markdown(f"**统一社会信用代码**：{decision.uscc}")
-left.markdown(f"**执法类别**：{decision.category}")
+    left.markdown(f"**统一社会信用代码**：{md(decision.uscc)}")
+left.markdown(f"**执法类别**：{md(decision.category)}")
 right.markdown(f"**决定日期**：{format_date(decision.decided_on)}")
 right.markdown(f"**公示日期**：{format_date(decision.published_on)}")
-right.markdown(f"**公示状态**：{decision.status}")
+right.markdown(f"**公示状态**：{md(decision.status)}")
 
 st.subheader("违法行为与事实")
-st.markdown(f"**违法行为类型**：{decision.violation}")
-st.write(decision.facts)
+st.markdown(f"**违法行为类型**：{md(decision.violation)}")
+show_text(decision.facts)
 st.subheader("处罚依据与内容")
-st.write(decision.legal_basis)
-st.write(decision.conclusion)
+show_text(decision.legal_basis)
+show_text(decision.conclusion)
 if decision.penalty_items:
     for ptype, amount in decision.penalty_items:
-        st.markdown(f"- {ptype}" + (f"：{format_yuan(amount, compact=False)}" if amount is not None else ""))
+        st.markdown(f"- {md(ptype)}" + (f"：{format_yuan(amount, compact=False)}" if amount is not None else ""))
 if decision.discretion_statement:
     st.subheader("裁量基准适用情况")
-    st.write(decision.discretion_statement)
+    show_text(decision.discretion_statement)
 if decision.status != "已撤回":
     steps = public_timeline(engine, decision.id, today)
     if not steps.empty:
@@ -55,5 +56,5 @@ if decision.status != "已撤回":
         show_table(display_frame(steps, {"stage": "环节", "date": "日期"}, dates=("date",)))
 st.subheader("公示记录")
 for version, day, status, reason in decision.history:
-    st.markdown(f"- 第{version}版 · {format_date(day)} · {status}：{reason}")
+    st.markdown(f"- 第{md(version)}版 · {format_date(day)} · {md(status)}：{md(reason)}")
 st.page_link("pages/decisions.py", label="返回执法决定公示", icon=":material/arrow_back:")

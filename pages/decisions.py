@@ -5,6 +5,7 @@ import streamlit as st
 from components.cached import agency_names, database_url_for_downloads, public_decisions
 from components.opendata import DOWNLOAD_LIMIT, MIME, api_export_url, deferred_download, download_name
 from components.tables import DECISION_LABELS, display_frame, show_table
+from components.text import md
 from domain.enums import ActionCategory, PenaltyType
 from domain.filters import (
     PUBLIC_STATUSES,
@@ -70,14 +71,14 @@ st.query_params.from_dict(filters_to_params(chosen))
 
 frame, total = public_decisions(chosen, today)
 agency_name = names.get(chosen.agency_id) if chosen.agency_id else None
-st.markdown(f"**{describe_filters(chosen, total, agency_name)}**")
-st.caption(f"{describe_sort(chosen)}。仅列出公示期内的决定。当事人为未成年人或者涉及国家秘密、商业秘密、个人隐私的决定"
+st.markdown(f"**{md(describe_filters(chosen, total, agency_name))}**")
+st.caption(f"{md(describe_sort(chosen))}。仅列出公示期内的决定。当事人为未成年人或者涉及国家秘密、商业秘密、个人隐私的决定"
            "依法不予公开；已撤回的决定只保留撤回记录。复制浏览器地址即可分享当前查询。")
 event = show_table(display_frame(frame, DECISION_LABELS, money=("fine_total",), dates=("decided_on", "published_on")),
                    key="decision_table", selectable=True)
 if event is not None and event.selection.rows:
     picked = int(frame.iloc[event.selection.rows[0]]["id"])
-    st.page_link("pages/decision.py", label=f"查看决定详情：{frame.iloc[event.selection.rows[0]]['decision_no']}",
+    st.page_link("pages/decision.py", label=f"查看决定详情：{md(frame.iloc[event.selection.rows[0]]['decision_no'])}",
                  query_params={"id": str(picked)}, icon=":material/open_in_new:")
 
 pages = max(1, -(-total // chosen.page_size))
@@ -85,7 +86,7 @@ p1, p2, p3 = st.columns([1, 2, 1])
 if p1.button("上一页", disabled=chosen.page <= 1, key="prev_page"):
     st.query_params["page"] = str(chosen.page - 1)
     st.rerun()
-p2.caption(f"第 {min(chosen.page, pages)} / {pages} 页")
+p2.caption(f"第 {min(chosen.page, pages)} / {md(pages)} 页")
 if p3.button("下一页", disabled=chosen.page >= pages, key="next_page"):
     st.query_params["page"] = str(chosen.page + 1)
     st.rerun()
@@ -97,12 +98,12 @@ if total:
         # Generated on click, page by page (not when the page renders): most visitors never download.
         url = database_url_for_downloads()
         for column, fmt in ((b1, "csv"), (b2, "json")):
-            column.download_button(f"下载 {fmt.upper()}", deferred_download(url, chosen, today, fmt, total),
+            column.download_button(f"下载 {md(fmt.upper())}", deferred_download(url, chosen, today, fmt, total),
                                    file_name=download_name(chosen, total, agency_name, fmt), mime=MIME[fmt],
                                    key=f"download_{fmt}", on_click="ignore", icon=":material/download:")
     else:
         # Too large to hold in the page's memory: the open-data API streams the same rows from this server.
         for column, fmt in ((b1, "csv"), (b2, "json")):
-            column.link_button(f"下载 {fmt.upper()}（流式）", api_export_url(chosen, fmt), icon=":material/download:")
+            column.link_button(f"下载 {md(fmt.upper())}（流式）", api_export_url(chosen, fmt), icon=":material/download:")
     st.caption(f"包含当前查询的全部 {total:,} 条结果（不限当前页），字段与脱敏规则同上表，另含编号、当事人类型和没收金额；"
                "金额单位为元，保留两位小数。程序化获取请使用开放数据接口 /api/v1/decisions（见项目说明）。")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.cached import public_decisions, public_summary
 from components.tables import DECISION_LABELS, display_frame, show_table
+from components.text import md
 from domain.filters import DecisionFilters
 from domain.formatting import format_count, format_yuan, today_shanghai
 
@@ -18,11 +19,11 @@ cols = st.columns(4)
 cols[0].metric("已公示执法决定", format_count(summary.published),
                help="当前处于公示期内的执法决定数（含已更正、已撤回的公示记录）。依法不予公开的决定（如当事人为未成年人）不在此列。")
 cols[1].metric("执法主体", format_count(summary.agencies), help="本平台收录的行政执法主体数量。")
-cols[2].metric(f"{today.year}年作出的决定", format_count(summary.this_year),
+cols[2].metric(f"{md(today.year)}年作出的决定", format_count(summary.this_year),
                help="公示期内、决定日期在本年度的执法决定数（不含已撤回）。")
-cols[3].metric(f"{today.year}年罚款金额", format_yuan(summary.fines_this_year),
+cols[3].metric(f"{md(today.year)}年罚款金额", format_yuan(summary.fines_this_year),
                help="本年度已公示处罚决定确定的罚款金额合计（元），不含没收金额和已撤回的决定。")
-st.caption(f"已更正 {summary.corrected} 条、已撤回 {summary.withdrawn} 条。数据截至 {today:%Y年%m月%d日}。")
+st.caption(f"已更正 {format_count(summary.corrected)} 条、已撤回 {format_count(summary.withdrawn)} 条。数据截至 {today:%Y年%m月%d日}。")
 
 st.subheader("最新公示")
 latest, _ = public_decisions(DecisionFilters(page_size=20), today)

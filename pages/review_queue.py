@@ -5,6 +5,7 @@ import streamlit as st
 from components.auth import require
 from components.data import get_engine
 from components.tables import display_frame, show_table
+from components.text import md
 from db.queries import load_review_queue
 from domain.permissions import Permission, agency_scope
 
@@ -18,5 +19,5 @@ event = show_table(display_frame(queue, {"case_no": "案号", "agency": "执法�
                                  dates=("submitted_on",)), key="review_table", selectable=True)
 if event is not None and event.selection.rows:
     row = queue.iloc[event.selection.rows[0]]
-    st.page_link("pages/review.py", label=f"审核案件 {row['case_no']}", query_params={"case": str(int(row["case_id"]))},
+    st.page_link("pages/review.py", label=f"审核案件 {md(row['case_no'])}", query_params={"case": str(int(row["case_id"]))},
                  icon=":material/rate_review:")

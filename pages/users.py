@@ -5,6 +5,7 @@ import streamlit as st
 from components.auth import require
 from components.data import get_engine
 from components.tables import display_frame, show_table
+from components.text import md
 from db.commands import create_user, set_user_active
 from db.queries import agency_options, load_users
 from domain.enums import Role
@@ -30,10 +31,10 @@ with st.form("new_user", clear_on_submit=True):
         result = create_user(engine, username=username.strip(), display_name=display_name.strip(), role=role.value,
                              password=password, agency_id=agency, actor=actor.username)
         if result.ok:
-            st.success(f"已创建账户 {username}。")
+            st.success(f"已创建账户 {md(username)}。")
         else:
             for message in result.errors:
-                st.error(message)
+                st.error(md(message))
 
 with st.form("toggle_user"):
     st.subheader("停用或启用账户")
@@ -45,4 +46,4 @@ with st.form("toggle_user"):
             st.error("不能停用当前登录的账户。")
         else:
             result = set_user_active(engine, int(target), active, actor.username)
-            st.success("已保存。") if result.ok else st.error("；".join(result.errors))
+            st.success("已保存。") if result.ok else st.error(md("；".join(result.errors)))
