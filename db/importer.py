@@ -47,6 +47,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from db import models as m
 from db.bulk import insert_rows, max_id
+from db.projection import project_decisions, stale_or_missing_ids
 from domain.deadlines import add_months
 from domain.enums import (
     ActionCategory,
@@ -1934,12 +1935,30 @@ def _write(engine: Engine, report: ImportReport, recs: list[_Rec], actor: str, t
         updates = [r for r in recs if r.action == "update"]
         _insert_decisions(conn, ids, inserts, report, actor, now, today)
         _update_decisions(conn, ids, updates, report, actor, now, today)
+        _project(conn, recs, report)
         _audit(conn, actor, "import_decisions", "decisions", None, {
             "file": report.file_name, "format": report.file_format, "read": report.read,
             "inserted": report.inserted, "updated": report.updated, "unchanged": report.unchanged,
             "rejected": report.rejected, "accept_valid": report.accept_valid,
             "unreviewed_major": report.unreviewed_major, "agencies_created": report.agencies_created,
         })
+
+
+def _project(conn: Connection, recs: list[_Rec], report: ImportReport) -> None:
+    """Build the public projection of every decision written (or made stale) by this import; a decision whose text
+    still holds personal data after redaction is held back (待脱敏复核) and reported as a warning on its row."""
+    held = project_decisions(conn, stale_or_missing_ids(conn))
+    if not held:
+        return
+    numbers = dict(conn.execute(select(m.Decision.id, m.Decision.decision_no)
+                                .where(m.Decision.id.in_(list(held)))).all())
+    line_of = {r.decision_no: r.line for r in recs}
+    for decision_id, projection in held.items():
+        line = line_of.get(numbers.get(decision_id, ""))
+        if line is not None:
+            report.problems.append(RowProblem(
+                line, projection.held_fields[0] if projection.held_fields else "",
+                f"{projection.held_reason}；该决定暂不公示，请修改原文后重新导入", "warning"))
 
 
 def _create_agency(conn: Connection, agency: _AgencyRef, actor: str, file_name: str, now: dt.datetime) -> None:

@@ -80,16 +80,16 @@ def _upsert(conn: Connection, rows: list[dict]) -> None:
 
 
 def project_decisions(conn: Connection, decision_ids: Iterable[int], policy: RedactionPolicy = DEFAULT_POLICY,
-                      now: dt.datetime | None = None) -> dict[int, str]:
-    """Build and store the public projection of ``decision_ids``; returns the held ones with their reasons."""
-    held: dict[int, str] = {}
+                      now: dt.datetime | None = None) -> dict[int, PublicProjection]:
+    """Build and store the public projection of ``decision_ids``; returns the held ones (reason and fields)."""
+    held: dict[int, PublicProjection] = {}
     now = now or dt.datetime.now(dt.UTC)
     for chunk in _batches(decision_ids):
         rows = []
         for decision_id, source in _sources(conn, chunk).items():
             projection = project(source, policy)
             if projection.held_reason:
-                held[decision_id] = projection.held_reason
+                held[decision_id] = projection
             rows.append(_row(decision_id, projection, now))
         if rows:
             _upsert(conn, rows)

@@ -81,6 +81,7 @@ class PublicProjection:
     public_explanation: str
     history: tuple[HistoryEntry, ...] = field(default=())
     held_reason: str | None = None
+    held_fields: tuple[str, ...] = ()  # labels of the fields that still hold personal data (the import's columns)
 
     @property
     def held(self) -> bool:
@@ -89,7 +90,7 @@ class PublicProjection:
 
 # Field → label, in the order the decision page shows them (also the order held reasons name them).
 TEXT_FIELDS = {
-    "party_name": "当事人",
+    "party_name": "当事人名称",
     "violation": "违法行为类型",
     "facts": "违法事实",
     "legal_basis": "处罚依据",
@@ -142,11 +143,13 @@ def project(source: PublicSource, policy: RedactionPolicy = DEFAULT_POLICY) -> P
     problems = _problems(values, history, known)
     return PublicProjection(
         party_type=source.party_type.value, uscc=party["uscc"], history=history,
-        held_reason=_reason(problems), **values,
+        held_reason=_reason([text for _, text in problems]), held_fields=tuple(label for label, _ in problems),
+        **values,
     )
 
 
-def _problems(values: dict[str, str], history: Iterable[HistoryEntry], known: list[str]) -> list[str]:
+def _problems(values: dict[str, str], history: Iterable[HistoryEntry], known: list[str]) -> list[tuple[str, str]]:
+    """(field label, what it still holds) for every field the check still finds personal data in."""
     problems = []
     for key, label in TEXT_FIELDS.items():
         kinds = list(personal_data_kinds(values[key]))
@@ -154,11 +157,11 @@ def _problems(values: dict[str, str], history: Iterable[HistoryEntry], known: li
         if any(len(n) >= 2 and n in values[key] and mask_person_name(n) != n for n in known):
             kinds.append("自然人姓名")
         if kinds:
-            problems.append(f"{label}含{'、'.join(dict.fromkeys(kinds))}")
+            problems.append((label, f"{label}含{'、'.join(dict.fromkeys(kinds))}"))
     for h in history:
         kinds = personal_data_kinds(h.reason)
         if kinds:
-            problems.append(f"第{h.version}版公示说明含{'、'.join(kinds)}")
+            problems.append(("公示说明", f"第{h.version}版公示说明含{'、'.join(kinds)}"))
     return problems
 
 
