@@ -54,6 +54,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/users.py", "用户管理", ":material/group:", "users", Permission.USERS_WRITE, SECTION_ADMIN),
     PageSpec("pages/data_import.py", "数据导入", ":material/upload_file:", "import", Permission.DATA_IMPORT,
              SECTION_ADMIN),
+    PageSpec("pages/held_records.py", "待脱敏复核", ":material/visibility_off:", "held", Permission.DATA_IMPORT,
+             SECTION_ADMIN),
     PageSpec("pages/audit_log.py", "审计日志", ":material/history:", "audit", Permission.AUDIT_READ, SECTION_ADMIN),
     PageSpec("pages/calendar_admin.py", "节假日安排", ":material/calendar_month:", "calendar", Permission.CALENDAR_WRITE,
              SECTION_ADMIN),

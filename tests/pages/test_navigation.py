@@ -15,7 +15,7 @@ EXPECTED_VISIBLE = {
     Role.REVIEWER: PUBLIC_PAGES | {"pages/cases.py", "pages/review_queue.py"},
     Role.SUPERVISOR: PUBLIC_PAGES | {"pages/cases.py", "pages/supervision.py", "pages/completeness.py"},
     Role.ADMIN: PUBLIC_PAGES | {"pages/users.py", "pages/audit_log.py", "pages/calendar_admin.py",
-                                "pages/data_import.py"},
+                                "pages/data_import.py", "pages/held_records.py"},
 }
 INTERNAL = ["pages/cases.py", "pages/case.py", "pages/review_queue.py", "pages/supervision.py", "pages/users.py",
             "pages/audit_log.py"]
@@ -89,6 +89,7 @@ GUARDED = {
     "pages/audit_log.py": [Role.PUBLIC, Role.OFFICER, Role.REVIEWER, Role.SUPERVISOR],
     "pages/calendar_admin.py": [Role.PUBLIC, Role.OFFICER, Role.REVIEWER, Role.SUPERVISOR],
     "pages/data_import.py": [Role.PUBLIC, Role.OFFICER, Role.REVIEWER, Role.SUPERVISOR],
+    "pages/held_records.py": [Role.PUBLIC, Role.OFFICER, Role.REVIEWER, Role.SUPERVISOR],
 }
 
 

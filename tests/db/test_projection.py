@@ -1,0 +1,119 @@
+"""The public projection (db.projection, domain.publication): every published field redacted once at write time,
+held back when redaction cannot make it safe, and the read path (list, detail, API, CSV, export) unbreakable by one
+bad row. Probe rows come in through the importer, as a user's file would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from sqlalchemy import Engine, select
+
+from db import models as m
+from db.export import write_disclosures
+from db.projection import held_records, project_decisions, project_missing
+from db.public import iter_public_decisions, public_decision, public_decision_record
+from domain.filters import DecisionFilters
+from domain.redaction import RedactionPolicy, find_personal_data
+from tests.probes import import_probes, probe_row
+
+TODAY = dt.date(2026, 11, 30)
+PHONE = "13912345678"
+WECHAT = "wxid_zhangsan88"
+NAME = "钟离春华"
+SPOUSE = "王秀英"
+
+# Issue 8, "Found" 1–3: personal data in the three fields that never passed the redaction, and a phone in 处罚内容.
+PROBES = [
+    {"违法行为类型": f"{NAME}销售过期食品", "处罚内容": f"对{NAME}罚款5000元，联系电话{PHONE}",
+     "当事人名称": NAME, "当事人类型": "自然人", "统一社会信用代码": "",
+     "违法事实": f"证人{NAME}证实：当事人{NAME}（身份证号码110101199003074514）销售过期食品。",
+     "裁量说明": f"当事人住青石区建设路18号3栋201室，其妻{SPOUSE}（微信号{WECHAT}，邮箱zhang.san@example.com）到场。"},
+    {"处罚内容": f"罚款5000元。联系人手机{PHONE}"},
+]
+SECRETS = (PHONE, WECHAT, NAME, SPOUSE, "110101199003074514", "zhang.san@example.com", "18号3栋201室")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def probed(request) -> Engine:
+    engine = request.getfixturevalue("sqlite_engine" if request.param == "sqlite" else "pg_engine")
+    import_probes(engine, [probe_row(i, row, today=TODAY) for i, row in enumerate(PROBES)], today=TODAY)
+    return engine
+
+
+def _ids(engine: Engine) -> list[int]:
+    with engine.connect() as conn:
+        return list(conn.execute(select(m.Decision.id).order_by(m.Decision.id)).scalars())
+
+
+def _all_text(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def test_probe_rows_are_public_and_masked_in_every_output(probed: Engine) -> None:
+    listed = list(iter_public_decisions(probed, DecisionFilters(), TODAY))
+    assert sorted(r["id"] for r in listed) == _ids(probed)  # both probe rows stay public
+    details = [public_decision_record(public_decision(probed, i, TODAY)) for i in _ids(probed)]
+    out = io.BytesIO()
+    assert write_disclosures(probed, out, "csv", TODAY) == 2
+    for text in (_all_text(listed), _all_text(details), out.getvalue().decode("utf-8-sig")):
+        for secret in SECRETS:
+            assert secret not in text
+        assert find_personal_data(text) == []
+    person = next(d for d in details if d["party_type"] == "自然人")
+    assert person["party_name"] == "钟离某"  # compound surname
+    assert person["violation"].startswith("钟离某")
+    assert "钟离某" in person["conclusion"] and "******" in person["conclusion"]
+    assert "王某" in person["discretion_statement"]
+
+
+def test_a_record_that_cannot_be_made_safe_is_held_not_published(probed: Engine) -> None:
+    """A jurisdiction policy that leaves phones visible makes the check find them: the record is held with a
+    reason that names field and kind but never the number, and the rest stays public."""
+    first, second = _ids(probed)
+    with probed.begin() as conn:
+        held = project_decisions(conn, [second], RedactionPolicy(mask_phone=False))
+    assert list(held) == [second]
+    assert held[second].held_fields == ("处罚内容",)
+    assert "手机号码" in held[second].held_reason and PHONE not in held[second].held_reason
+    assert [r["id"] for r in iter_public_decisions(probed, DecisionFilters(), TODAY)] == [first]
+    assert public_decision(probed, second, TODAY) is None
+    frame = held_records(probed)
+    assert list(frame["id"]) == [second] and PHONE not in frame.to_csv()
+    with probed.begin() as conn:  # fixed (here: the default policy again), it is public again
+        assert project_decisions(conn, [second]) == {}
+    assert public_decision(probed, second, TODAY) is not None
+
+
+def test_a_source_change_without_a_new_projection_hides_the_record(probed: Engine) -> None:
+    first, second = _ids(probed)
+    with probed.begin() as conn:
+        conn.execute(m.Decision.__table__.update().where(m.Decision.id == second)
+                     .values(conclusion=f"罚款5000元，当事人电话{PHONE}"))
+    assert public_decision(probed, second, TODAY) is None  # stale: held by the trigger, never the old text
+    assert second in set(held_records(probed)["id"])
+    assert project_missing(probed) == 1
+    record = public_decision(probed, second, TODAY)
+    assert record is not None and PHONE not in record.conclusion
+
+
+def test_import_reports_a_held_row_as_a_warning_with_line_and_column(sqlite_engine: Engine, monkeypatch) -> None:
+    import domain.publication as publication
+
+    monkeypatch.setattr(publication, "DEFAULT_POLICY", RedactionPolicy(mask_phone=False))
+    original = publication.project
+    monkeypatch.setattr("db.projection.project",
+                        lambda source, policy=None: original(source, RedactionPolicy(mask_phone=False)))
+    from db.importer import import_decisions
+    from tests.db.conftest import add_two_agencies
+    from tests.probes import decisions_csv
+
+    add_two_agencies(sqlite_engine)
+    report = import_decisions(sqlite_engine, decisions_csv([probe_row(0, PROBES[1], today=TODAY)]),
+                              filename="p.csv", today=TODAY)
+    assert report.inserted == 1 and not report.errors
+    (warning,) = [w for w in report.warnings if "待脱敏复核" in w.message]
+    assert (warning.line, warning.column) == (2, "处罚内容")
+    assert PHONE not in warning.message
