@@ -28,10 +28,11 @@ from db import models as m
 from db.commands import CommandResult, record_audit
 from db.engine import session_scope
 from db.public import public_base
-from db.queries import CaseFilters, case_list_frame, case_list_statement
+from db.queries import case_list_frame, case_list_statement
 from db.stats import load_calendar
 from domain.chain import event_hash
 from domain.enums import ActionCategory, MajorReason, PartyType, Procedure, RecordForm, Stage
+from domain.filters import CaseFilters, RecordFilters
 from domain.permissions import Actor, may_record
 from domain.procedure import (
     DEFAULT_ACTION_RULES,
@@ -54,7 +55,6 @@ __all__ = [
     "CaseRecord",
     "EvidenceInput",
     "NewEvent",
-    "RecordFilters",
     "append_event",
     "agency_officers",
     "completeness_table",
@@ -477,15 +477,6 @@ def public_timeline(engine: Engine, decision_id: int, today: dt.date | None = No
 
 
 # ------------------------------------------------------------------------------------------------- case search
-
-
-@dataclass(frozen=True)
-class RecordFilters:
-    """Search by the record: an officer (执法证号, or part of a name), a stage the case has reached, 逾期."""
-
-    officer: str = ""
-    stage: Stage | None = None
-    overdue: bool = False
 
 
 _DECISION_CLOCKS = ("立案至作出处罚决定", "送达处罚决定书", "当场交付处罚决定书")

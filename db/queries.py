@@ -11,22 +11,13 @@ from sqlalchemy import Engine, Select, func, select
 
 from db import models as m
 from db.stats import clock_summary, disclosure_clocks, worst_late
-from domain.enums import CaseStatus
+from domain.filters import CaseFilters
 from domain.workdays import WorkCalendar
 
 
 def _values(rows: list[dict]) -> list[dict]:
     """Enums by their Chinese value, so frames display and export as users read them."""
     return [{k: (v.value if hasattr(v, "value") else v) for k, v in r.items()} for r in rows]
-
-
-@dataclass(frozen=True)
-class CaseFilters:
-    q: str = ""
-    status: CaseStatus | None = None
-    agency_id: int | None = None
-    major_only: bool = False
-    limit: int = 200
 
 
 CASE_COLUMNS = ["id", "case_no", "agency", "party", "violation", "procedure", "filed_on", "status", "is_major", "origin",

@@ -21,7 +21,6 @@ from db.events import (
     CONFLICT_MESSAGE,
     EvidenceInput,
     NewEvent,
-    RecordFilters,
     append_event,
     completeness_table,
     evidence_from_bytes,
@@ -34,7 +33,7 @@ from db.events import (
 )
 from db.integrity import case_chain_status, verify_chains
 from db.migrate import upgrade_to_head
-from db.queries import CaseFilters
+from domain.filters import CaseFilters, RecordFilters
 from domain.chain import GENESIS, event_hash
 from domain.enums import CaseStatus, Procedure, RecordForm, ReviewOutcome, Role, Stage
 from domain.permissions import Actor
