@@ -114,18 +114,21 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
     from db import models as m
     from db.commands import create_user
+    from domain.params import has_bad_characters, parse_id, quote_input
 
     engine = _engine()
     agency_id = None
     if args.agency:
+        if has_bad_characters(args.agency) or len(args.agency) > 200:
+            raise CommandError(f"找不到执法主体：{quote_input(args.agency)}（可用代码或全称）")
         with Session(engine) as s:
             agency_id = s.scalar(
                 select(m.Agency.id).where((m.Agency.code == args.agency) | (m.Agency.name == args.agency))
             )
-            if agency_id is None and args.agency.isdigit():
-                agency_id = s.scalar(select(m.Agency.id).where(m.Agency.id == int(args.agency)))
+            if agency_id is None and (number := parse_id(args.agency)) is not None:
+                agency_id = s.scalar(select(m.Agency.id).where(m.Agency.id == number))
         if agency_id is None:
-            raise CommandError(f"找不到执法主体：{args.agency}（可用代码或全称）")
+            raise CommandError(f"找不到执法主体：{quote_input(args.agency)}（可用代码或全称）")
     password = args.password or os.environ.get("ZHIFA_NEW_PASSWORD", "")
     if not password:
         import getpass

@@ -72,15 +72,22 @@ def require_int(raw: object, name: str, label: str, low: int, high: int) -> int:
     return n
 
 
-def text_problem(value: str, label: str, limit: int, *, multiline: bool = False) -> str | None:
-    """Why ``value`` cannot be stored in a column of ``limit`` characters, or None when it can. Control characters
-    (PostgreSQL refuses NUL outright; the others are invisible) and lone surrogates (not encodable) are refused;
-    line breaks and tabs only where the field is ``multiline``."""
+def has_bad_characters(value: str, *, multiline: bool = False) -> bool:
+    """True when ``value`` holds a control character (PostgreSQL refuses NUL outright; the others are invisible) or a
+    lone surrogate (not encodable); line breaks and tabs are fine where the field is ``multiline``."""
     allowed = "\n\r\t" if multiline else ""
-    for ch in value:
-        kind = unicodedata.category(ch)
-        if kind == "Cs" or (kind == "Cc" and ch not in allowed):
-            return f"{label}含有无法保存的控制字符或无效字符，请删除后重试"
+    return any(unicodedata.category(ch) == "Cs" or (unicodedata.category(ch) == "Cc" and ch not in allowed)
+               for ch in value)
+
+
+def bad_characters_message(label: str) -> str:
+    return f"{label}含有无法保存的控制字符或无效字符，请删除后重试"
+
+
+def text_problem(value: str, label: str, limit: int, *, multiline: bool = False) -> str | None:
+    """Why ``value`` cannot be stored in a column of ``limit`` characters, or None when it can."""
+    if has_bad_characters(value, multiline=multiline):
+        return bad_characters_message(label)
     if len(value) > limit:
         return f"{label}不能超过 {limit} 个字符（现为 {len(value):,} 个）：{quote_input(value)}"
     return None
