@@ -9,8 +9,9 @@ lifecycle rules, same redaction, ``assert_public_record`` on every item).
     GET /api/v1/stats/annual?year=Y   年度行政执法数据 with small-cell suppression
 
 Filters (all optional): q, agency (id, code or full name), category, type, year, month, amount, status, sort,
-order; see domain/filters.py. A bad parameter is HTTP 400 ``{"error": "…"}`` in Chinese. Money is a string with two
-decimals, dates are ISO 8601. Endpoints are plain functions: Starlette runs them in its thread pool, so the blocking
+order; see domain/filters.py. A bad parameter is HTTP 400 ``{"error": "…"}`` in Chinese, quoting at most 50
+characters of what was sent; numbers and ids are ASCII digits only, within the column's range (domain/params.py).
+Money is a string with two decimals, dates are ISO 8601. Endpoints are plain functions: Starlette runs them in its thread pool, so the blocking
 database calls never stall the event loop that also serves the UI's websockets.
 """
 
