@@ -9,8 +9,9 @@ lifecycle rules, same redaction, ``assert_public_record`` on every item).
     GET /api/v1/stats/annual?year=Y   年度行政执法数据 with small-cell suppression
 
 Filters (all optional): q, agency (id, code or full name), category, type, year, month, amount, status, sort,
-order; see domain/filters.py. A bad parameter is HTTP 400 ``{"error": "…"}`` in Chinese. Money is a string with two
-decimals, dates are ISO 8601. Endpoints are plain functions: Starlette runs them in its thread pool, so the blocking
+order; see domain/filters.py. A bad parameter is HTTP 400 ``{"error": "…"}`` in Chinese, quoting at most 50
+characters of what was sent; numbers and ids are ASCII digits only, within the column's range (domain/params.py).
+Money is a string with two decimals, dates are ISO 8601. Endpoints are plain functions: Starlette runs them in its thread pool, so the blocking
 database calls never stall the event loop that also serves the UI's websockets.
 """
 
@@ -30,6 +31,7 @@ from db import public, stats
 from db.engine import Engine, database_url, make_engine
 from domain.filters import DecisionFilters, FilterError, describe_filters, filters_from_api_params
 from domain.formatting import today_shanghai
+from domain.params import ParamError, parse_id, quote_input, require_int
 from domain.opendata import batched_text, csv_lines, dumps, json_document, json_record
 from domain.statistics import SUPPRESSION_NOTE, annual_report
 
@@ -88,7 +90,7 @@ def _params(request: Request) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in request.query_params.multi_items():
         if key in out:
-            raise FilterError(f"参数 {key} 重复出现，只能给一次")
+            raise FilterError(f"参数 {quote_input(key)} 重复出现，只能给一次")
         out[key] = value
     return out
 
@@ -153,12 +155,13 @@ def decisions_json(request: Request) -> Response:
 def decision(request: Request) -> Response:
     raw = request.path_params["decision_id"]
     if request.query_params:
-        return _error(f"不支持的参数：{'、'.join(sorted(request.query_params))}")
-    if not raw.isdigit() or not 0 < int(raw) < 2**31:
-        return _error(f"决定编号应为正整数，收到：{raw}")
-    found = public.public_decision(_engine(), int(raw), today_shanghai())
+        return _error(f"不支持的参数：{quote_input('、'.join(sorted(request.query_params)))}")
+    decision_id = parse_id(raw)
+    if decision_id is None:
+        return _error(f"决定编号应为 1–2147483647 之间的正整数（只用 0–9 数字），收到：{quote_input(raw)}")
+    found = public.public_decision(_engine(), decision_id, today_shanghai())
     if found is None:
-        return _error(f"找不到编号为 {raw} 的已公示决定（不存在、不在公示期内或依法不予公开）", 404)
+        return _error(f"找不到编号为 {decision_id} 的已公示决定（不存在、不在公示期内或依法不予公开）", 404)
     return _json(public.public_decision_record(found))
 
 
@@ -181,20 +184,18 @@ def annual(request: Request) -> Response:
         params = _params(request)
         unknown = sorted(set(params) - {"year"})
         if unknown:
-            raise FilterError(f"不支持的参数：{'、'.join(unknown)}（可用参数：year）")
+            raise FilterError(f"不支持的参数：{quote_input('、'.join(unknown))}（可用参数：year）")
         raw = params.get("year", "").strip()
         if not raw:
             raise FilterError("缺少参数 year（年度），例如 ?year=2025")
-        if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-            raise FilterError(f"参数 year（年度）应为 2000–2100 之间的整数，收到：{raw}")
-    except FilterError as exc:
+        year = require_int(raw, "year", "年度", 2000, 2100)
+    except (FilterError, ParamError) as exc:
         return _error(str(exc))
-    year = int(raw)
     return _json(_annual.get((database_url(), year, today_shanghai()), lambda: _annual_payload(year)))
 
 
 def not_found(request: Request) -> Response:
-    return _error(f"没有这个接口：{request.url.path}（见 README“Open data API”）", 404)
+    return _error(f"没有这个接口：{quote_input(request.url.path)}（见 README“Open data API”）", 404)
 
 
 ROUTES = [

@@ -118,13 +118,16 @@ def cmd_seed(args: argparse.Namespace) -> int:
 def cmd_create_user(args: argparse.Namespace) -> int:
     from db.commands import create_user
     from db.queries import find_agency_id
+    from domain.params import has_bad_characters, quote_input
 
     engine = _engine()
     agency_id = None
     if args.agency:
+        if has_bad_characters(args.agency) or len(args.agency) > 200:
+            raise CommandError(f"找不到执法主体：{quote_input(args.agency)}（可用代码或全称）")
         agency_id = find_agency_id(engine, args.agency)
         if agency_id is None:
-            raise CommandError(f"找不到执法主体：{args.agency}（可用代码或全称）")
+            raise CommandError(f"找不到执法主体：{quote_input(args.agency)}（可用代码或全称）")
     password = args.password or os.environ.get("ZHIFA_NEW_PASSWORD", "")
     if not password:
         import getpass

@@ -96,7 +96,7 @@ def run_bench(seed: Callable[[Engine, int, int], object], today: dt.date, cases:
         rows += search_rows(engine, today)
         seconds, _ = _timed(lambda: public_summary(engine, today), repeat=3)
         rows.append(("首页统计", f"{seconds * 1000:.0f} ms", "< 1,000 ms", "达标" if seconds < 1 else "未达标"))
-        seconds, _ = _timed(lambda: load_cases(engine, None, __import__("db.queries").queries.CaseFilters()), repeat=3)
+        seconds, _ = _timed(lambda: load_cases(engine, None, __import__("domain.filters").filters.CaseFilters()), repeat=3)
         rows.append(("案件列表（监督人员，全部主体）", f"{seconds * 1000:.0f} ms", "< 1,000 ms",
                      "达标" if seconds < 1 else "未达标"))
         seconds, _ = _timed(lambda: supervision_overview(engine, today, load_calendar(engine)))

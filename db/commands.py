@@ -15,10 +15,14 @@ from sqlalchemy.orm import Session
 from db import models as m
 from db.engine import session_scope
 from domain.enums import Role
+from domain.params import bad_characters_message, has_bad_characters, quote_input, text_problem
 from domain.permissions import AGENCY_SCOPED_ROLES, Actor
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 200  # not stored (only its hash is), but hashing an unbounded text is work an attacker chooses
+USERNAME_LENGTH = m.User.__table__.c.username.type.length
+DISPLAY_NAME_LENGTH = m.User.__table__.c.display_name.type.length
 
 
 @dataclass(frozen=True)
@@ -35,14 +39,25 @@ def record_audit(session: Session, actor: str, action: str, entity: str, entity_
                              occurred_at=dt.datetime.now(dt.UTC)))
 
 
-def validate_new_user(session: Session, username: str, role: str, password: str, agency_id: int | None) -> list[str]:
+def validate_new_user(session: Session, username: str, role: str, password: str, agency_id: int | None,
+                      display_name: str = "") -> list[str]:
+    """Every reason the account cannot be created, checked against the column widths before anything is written
+    (PostgreSQL would refuse the 51st character with an error quoting the whole statement)."""
     errors: list[str] = []
-    if not username or not username.replace("_", "").replace("-", "").isalnum() or len(username) > 50:
-        errors.append("用户名只能包含字母、数字、下划线或连字符，且不超过50个字符")
+    username_ok = (bool(username) and username.replace("_", "").replace("-", "").isalnum()
+                   and len(username) <= USERNAME_LENGTH and not has_bad_characters(username))
+    if not username_ok:
+        errors.append(f"用户名只能包含字母、数字、下划线或连字符，且不超过{USERNAME_LENGTH}个字符，收到：{quote_input(username)}")
+    if problem := text_problem(display_name, "姓名", DISPLAY_NAME_LENGTH):
+        errors.append(problem)
+    if has_bad_characters(password):
+        errors.append(bad_characters_message("密码"))
+    elif len(password) > MAX_PASSWORD_LENGTH:
+        errors.append(f"密码不能超过 {MAX_PASSWORD_LENGTH} 个字符")
     try:
         role_enum = Role(role)
     except ValueError:
-        errors.append(f"未知角色：{role}（可选：{'、'.join(r.value for r in Role if r is not Role.PUBLIC)}）")
+        errors.append(f"未知角色：{quote_input(role)}（可选：{'、'.join(r.value for r in Role if r is not Role.PUBLIC)}）")
         role_enum = None
     if role_enum is Role.PUBLIC:
         errors.append("公众无需账户")
@@ -52,7 +67,7 @@ def validate_new_user(session: Session, username: str, role: str, password: str,
         errors.append(f"{role_enum.value}必须属于一个执法主体（--agency）")
     if agency_id is not None and session.get(m.Agency, agency_id) is None:
         errors.append(f"执法主体不存在：{agency_id}")
-    if session.scalar(select(m.User.id).where(m.User.username == username)) is not None:
+    if username_ok and session.scalar(select(m.User.id).where(m.User.username == username)) is not None:
         errors.append(f"用户名已存在：{username}")
     return errors
 
@@ -61,7 +76,7 @@ def create_user(engine: Engine, *, username: str, display_name: str, role: str, 
                 agency_id: int | None = None, officer_id: int | None = None, actor: str = "system") -> CommandResult:
     """Create a local account with an argon2 password hash. Bad input writes nothing and returns the reasons."""
     with session_scope(engine) as session:
-        errors = validate_new_user(session, username, role, password, agency_id)
+        errors = validate_new_user(session, username, role, password, agency_id, display_name)
         if errors:
             return CommandResult(False, tuple(errors))
         user = m.User(username=username, display_name=display_name or username, role=Role(role),
@@ -76,6 +91,12 @@ def create_user(engine: Engine, *, username: str, display_name: str, role: str, 
 
 def authenticate(engine: Engine, username: str, password: str) -> Actor | None:
     """Verify a password; on success record the login and return the actor, else None (and audit the failure)."""
+    if (not username or len(username) > USERNAME_LENGTH or has_bad_characters(username)
+            or len(password) > MAX_PASSWORD_LENGTH or has_bad_characters(password)):
+        # No account can have this name or password; the attempt is still audited, under a name that fits the column.
+        with session_scope(engine) as session:
+            record_audit(session, quote_input(username, USERNAME_LENGTH - 1) or "?", "login_failed", "users", None)
+        return None
     with session_scope(engine) as session:
         user = session.scalar(select(m.User).where(m.User.username == username))
         ok = False
@@ -109,6 +130,8 @@ def set_user_active(engine: Engine, user_id: int, active: bool, actor: str) -> C
 def set_calendar_day(engine: Engine, day: dt.date, is_workday: bool, note: str, actor: str) -> CommandResult:
     """Enter (or change) one official 放假/调休 date. Overrides the bundled calendar for that day."""
     note = note.strip()
+    if has_bad_characters(note):
+        return CommandResult(False, (bad_characters_message("说明"),))
     if len(note) > 100:
         return CommandResult(False, ("说明不超过100个字符",))
     if day.weekday() < 5 and is_workday and not note:
@@ -145,6 +168,8 @@ def declare_calendar_year(engine: Engine, year: int, source: str, actor: str, to
     source = source.strip()
     if not source:
         return CommandResult(False, ("请填写依据（如国务院办公厅关于该年度部分节假日安排的通知）",))
+    if problem := text_problem(source, "依据", m.CalendarYear.__table__.c.source.type.length):
+        return CommandResult(False, (problem,))
     with session_scope(engine) as session:
         if session.get(m.CalendarYear, year) is not None:
             return CommandResult(False, (f"{year}年已确认",))

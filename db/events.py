@@ -28,10 +28,12 @@ from db import models as m
 from db.commands import CommandResult, record_audit
 from db.engine import session_scope
 from db.public import public_base
-from db.queries import CaseFilters, case_list_frame, case_list_statement
+from db.queries import case_list_frame, case_list_statement
 from db.stats import load_calendar
 from domain.chain import event_hash
 from domain.enums import ActionCategory, DueState, MajorReason, PartyType, Procedure, RecordForm, Stage
+from domain.filters import CaseFilters, RecordFilters
+from domain.params import bad_characters_message, has_bad_characters, quote_input
 from domain.permissions import Actor, may_record
 from domain.procedure import (
     DEFAULT_ACTION_RULES,
@@ -53,7 +55,6 @@ __all__ = [
     "CaseRecord",
     "EvidenceInput",
     "NewEvent",
-    "RecordFilters",
     "append_event",
     "agency_officers",
     "completeness_table",
@@ -282,10 +283,14 @@ def _input_errors(new: NewEvent) -> tuple[list[str], Stage | None, tuple[RecordF
     names = {"action": "执法行为", "officer_cert_nos": "执法证号", "document_no": "文书编号", "record_forms": "记录形式",
              "location": "地点"}
     for key, limit in _LIMITS.items():
+        if has_bad_characters(values[key]):
+            errors.append(bad_characters_message(names[key]))
         if len(values[key]) > limit:
             errors.append(f"{names[key]}过长：最多{limit}个字符，实际{len(values[key])}个")
+    if has_bad_characters(new.note, multiline=True):
+        errors.append(bad_characters_message("备注"))
     for ev in new.evidence:
-        label = ev.file_name or "（未命名文件）"
+        label = quote_input(ev.file_name) or "（未命名文件）"
         if not ev.file_name.strip() or len(ev.file_name) > 200:
             errors.append(f"证据文件名应为1至200个字符：{label}")
         if not ev.media_type.strip() or len(ev.media_type) > 50:
@@ -294,6 +299,8 @@ def _input_errors(new: NewEvent) -> tuple[list[str], Stage | None, tuple[RecordF
             errors.append(f"证据文件大小应为非负整数字节数：{label}")
         if not _SHA256.match(ev.sha256 or ""):
             errors.append(f"证据文件的SHA-256应为64位小写十六进制数：{label}")
+        if any(has_bad_characters(v) for v in (ev.file_name, ev.media_type, ev.storage_uri)):
+            errors.append(f"证据文件的名称、类型或存储地址含有控制字符或无效字符：{label}")
         if len(ev.storage_uri) > 200:
             errors.append(f"证据文件存储地址过长（最多200个字符）：{label}")
     return errors, stage, tuple(forms)
@@ -476,15 +483,6 @@ def public_timeline(engine: Engine, decision_id: int, today: dt.date | None = No
 
 
 # ------------------------------------------------------------------------------------------------- case search
-
-
-@dataclass(frozen=True)
-class RecordFilters:
-    """Search by the record: an officer (执法证号, or part of a name), a stage the case has reached, 逾期."""
-
-    officer: str = ""
-    stage: Stage | None = None
-    overdue: bool = False
 
 
 _DECISION_CLOCKS = ("立案至作出处罚决定", "送达处罚决定书", "当场交付处罚决定书")

@@ -10,23 +10,15 @@ import pandas as pd
 from sqlalchemy import Engine, Select, func, select
 
 from db import models as m
+from domain.params import parse_id
 from db.stats import clock_summary, disclosure_clocks, worst_late
-from domain.enums import CaseStatus
+from domain.filters import CaseFilters
 from domain.workdays import WorkCalendar
 
 
 def _values(rows: list[dict]) -> list[dict]:
     """Enums by their Chinese value, so frames display and export as users read them."""
     return [{k: (v.value if hasattr(v, "value") else v) for k, v in r.items()} for r in rows]
-
-
-@dataclass(frozen=True)
-class CaseFilters:
-    q: str = ""
-    status: CaseStatus | None = None
-    agency_id: int | None = None
-    major_only: bool = False
-    limit: int = 200
 
 
 CASE_COLUMNS = ["id", "case_no", "agency", "party", "violation", "procedure", "filed_on", "status", "is_major", "origin",
@@ -192,6 +184,6 @@ def find_agency_id(engine: Engine, code_name_or_id: str) -> int | None:
         found = conn.scalar(
             select(m.Agency.id).where((m.Agency.code == code_name_or_id) | (m.Agency.name == code_name_or_id))
         )
-        if found is None and code_name_or_id.isdigit():
-            found = conn.scalar(select(m.Agency.id).where(m.Agency.id == int(code_name_or_id)))
+        if found is None and (number := parse_id(code_name_or_id)) is not None:
+            found = conn.scalar(select(m.Agency.id).where(m.Agency.id == number))
     return found

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.enums import ActionCategory, DisclosureStatus, PenaltyType
+from domain.enums import ActionCategory, CaseStatus, DisclosureStatus, PenaltyType, Stage
+from domain.params import clean_text, parse_id, parse_int, quote_input
 
 PAGE_SIZES = (20, 50, 100)
 API_MAX_PAGE_SIZE = 500
@@ -95,11 +96,7 @@ def _one(params: Mapping[str, str | list[str]], key: str) -> str:
 
 
 def _int(text: str, low: int, high: int) -> int | None:
-    try:
-        n = int(text)
-    except ValueError:
-        return None
-    return n if low <= n <= high else None
+    return parse_int(text, low, high)
 
 
 def _member(enum_cls, text: str):  # type: ignore[no-untyped-def]
@@ -112,8 +109,8 @@ def filters_from_params(params: Mapping[str, str | list[str]]) -> DecisionFilter
     year = _int(_one(params, "year"), 2000, 2100)
     status = _member(DisclosureStatus, _one(params, "status"))
     return DecisionFilters(
-        q=_one(params, "q")[:MAX_QUERY_LENGTH],
-        agency_id=_int(_one(params, "agency"), 1, 10**9),
+        q=clean_text(_one(params, "q"), MAX_QUERY_LENGTH),
+        agency_id=parse_id(_one(params, "agency")),
         category=_member(ActionCategory, _one(params, "category")),
         penalty_type=_member(PenaltyType, _one(params, "type")),
         year=year,
@@ -186,7 +183,7 @@ def filters_from_api_params(params: Mapping[str, str | list[str]], *, agency_ids
     """
     unknown = sorted(set(params) - API_PARAMS)
     if unknown:
-        raise FilterError(f"不支持的参数：{'、'.join(unknown)}（可用参数：{'、'.join(sorted(API_PARAMS))}）")
+        raise FilterError(f"不支持的参数：{quote_input('、'.join(unknown))}（可用参数：{'、'.join(sorted(API_PARAMS))}）")
 
     def get(key: str) -> str:
         return _one(params, key)
@@ -197,7 +194,7 @@ def filters_from_api_params(params: Mapping[str, str | list[str]], *, agency_ids
             return None
         n = _int(raw, low, high)
         if n is None:
-            raise FilterError(f"参数 {key}（{label}）应为 {low}–{high} 之间的整数，收到：{raw}")
+            raise FilterError(f"参数 {key}（{label}）应为 {low}–{high} 之间的整数，收到：{quote_input(raw)}")
         return n
 
     def member(key: str, label: str, enum_cls, allowed=None):  # type: ignore[no-untyped-def]
@@ -207,30 +204,32 @@ def filters_from_api_params(params: Mapping[str, str | list[str]], *, agency_ids
         value = _member(enum_cls, raw)
         allowed = tuple(allowed or enum_cls)
         if value is None or value not in allowed:
-            raise FilterError(f"参数 {key}（{label}）无效：{raw}；可选值：{_choices(allowed)}")
+            raise FilterError(f"参数 {key}（{label}）无效：{quote_input(raw)}；可选值：{_choices(allowed)}")
         return value
 
     q = get("q")
     if len(q) > MAX_QUERY_LENGTH:
         raise FilterError(f"参数 q（关键词）不能超过 {MAX_QUERY_LENGTH} 个字符")
+    if clean_text(q, MAX_QUERY_LENGTH) != q.strip():
+        raise FilterError("参数 q（关键词）含有控制字符或无效字符")
     agency_id = None
     raw_agency = get("agency")
     if raw_agency:
-        if raw_agency.isdigit():
-            agency_id = int(raw_agency)
-            if agency_ids is not None and agency_id not in set(agency_ids.values()):
-                raise FilterError(f"参数 agency（执法机关）无效：找不到编号为 {raw_agency} 的执法机关")
+        if raw_agency.isascii() and raw_agency.isdigit():
+            agency_id = parse_id(raw_agency)
+            if agency_id is None or (agency_ids is not None and agency_id not in set(agency_ids.values())):
+                raise FilterError(f"参数 agency（执法机关）无效：找不到编号为 {quote_input(raw_agency)} 的执法机关")
         elif agency_ids is not None and raw_agency in agency_ids:
             agency_id = agency_ids[raw_agency]
         else:
-            raise FilterError(f"参数 agency（执法机关）无效：{raw_agency}；应为执法机关编号、代码或全称")
+            raise FilterError(f"参数 agency（执法机关）无效：{quote_input(raw_agency)}；应为执法机关编号、代码或全称")
     year = integer("year", "年度", 2000, 2100)
     month = integer("month", "月份", 1, 12)
     if month is not None and year is None:
         raise FilterError("参数 month（月份）须与 year（年度）一起使用")
     order = get("order")
     if order and order not in ("asc", "desc"):
-        raise FilterError(f"参数 order（排序方向）只能为 asc 或 desc，收到：{order}")
+        raise FilterError(f"参数 order（排序方向）只能为 asc 或 desc，收到：{quote_input(order)}")
     return DecisionFilters(
         q=q,
         agency_id=agency_id,
@@ -245,6 +244,53 @@ def filters_from_api_params(params: Mapping[str, str | list[str]], *, agency_ids
         page=integer("page", "页码", 1, MAX_PAGE) or 1,
         page_size=integer("page_size", "每页条数", 1, max_page_size) or 20,
     )
+
+
+# ------------------------------------------------------------------ the staff case list (pages/cases.py)
+
+MAX_CASE_TEXT = 100
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """The staff case list's basic filters: 案号/当事人/文书号 text, status, agency, major cases only."""
+
+    q: str = ""
+    status: CaseStatus | None = None
+    agency_id: int | None = None
+    major_only: bool = False
+    limit: int = 200
+
+
+@dataclass(frozen=True)
+class RecordFilters:
+    """Search by the record: an officer (执法证号, or part of a name), a stage the case has reached, 逾期."""
+
+    officer: str = ""
+    stage: Stage | None = None
+    overdue: bool = False
+
+
+def case_filters_from_params(params: Mapping[str, str | list[str]]) -> tuple[CaseFilters, RecordFilters]:
+    """Lenient like ``filters_from_params``: a mangled value is dropped, the rest of the link still applies. Whether
+    the agency exists and lies in the user's scope is the page's check (it knows the actor and the agencies)."""
+    return (
+        CaseFilters(q=clean_text(_one(params, "q"), MAX_CASE_TEXT),
+                    status=_member(CaseStatus, _one(params, "status")),
+                    agency_id=parse_id(_one(params, "agency")),
+                    major_only=_one(params, "major") == "1"),
+        RecordFilters(officer=clean_text(_one(params, "officer"), MAX_CASE_TEXT),
+                      stage=_member(Stage, _one(params, "stage")),
+                      overdue=_one(params, "overdue") == "1"),
+    )
+
+
+def case_filters_to_params(f: CaseFilters, r: RecordFilters) -> dict[str, str]:
+    """The inverse of ``case_filters_from_params`` (the row limit is not part of a link); defaults are left out."""
+    out = {"q": f.q.strip(), "status": f.status.value if f.status else "", "major": "1" if f.major_only else "",
+           "agency": "" if f.agency_id is None else str(f.agency_id), "officer": r.officer.strip(),
+           "stage": r.stage.value if r.stage else "", "overdue": "1" if r.overdue else ""}
+    return {k: v for k, v in out.items() if v}
 
 
 def describe_filters(f: DecisionFilters, total: int, agency_name: str | None = None) -> str:

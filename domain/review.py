@@ -9,6 +9,7 @@ from datetime import date
 from enum import StrEnum
 
 from domain.enums import ReviewOutcome, Role
+from domain.params import bad_characters_message, has_bad_characters
 from domain.permissions import Actor, Permission, can
 
 # 118号(十三) lists what the review must examine; one yes/no with a comment per item (docs/rules.md §1.8).
@@ -82,6 +83,10 @@ def validate_decision(decision: ReviewDecision, review: ReviewRound, reviewed_on
         errors.append("请填写审核意见")
     if reviewed_on < review.submitted_on:
         errors.append("审核日期不能早于报送日期")
+    if has_bad_characters(decision.opinion, multiline=True):
+        errors.append(bad_characters_message("审核意见"))
+    if any(has_bad_characters(comment, multiline=True) for _passed, comment in decision.checklist.values()):
+        errors.append(bad_characters_message("审核事项说明"))
     return errors
 
 

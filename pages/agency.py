@@ -9,9 +9,10 @@ from components.flow import procedure_flow_chart
 from components.text import md, show_text
 from db.public import agency_profile, benchmark_table
 from domain.formatting import format_date, today_shanghai
+from domain.params import parse_id
 
-raw_id = st.query_params.get("id", "")
-profile = agency_profile(get_engine(), int(raw_id), today_shanghai()) if raw_id.isdigit() else None
+agency_id = parse_id(st.query_params.get("id", ""))
+profile = agency_profile(get_engine(), agency_id, today_shanghai()) if agency_id is not None else None
 if profile is None:
     st.title("执法主体详情")
     st.warning("未找到该执法主体。")

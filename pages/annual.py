@@ -8,6 +8,7 @@ from components.downloads import csv_bytes
 from components.stats_charts import annual_penalties_chart
 from components.text import md
 from domain.formatting import format_date, today_shanghai
+from domain.params import parse_year
 from domain.statistics import SUPPRESSION_NOTE, publication_deadline_for_year
 
 st.title("年度行政执法数据")
@@ -16,8 +17,8 @@ if not years:
     st.info("暂无执法决定数据。")
     st.stop()
 today = today_shanghai()
-raw = st.query_params.get("year", "")
-default = int(raw) if raw.isdigit() and int(raw) in years else (today.year - 1 if today.year - 1 in years else years[0])
+linked = parse_year(st.query_params.get("year", ""))
+default = linked if linked in years else (today.year - 1 if today.year - 1 in years else years[0])
 year = st.selectbox("年度", years, index=years.index(default), format_func=lambda y: f"{y}年")
 st.query_params["year"] = str(year)
 

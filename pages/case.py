@@ -24,6 +24,7 @@ from db.queries import case_detail
 from db.stats import load_calendar
 from domain.enums import RecordForm, Stage
 from domain.formatting import SHANGHAI, format_date, format_datetime, today_shanghai
+from domain.params import parse_id
 from domain.permissions import Permission, can_access_agency, may_record
 from domain.procedure import case_clocks, completeness
 
@@ -31,8 +32,8 @@ FLASH = "case_event_flash"
 
 actor = require(Permission.CASES_READ)
 engine = get_engine()
-raw_id = st.query_params.get("id", "")
-detail = case_detail(engine, int(raw_id)) if raw_id.isdigit() else None
+case_id = parse_id(st.query_params.get("id", ""))
+detail = case_detail(engine, case_id) if case_id is not None else None
 if detail is None or not can_access_agency(actor, detail.agency_id):
     st.title("案件详情")
     st.warning("未找到该案件，或您无权查看其他执法主体的案件。")

@@ -10,6 +10,7 @@ from components.tables import display_frame, show_table
 from components.text import md
 from db.events import LOW_SCORE, completeness_table, per_agency_completeness
 from db.queries import agency_options
+from domain.params import parse_id
 from domain.permissions import Permission
 
 LOWEST = 50
@@ -31,8 +32,8 @@ st.caption(f"按执法全过程记录逐案核查已作出决定的案件：必�
            f"满分100分，低于{LOW_SCORE}分的案件应列入案卷评查。")
 names = agency_options(engine)
 options = [None, *names]
-raw = st.query_params.get("agency", "")
-agency = st.selectbox("执法主体", options, index=options.index(int(raw)) if raw.isdigit() and int(raw) in names else 0,
+linked = parse_id(st.query_params.get("agency", ""))
+agency = st.selectbox("执法主体", options, index=options.index(linked) if linked in names else 0,
                       format_func=lambda i: "全部" if i is None else names[i])
 st.query_params.from_dict({"agency": str(agency)} if agency else {})
 

@@ -8,11 +8,12 @@ from components.text import md, show_text
 from db.events import public_timeline
 from db.public import public_decision
 from domain.formatting import format_date, format_yuan, today_shanghai
+from domain.params import parse_id
 
 engine = get_engine()
 today = today_shanghai()
-raw_id = st.query_params.get("id", "")
-decision = public_decision(engine, int(raw_id), today) if raw_id.isdigit() else None
+decision_id = parse_id(st.query_params.get("id", ""))
+decision = public_decision(engine, decision_id, today) if decision_id is not None else None
 if decision is None:
     st.title("决定详情")
     st.warning("未找到该执法决定，或该决定不在公示期内、依法不予公开。")

@@ -9,13 +9,14 @@ from components.text import md, show_text
 from db.queries import case_detail
 from db.reviews import decide_review, latest_round, reviewer_qualified
 from domain.formatting import format_date, today_shanghai
+from domain.params import parse_id
 from domain.permissions import Permission, can_access_agency
 from domain.review import CHECKLIST, ReviewAction, ReviewDecision, available_actions
 
 actor = require(Permission.REVIEWS_DECIDE)
 engine = get_engine()
-raw = st.query_params.get("case", "")
-detail = case_detail(engine, int(raw)) if raw.isdigit() else None
+case_id = parse_id(st.query_params.get("case", ""))
+detail = case_detail(engine, case_id) if case_id is not None else None
 if detail is None or not can_access_agency(actor, detail.agency_id):
     st.title("法制审核")
     st.warning("未找到该案件，或该案件不属于本机关。")

@@ -21,7 +21,6 @@ from db.events import (
     CONFLICT_MESSAGE,
     EvidenceInput,
     NewEvent,
-    RecordFilters,
     append_event,
     completeness_table,
     evidence_from_bytes,
@@ -34,7 +33,7 @@ from db.events import (
 )
 from db.integrity import case_chain_status, verify_chains
 from db.migrate import upgrade_to_head
-from db.queries import CaseFilters
+from domain.filters import CaseFilters, RecordFilters
 from domain.chain import GENESIS, event_hash
 from domain.enums import CaseStatus, DueState, Procedure, RecordForm, ReviewOutcome, Role, Stage
 from domain.permissions import Actor
@@ -376,6 +375,10 @@ def test_unknown_case_is_refused(db: Engine) -> None:
     ({"evidence": (EvidenceInput("a.jpg", "image/jpeg", 10, "xyz"),)}, "SHA-256"),
     ({"evidence": (EvidenceInput("", "image/jpeg", 10, "0" * 64),)}, "证据文件名"),
     ({"evidence": (EvidenceInput("a.jpg", "image/jpeg", -1, "0" * 64),)}, "证据文件大小"),
+    ({"action": "现场\x00检查"}, "执法行为含有"),
+    ({"location": "某路\ud800"}, "地点含有"),
+    ({"note": "备\x00注"}, "备注含有"),
+    ({"evidence": (EvidenceInput("a\x00.jpg", "image/jpeg", 10, "0" * 64),)}, "控制字符"),
 ])
 def test_malformed_input_is_refused(db: Engine, change: dict, expect: str) -> None:
     case_id, actor, _ = filed_case(db)

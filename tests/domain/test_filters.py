@@ -126,3 +126,71 @@ def test_api_params_refuse_bad_values_with_chinese_messages(params: dict, word: 
 
 def test_api_export_params_leave_out_the_page() -> None:
     assert filters_to_api_params(FULL) == {k: v for k, v in filters_to_params(FULL).items() if k not in ("page", "size")}
+
+
+# ------------------------------------------------------------------ hostile values in links and API parameters
+
+from domain.enums import CaseStatus, Stage  # noqa: E402
+from domain.filters import (  # noqa: E402
+    CaseFilters,
+    RecordFilters,
+    case_filters_from_params,
+    case_filters_to_params,
+)
+
+HOSTILE_NUMBERS = ["²", "①", "４２", "٤٢", "-1", "+1", " 1 x", "1_0", "99999999999999999999", "9" * 4301, "2147483648"]
+
+
+@pytest.mark.parametrize("raw", HOSTILE_NUMBERS)
+@pytest.mark.parametrize("key", ["agency", "year", "month", "page", "size"])
+def test_hostile_numbers_in_links_are_ignored(key: str, raw: str) -> None:
+    assert filters_from_params({key: raw, **({"year": "2025"} if key == "month" else {})}) in (
+        DecisionFilters(), DecisionFilters(year=2025))
+
+
+@pytest.mark.parametrize("raw", HOSTILE_NUMBERS)
+@pytest.mark.parametrize("key", ["agency", "year", "page", "page_size"])
+def test_hostile_numbers_in_api_are_a_chinese_400_message(key: str, raw: str) -> None:
+    with pytest.raises(FilterError) as err:
+        filters_from_api_params({key: raw}, agency_ids={"区市场监管局": 1})
+    assert len(str(err.value)) < 200 and "参数" in str(err.value)
+
+
+def test_api_error_quotes_at_most_50_characters() -> None:
+    with pytest.raises(FilterError) as err:
+        filters_from_api_params({"category": "x" * 5000})
+    assert "x" * 50 + "…" in str(err.value) and "x" * 51 not in str(err.value)
+    with pytest.raises(FilterError) as err:
+        filters_from_api_params({"y" * 5000: "1"})
+    assert len(str(err.value)) < 300
+
+
+def test_control_characters_in_the_keyword() -> None:
+    assert filters_from_params({"q": "食\x00品\ud800"}).q == "食品"
+    with pytest.raises(FilterError):
+        filters_from_api_params({"q": "食\x00品"})
+
+
+CASE_ROUND_TRIPS = [
+    (CaseFilters(), RecordFilters()),
+    (CaseFilters(q="立", status=CaseStatus.IN_REVIEW, agency_id=3, major_only=True),
+     RecordFilters(officer="44010012", stage=Stage.INVESTIGATION, overdue=True)),
+    (CaseFilters(q="某某"), RecordFilters(officer="张")),
+]
+
+
+@pytest.mark.parametrize(("f", "r"), CASE_ROUND_TRIPS)
+def test_case_filters_round_trip_through_url(f: CaseFilters, r: RecordFilters) -> None:
+    assert case_filters_from_params(case_filters_to_params(f, r)) == (f, r)
+
+
+def test_case_filter_defaults_are_left_out_of_the_url() -> None:
+    assert case_filters_to_params(CaseFilters(), RecordFilters()) == {}
+
+
+@pytest.mark.parametrize("params", [
+    {"agency": "²"}, {"agency": "99999999999999999999"}, {"status": "不存在"}, {"stage": "x" * 5000},
+    {"major": "yes"}, {"overdue": "①"}, {"q": "\x00"}, {"officer": "\ud800"},
+])
+def test_mangled_case_links_fall_back_to_defaults(params: dict) -> None:
+    assert case_filters_from_params(params) == (CaseFilters(), RecordFilters())

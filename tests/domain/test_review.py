@@ -76,3 +76,19 @@ def test_return_with_reasons_is_valid() -> None:
                               "存在问题：裁量说明不充分，请补充从重情节的证据后重新报送。")
     assert validate_decision(decision, ROUND, date(2026, 5, 8)) == []
     assert outcome_of(decision.action) is ReviewOutcome.PROBLEMS
+
+
+@pytest.mark.parametrize(("opinion", "comment", "message"), [
+    ("同意\x00", "", "审核意见含有"),
+    ("同意\ud800", "", "审核意见含有"),
+    ("同意。", "说明\x00", "审核事项说明含有"),
+])
+def test_control_characters_are_refused_before_writing(opinion, comment, message) -> None:
+    """PostgreSQL refuses NUL in text with a driver error; the reviewer gets a sentence instead."""
+    decision = ReviewDecision(ReviewAction.APPROVE, {**ALL_PASS, "evidence": (True, comment)}, opinion)
+    assert any(message in e for e in validate_decision(decision, ROUND, date(2026, 5, 8)))
+
+
+def test_line_breaks_in_an_opinion_are_fine() -> None:
+    decision = ReviewDecision(ReviewAction.APPROVE, ALL_PASS, "同意。\n事实清楚，\t证据确凿。")
+    assert validate_decision(decision, ROUND, date(2026, 5, 8)) == []
