@@ -73,6 +73,7 @@ PLANTED_RATES: dict[str, tuple[float, str]] = {
     "withdrawn": (0.01, "已公示后被撤回"),
     "corrected": (0.02, "已公示后被更正"),
     "pii_in_facts": (0.5, "自然人案件的违法事实中含身份证号、电话、住址"),
+    "pii_in_public_fields": (0.3, "自然人处罚案件的违法行为类型、处罚内容、裁量说明中含姓名、配偶、电话、邮箱、微信、住址"),
     "single_officer": (0.01, "现场执法仅一名执法人员"),
     "expired_certificate": (0.01, "现场执法人员执法证已过期"),
     "missing_av": (0.1, "查封扣押、强制拆除等未全程音像记录"),
@@ -668,6 +669,22 @@ class _CaseMaker:
         return base + rng.choice(("当事人对违法事实无异议。", "以上事实有现场检查笔录、询问笔录、照片等证据证实。",
                                   "当事人在规定期限内未提出陈述、申辩。"))
 
+    def public_field_pii(self, case_id: int, name: str, phone: str | None, address: str | None,
+                         ) -> tuple[str, str] | None:
+        """Personal data written where a careless officer writes it — the party's name in 违法行为类型 and 处罚内容,
+        a phone in 处罚内容, a spouse, e-mail, WeChat and home address in 裁量说明 — so that the redaction sweep
+        has something to catch in every published field. Its own RNG per case keeps every other seeded value as
+        it was."""
+        self.report.denominators["pii_in_public_fields"] += 1
+        rng = random.Random(f"pii:{case_id}")
+        if rng.random() >= PLANTED_RATES["pii_in_public_fields"][0]:
+            return None
+        self.report.planted["pii_in_public_fields"] += 1
+        spouse = rng.choice(catalog.SURNAMES) + rng.choice(catalog.GIVEN_CHARS) + rng.choice(catalog.GIVEN_CHARS)
+        account = f"wxid_{rng.randrange(10**8):08d}"
+        return (f"当事人联系电话{phone}",
+                f"当事人住{address}，其妻{spouse}（微信号{account}，邮箱{account[5:]}@example.com）到场陪同。")
+
     # -- penalty cases ------------------------------------------------------------------------------------
 
     def penalty_case(self, rows: _Rows, ctx: AgencyCtx, plan: PenaltyPlan, filed_on: dt.date) -> None:
@@ -840,8 +857,10 @@ class _CaseMaker:
             else:
                 status = CaseStatus.DECIDED
 
+        pii = self.public_field_pii(case_id, pname, phone, address) if person else None
+        violation = plan.spec_violation if pii is None else f"{pname}{plan.spec_violation}"[:200]
         self.write_case(rows, ctx, plan.matter_id, case_id, case_no, pid, procedure, filed_on, major, reasons, status,
-                        origin, confidential, plan.spec_violation, facts, state["prev"])
+                        origin, confidential, violation, facts, state["prev"])
         claimed = tier.tier if tier.tier is not None else None
         statement = (f"适用《{ctx.spec.name if tier.tier else '江门市生态环境局'}裁量基准》第{tier_idx + 1}档"
                      f"{'（' + tier.tier.value + '）' if tier.tier else ''}，"
@@ -851,6 +870,9 @@ class _CaseMaker:
             (f"{t.value}{_fmt_amount(a)}" if a is not None else t.value) for t, a in types
         )
         conclusion = f"责令改正，{conclusion}" if not simple else conclusion
+        if pii is not None:
+            conclusion = f"对当事人{pname}{conclusion}，{pii[0]}"
+            statement = f"{statement}{pii[1]}"
         dec_id = self.ids.take("decisions")
         fine_total = sum((a for t, a in types if t is PenaltyType.FINE and a is not None), Decimal(0))
         rows.decisions.append((dec_id, case_id, decision_no, decided_on, ActionCategory.PENALTY, conclusion,

@@ -233,6 +233,28 @@ def test_personal_data_planted_in_facts(seeded_engine, seeded_sqlite) -> None:
     assert any(re.search(r"证人", r.facts) for r in found)
 
 
+def test_personal_data_planted_in_every_other_published_field(seeded_engine, seeded_sqlite) -> None:
+    """The name in 违法行为类型, name and phone in 处罚内容, spouse/WeChat/e-mail/address in 裁量说明: the raw rows hold
+    them (so the redaction sweep has something to catch) and the public projections do not."""
+    report = seeded_sqlite[1]
+    with seeded_engine.connect() as conn:
+        rows = conn.execute(
+            select(m.Party.name, m.Party.phone, m.Case.violation, m.Decision.conclusion, m.Decision.discretion_statement,
+                   m.PublicRecord.violation.label("pv"), m.PublicRecord.conclusion.label("pc"),
+                   m.PublicRecord.discretion_statement.label("pd"))
+            .join(m.Case, m.Case.party_id == m.Party.id).join(m.Decision, m.Decision.case_id == m.Case.id)
+            .join(m.PublicRecord, m.PublicRecord.decision_id == m.Decision.id)
+            .where(m.Party.party_type == PartyType.NATURAL_PERSON, m.Decision.discretion_statement.like("%其妻%"))
+        ).all()
+    assert len(rows) == report.planted["pii_in_public_fields"] > 0
+    for r in rows:
+        assert r.violation.startswith(r.name) and r.name in r.conclusion and r.phone in r.conclusion
+        assert "wxid_" in r.discretion_statement and "@example.com" in r.discretion_statement
+        public = r.pv + r.pc + r.pd
+        assert r.name not in public and r.phone not in public
+        assert "wxid_" not in public and "@example.com" not in public
+
+
 def test_minor_and_confidential_cases_are_withheld(seeded_engine) -> None:
     with seeded_engine.connect() as conn:
         rows = conn.execute(
