@@ -6,6 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from components.auth import require
+from components.cached import after_calendar_change
 from components.data import get_engine
 from components.tables import display_frame, show_table
 from db.commands import declare_calendar_year, remove_calendar_day, set_calendar_day
@@ -25,7 +26,7 @@ days, years = calendar_entries(engine)
 
 def report(result, done: str) -> None:
     if result.ok:
-        st.cache_data.clear()
+        after_calendar_change()
         st.success(done)
     else:
         for message in result.errors:
