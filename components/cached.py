@@ -11,6 +11,7 @@ import streamlit as st
 from components.data import _engine_for, get_engine
 from db import public, stats
 from db.engine import database_url
+from db.events import completeness_table
 from domain.statistics import annual_report
 from domain.filters import DecisionFilters
 
@@ -81,3 +82,52 @@ def _clocks(url: str, today: dt.date) -> pd.DataFrame:
 
 def disclosure_clocks(today: dt.date) -> pd.DataFrame:
     return _clocks(_url(), today)
+
+
+@st.cache_data(ttl="5m", show_spinner="正在评查案卷…")
+def _completeness(url: str, agency: int | None) -> pd.DataFrame:
+    return completeness_table(_engine_for(url), agency)
+
+
+def completeness_scores(agency: int | None) -> pd.DataFrame:
+    return _completeness(_url(), agency)
+
+
+# ------------------------------------------------------------------------------------------------- after a write
+# A write forgets only the cached reads whose data it changed: the other pages, and the schema check every page
+# makes, stay cached.
+
+_AGENCY_READS = (_agency_names, _public_decisions, _public_summary, _annual_records, _completeness)
+_DATA_READS = (*_AGENCY_READS, _years, _clocks)
+CASE_RECORD_KINDS = frozenset({"officers", "matters", "cases", "events", "reviews"})  # nothing public until decided
+
+
+def _forget(*reads) -> None:  # type: ignore[no-untyped-def]
+    for read in dict.fromkeys(reads):
+        read.clear()
+
+
+def after_review_decision() -> None:
+    """A legal review's outcome is one of the checks the completeness scores make."""
+    _forget(_completeness)
+
+
+def after_case_event() -> None:
+    """A step appended to a case's record changes its completeness score; no public view reads case steps."""
+    _forget(_completeness)
+
+
+def after_calendar_change() -> None:
+    """An entered 放假/调休 day moves the disclosure deadlines."""
+    _forget(_clocks)
+
+
+def after_import(kind: str, *, agencies_may_change: bool) -> None:
+    """Case-record kinds change what the completeness scores check; any kind may add agencies (named in every
+    public view); decisions and every other kind change the public data itself."""
+    if kind not in CASE_RECORD_KINDS:
+        _forget(*_DATA_READS)
+    elif agencies_may_change:
+        _forget(*_AGENCY_READS)
+    else:
+        _forget(_completeness)

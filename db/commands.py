@@ -7,18 +7,17 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from db import models as m
+from db import passwords
 from db.engine import session_scope
 from domain.enums import Role
 from domain.params import bad_characters_message, has_bad_characters, quote_input, text_problem
 from domain.permissions import AGENCY_SCOPED_ROLES, Actor
 
-_HASHER = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 200  # not stored (only its hash is), but hashing an unbounded text is work an attacker chooses
 USERNAME_LENGTH = m.User.__table__.c.username.type.length
@@ -80,7 +79,7 @@ def create_user(engine: Engine, *, username: str, display_name: str, role: str, 
         if errors:
             return CommandResult(False, tuple(errors))
         user = m.User(username=username, display_name=display_name or username, role=Role(role),
-                      password_hash=_HASHER.hash(password), agency_id=agency_id, officer_id=officer_id,
+                      password_hash=passwords.hasher().hash(password), agency_id=agency_id, officer_id=officer_id,
                       created_by=actor, created_at=dt.datetime.now(dt.UTC))
         session.add(user)
         session.flush()
@@ -102,7 +101,7 @@ def authenticate(engine: Engine, username: str, password: str) -> Actor | None:
         ok = False
         if user is not None and user.is_active:
             try:
-                ok = _HASHER.verify(user.password_hash, password)
+                ok = passwords.hasher().verify(user.password_hash, password)
             except (VerificationError, InvalidHashError):
                 ok = False
         record_audit(session, username or "?", "login" if ok else "login_failed", "users",
@@ -110,8 +109,8 @@ def authenticate(engine: Engine, username: str, password: str) -> Actor | None:
         if not ok or user is None:
             return None
         user.last_login_at = dt.datetime.now(dt.UTC)
-        if _HASHER.check_needs_rehash(user.password_hash):
-            user.password_hash = _HASHER.hash(password)
+        if passwords.hasher().check_needs_rehash(user.password_hash):
+            user.password_hash = passwords.hasher().hash(password)
         return Actor(username=user.username, display_name=user.display_name, role=user.role,
                      agency_id=user.agency_id, user_id=user.id, officer_id=user.officer_id)
 

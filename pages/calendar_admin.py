@@ -6,6 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from components.auth import require
+from components.cached import after_calendar_change
 from components.data import get_engine
 from components.tables import display_frame, show_table
 from components.text import md
@@ -26,7 +27,7 @@ days, years = calendar_entries(engine)
 
 def report(result, done: str) -> None:
     if result.ok:
-        st.cache_data.clear()
+        after_calendar_change()
         st.success(md(done))
     else:
         for message in result.errors:

@@ -6,6 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from components.auth import require
+from components.cached import after_case_event
 from components.data import get_engine
 from components.tables import show_table
 from components.text import md, show_text
@@ -139,7 +140,7 @@ if may_record(actor, detail.agency_id):
                        evidence=tuple(evidence_from_bytes(f.name, f.type, f.getvalue()) for f in files or ()))
         result = append_event(engine, detail.id, new, actor, dt.datetime.now(SHANGHAI))
         if result.ok:
-            st.cache_data.clear()  # lists, scores and counts elsewhere include this case
+            after_case_event()
             st.session_state["ev_form_version"] = v + 1
             st.session_state[FLASH] = f"已追加第{len(record.facts.events) + 1}条记录（{stage.value}·{action.strip()}）。"
             st.rerun()

@@ -4,11 +4,12 @@ first, each linked to its case page — and the average per agency. ``?agency=<i
 import streamlit as st
 
 from components.auth import require
+from components.cached import completeness_scores
 from components.charts import completeness_by_agency
 from components.data import get_engine
 from components.tables import display_frame, show_table
 from components.text import md
-from db.events import LOW_SCORE, completeness_table, per_agency_completeness
+from db.events import LOW_SCORE, per_agency_completeness
 from db.queries import agency_options
 from domain.params import parse_id
 from domain.permissions import Permission
@@ -19,11 +20,6 @@ LABELS = {"case_no": "案号", "agency": "执法主体", "category": "执法类�
 
 require(Permission.SUPERVISION_READ)
 engine = get_engine()
-
-
-@st.cache_data(ttl="5m", show_spinner="正在评查案卷…")
-def _scores(_engine, url: str, agency: int | None):  # noqa: ANN202 - a cached DataFrame
-    return completeness_table(_engine, agency)
 
 
 st.title("案卷完整性评查")
@@ -37,7 +33,7 @@ agency = st.selectbox("执法主体", options, index=options.index(linked) if li
                       format_func=lambda i: "全部" if i is None else names[i])
 st.query_params.from_dict({"agency": str(agency)} if agency else {})
 
-table = _scores(engine, engine.url.render_as_string(hide_password=True), agency)
+table = completeness_scores(agency)
 if table.empty:
     st.info("没有已作出决定的案件。")
     st.stop()

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import require
+from components.cached import after_import
 from components.data import get_engine
 from components.text import md
 from db.import_kinds import KINDS
@@ -68,7 +69,7 @@ elif report.rejected:
 else:
     st.success(md(report.summary()))
 if report.written:
-    st.cache_data.clear()
+    after_import(kind, agencies_may_change=kind == "agencies" or bool(create_agencies))
 st.subheader("前几行的解析结果")
 st.dataframe(pd.DataFrame(report.preview(10)), hide_index=True)
 if report.problems:

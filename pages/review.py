@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.auth import require
+from components.cached import after_review_decision
 from components.data import get_engine
 from components.tables import show_table
 from components.text import md, show_text
@@ -50,7 +51,7 @@ with st.form("review_form"):
 if submitted:
     result = decide_review(engine, detail.id, ReviewDecision(choice, checklist, opinion), actor, today_shanghai())
     if result.ok:
-        st.cache_data.clear()
+        after_review_decision()
         st.success("审核意见已记录。" + ("承办机构可据此作出决定。" if choice is ReviewAction.APPROVE
                                         else "已退回承办机构，修改后重新报送审核。"))
     else:

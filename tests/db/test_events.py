@@ -6,8 +6,6 @@ record-based case search."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select, text
@@ -32,13 +30,12 @@ from db.events import (
     search_cases,
 )
 from db.integrity import case_chain_status, verify_chains
-from db.migrate import upgrade_to_head
 from domain.filters import CaseFilters, RecordFilters
 from domain.chain import GENESIS, event_hash
 from domain.enums import CaseStatus, DueState, Procedure, RecordForm, ReviewOutcome, Role, Stage
 from domain.permissions import Actor
 from domain.procedure import SHANGHAI, case_clocks, completeness
-from sample_data.generator import AS_OF, seed
+from sample_data.generator import AS_OF
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
 FILED = dt.date(2026, 10, 12)  # a Monday
@@ -51,33 +48,19 @@ def at(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
 # ------------------------------------------------------------------------------------------------ fixtures
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small seeded database written once per module; each test works on its own copy."""
-    path = tmp_path_factory.mktemp("events") / "template.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade_to_head(engine)
-    seed(engine, 40, 3)
-    engine.dispose()  # checkpoints the WAL into the main file, so a plain copy is complete
-    return path
-
-
 @pytest.fixture
-def db(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
-    path = tmp_path / "db.sqlite3"
-    shutil.copy(template, path)
-    engine = make_engine(f"sqlite:///{path}")
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
-    yield engine
-    engine.dispose()
+def db(seeded_sqlite_copy, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """This test's own copy of a small seeded database."""
+    engine = seeded_sqlite_copy(40, 3)
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    return engine
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def any_db(request, monkeypatch: pytest.MonkeyPatch) -> Engine:
     if request.param == "sqlite":
         return request.getfixturevalue("db")
-    engine = request.getfixturevalue("pg_engine")
-    seed(engine, 40, 3)
+    engine = request.getfixturevalue("seeded_pg_copy")(40, 3)
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     return engine
 

@@ -73,12 +73,9 @@ def engine(sqlite_engine: Engine) -> Engine:
 
 
 @pytest.fixture
-def seeded(sqlite_engine: Engine) -> Engine:
+def seeded(seeded_sqlite_copy) -> Engine:
     """A small seeded database of this test's own (the shared seeded_sqlite stays read-only)."""
-    from sample_data.generator import seed
-
-    seed(sqlite_engine, 40, 3)
-    return sqlite_engine
+    return seeded_sqlite_copy(40, 3)
 
 
 def csv_bytes(rows: Iterable[dict[str, str]], *, encoding: str = "utf-8-sig", headers: list[str] | None = None,

@@ -8,16 +8,12 @@ from sqlalchemy import Engine, text
 
 import manage
 from db.integrity import case_chain_status, verify_chains
-from sample_data.generator import seed
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def small_db(request, tmp_path, monkeypatch) -> tuple[Engine, str]:
-    if request.param == "sqlite":
-        engine = request.getfixturevalue("sqlite_engine")
-    else:
-        engine = request.getfixturevalue("pg_engine")
-    seed(engine, 60, 3)
+def small_db(request, monkeypatch) -> tuple[Engine, str]:
+    copy = request.getfixturevalue("seeded_sqlite_copy" if request.param == "sqlite" else "seeded_pg_copy")
+    engine = copy(60, 3)
     url = engine.url.render_as_string(hide_password=False)
     monkeypatch.setenv("DATABASE_URL", url)
     return engine, url

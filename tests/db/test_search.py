@@ -18,10 +18,8 @@ from sqlalchemy import Engine, select, text
 import db.search
 from db import models as m
 from db.engine import make_engine
-from db.migrate import upgrade_to_head
 from db.public import (
     LISTED_STATUSES,
-    public_base,
     count_public_decisions,
     iter_public_decisions,
     public_decision_rows,
@@ -34,7 +32,7 @@ from domain.enums import ActionCategory, DisclosureStatus, PartyType, PenaltyTyp
 from domain.filters import AmountBand, DecisionFilters, SortKey
 from domain.publication import STALE_REASON
 from domain.redaction import mask_person_name
-from sample_data.generator import AS_OF, seed
+from sample_data.generator import AS_OF
 
 TODAY = AS_OF
 VERSIONS = Path(__file__).resolve().parents[2] / "db" / "migrations" / "versions"
@@ -332,9 +330,9 @@ def _found(engine: Engine, q: str, **kw) -> set[int]:
 
 
 def _writes_keep_the_index_current(engine: Engine) -> None:
+    """``engine``: a database of the test's own, seeded with (300, 7)."""
     from db.bulk import insert_rows, max_id, reset_sequences
 
-    seed(engine, 300, 7)
     org = _pick(engine, person=False)
     other = _pick(engine, person=False, offset=5)
     person = _pick(engine, person=True)
@@ -416,41 +414,37 @@ def _writes_keep_the_index_current(engine: Engine) -> None:
     assert _index_state(engine) == ([], [])
 
 
-def test_writes_keep_the_index_current_sqlite(sqlite_engine) -> None:
-    _writes_keep_the_index_current(sqlite_engine)
+def test_writes_keep_the_index_current_sqlite(seeded_sqlite_copy) -> None:
+    _writes_keep_the_index_current(seeded_sqlite_copy(300, 7))
 
 
 @pytest.mark.postgres
-def test_writes_keep_the_index_current_postgres(pg_engine) -> None:
-    _writes_keep_the_index_current(pg_engine)
+def test_writes_keep_the_index_current_postgres(seeded_pg_copy) -> None:
+    _writes_keep_the_index_current(seeded_pg_copy(300, 7))
 
 
-def test_rebuild_repairs_a_damaged_index(sqlite_engine) -> None:
-    seed(sqlite_engine, 200, 3)
-    before = _index_state(sqlite_engine)
-    with sqlite_engine.begin() as conn:
+def test_rebuild_repairs_a_damaged_index(seeded_sqlite_copy) -> None:
+    engine = seeded_sqlite_copy(300, 7)
+    before = _index_state(engine)
+    with engine.begin() as conn:
         conn.execute(text("DELETE FROM public_search WHERE decision_id % 3 = 0"))
         conn.execute(text("UPDATE public_search SET status = '已更正' WHERE decision_id % 3 = 1"))
-    rebuild_search_index(sqlite_engine)
-    assert _index_state(sqlite_engine) == before
+    rebuild_search_index(engine)
+    assert _index_state(engine) == before
 
 
 # ------------------------------------------------------------------------------------------------ PostgreSQL
 
 
 @pytest.fixture(scope="module")
-def pg_seeded(pg_server_url) -> Iterator[tuple[Engine, Reference]]:
-    from tests.conftest import _create_database, _drop_database
-
-    url, name = _create_database(pg_server_url)
+def pg_seeded(pg_templates) -> Iterator[tuple[Engine, Reference]]:
+    url, name = pg_templates.copy(600, 7)  # the same data as the shared SQLite database (tests/db/test_seed.py)
     engine = make_engine(url)
     try:
-        upgrade_to_head(engine)
-        seed(engine, 600, 7)  # the same data as the shared SQLite database (tests/db/test_seed.py proves it)
         yield engine, Reference(engine)
     finally:
         engine.dispose()
-        _drop_database(pg_server_url, name)
+        pg_templates.drop(name)
 
 
 @pytest.mark.postgres

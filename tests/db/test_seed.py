@@ -35,21 +35,14 @@ def dump(engine: Engine) -> dict[str, list[tuple]]:
     return out
 
 
-def fresh(url: str) -> Engine:
-    from db.engine import make_engine
-    from db.migrate import upgrade_to_head
-
-    engine = make_engine(url)
-    upgrade_to_head(engine)
-    return engine
 
 
 # ----------------------------------------------------------------------------------------------- determinism
 
 
-def test_same_seed_writes_identical_rows(tmp_path, monkeypatch) -> None:
+def test_same_seed_writes_identical_rows(sqlite_templates, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(generator, "CHUNK", 120)  # several chunks, so the worker-process path runs too
-    a, b = fresh(f"sqlite:///{tmp_path / 'a.sqlite3'}"), fresh(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    a, b = sqlite_templates.copy(tmp_path / "a.sqlite3"), sqlite_templates.copy(tmp_path / "b.sqlite3")
     seed(a, 400, 11)
     seed(b, 400, 11)
     dump_a, dump_b = dump(a), dump(b)
@@ -57,16 +50,16 @@ def test_same_seed_writes_identical_rows(tmp_path, monkeypatch) -> None:
     assert len(dump_a["cases"]) == 400
 
 
-def test_different_seed_writes_different_rows(tmp_path) -> None:
-    a, b = fresh(f"sqlite:///{tmp_path / 'a.sqlite3'}"), fresh(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+def test_different_seed_writes_different_rows(sqlite_templates, tmp_path) -> None:
+    a, b = sqlite_templates.copy(tmp_path / "a.sqlite3"), sqlite_templates.copy(tmp_path / "b.sqlite3")
     seed(a, 100, 1)
     seed(b, 100, 2)
     assert dump(a)["cases"] != dump(b)["cases"]
 
 
 @pytest.mark.postgres
-def test_postgres_gets_the_same_rows_as_sqlite(tmp_path, pg_engine) -> None:
-    lite = fresh(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+def test_postgres_gets_the_same_rows_as_sqlite(sqlite_engine, pg_engine) -> None:
+    lite = sqlite_engine
     seed(lite, 150, 5)
     seed(pg_engine, 150, 5)
     assert dump(lite) == dump(pg_engine)

@@ -56,14 +56,12 @@ def _app_db(app_db):  # every page test runs against the shared seeded database 
 
 
 @pytest.fixture
-def writable_db(sqlite_engine, monkeypatch):
+def writable_db(seeded_sqlite_copy, monkeypatch):
     """A small seeded database of this test's own, for pages that write (the shared one stays read-only)."""
     import streamlit as st
 
-    from sample_data.generator import seed
-
-    seed(sqlite_engine, 300, 7)  # this seed leaves review rounds pending (cases still in progress)
-    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    engine = seeded_sqlite_copy(300, 7)  # this seed leaves review rounds pending (cases still in progress)
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     st.cache_data.clear()
     st.cache_resource.clear()
-    return sqlite_engine
+    return engine

@@ -94,3 +94,17 @@ def test_import_page_other_kind_officers(writable_db) -> None:
     with writable_db.connect() as conn:
         names = conn.execute(select(m.Officer.name).where(m.Officer.cert_no.like("T44990090%"))).scalars().all()
     assert names == ["测试员甲"]
+
+
+def test_an_imported_decision_is_listed_at_once(writable_db) -> None:
+    """The public list was cached before the import; the import forgets it, so the next visit shows the decision."""
+    def listed() -> bool:
+        at = make_app(q="临江市测试商贸")
+        at.switch_page("pages/decisions.py").run()
+        no_errors(at)
+        shown = [m.value for m in at.markdown] + [str(d.value.to_dict()) for d in at.dataframe]
+        return any("9001号" in text for text in shown)
+
+    assert not listed()
+    assert "新增1行" in _run_import(GOOD, 1).success[0].value
+    assert listed()

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,40 +14,26 @@ from db import models as m
 from db.engine import make_engine
 from db.events import LOW_SCORE, NewEvent, append_event, completeness_table, overdue_case_ids
 from db.integrity import case_chain_status
-from db.migrate import upgrade_to_head
 from domain.enums import ActionCategory, Procedure, RecordForm, Role, Stage
 from domain.markup import escape_markdown
 from domain.permissions import Actor
 from domain.procedure import SHANGHAI
-from sample_data.generator import AS_OF, seed
+from sample_data.generator import AS_OF
 from tests.pages.conftest import ROOT, make_app, no_errors, query
 
 # ------------------------------------------------------------------------------------- a database to write to
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("record") / "template.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade_to_head(engine)
-    seed(engine, 40, 3)
-    engine.dispose()
-    return path
-
-
 @pytest.fixture
-def record_db(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def record_db(seeded_sqlite_copy, monkeypatch: pytest.MonkeyPatch):
     """This test's own copy of a small seeded database (the shared seeded one is read-only)."""
     import streamlit as st
 
-    path = tmp_path / "record.sqlite3"
-    shutil.copy(template, path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    engine = seeded_sqlite_copy(40, 3)
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     st.cache_data.clear()
     st.cache_resource.clear()
-    engine = make_engine(f"sqlite:///{path}")
-    yield engine
-    engine.dispose()
+    return engine
 
 
 def _agency(engine, code: str) -> int:

@@ -1,0 +1,70 @@
+"""A write forgets only the cached reads it made stale: the counts below are how often each read reached the
+database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from components import cached
+from db import public, stats
+
+TODAY = dt.date(2026, 11, 20)
+
+
+@pytest.fixture
+def reads(app_db, monkeypatch) -> Counter:
+    """Calls through to the database, counted per cached read."""
+    calls: Counter = Counter()
+
+    def counting(module, name: str) -> None:
+        original = getattr(module, name)
+
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            calls[name] += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+
+    counting(stats, "disclosure_clocks")
+    counting(public, "agency_names")
+    counting(public, "public_summary")
+    counting(cached, "completeness_table")
+    return calls
+
+
+def read_all() -> None:
+    cached.disclosure_clocks(TODAY)
+    cached.agency_names()
+    cached.public_summary(TODAY)
+    cached.completeness_scores(None)
+
+
+def after(write) -> None:  # type: ignore[no-untyped-def]
+    read_all()
+    read_all()  # the second time from the cache
+    write()
+    read_all()
+
+
+def test_reads_are_cached(reads) -> None:
+    read_all()
+    read_all()
+    assert reads == Counter({"disclosure_clocks": 1, "agency_names": 1, "public_summary": 1, "completeness_table": 1})
+
+
+@pytest.mark.parametrize(("write", "again"), [
+    (cached.after_calendar_change, {"disclosure_clocks"}),
+    (cached.after_review_decision, {"completeness_table"}),
+    (cached.after_case_event, {"completeness_table"}),
+    (lambda: cached.after_import("events", agencies_may_change=False), {"completeness_table"}),
+    (lambda: cached.after_import("cases", agencies_may_change=True), {"completeness_table", "agency_names", "public_summary"}),
+    (lambda: cached.after_import("decisions", agencies_may_change=False),
+     {"completeness_table", "agency_names", "public_summary", "disclosure_clocks"}),
+])
+def test_a_write_forgets_only_what_it_changed(reads, write, again) -> None:
+    after(write)
+    assert {name for name, n in reads.items() if n == 2} == again
+    assert all(n == 1 for name, n in reads.items() if name not in again)
