@@ -119,3 +119,51 @@ def test_cases_import_warns_on_a_contradicting_party_type(sqlite_engine: Engine)
     csv.writer(buffer).writerows([header, [values.get(h, "") for h in header]])
     warned = _party_type_warnings(sqlite_engine, "cases", buffer.getvalue().encode("utf-8-sig"))
     assert len(warned) == 1 and "填写为“法人”，但推断为“自然人”" in warned[0]
+
+
+class _StubSheet:
+    def __init__(self, name: str, rows: list[list[tuple[int, object]]]) -> None:
+        self.name, self.rows = name, rows
+        self.nrows, self.ncols = len(rows), max((len(r) for r in rows), default=0)
+
+    def cell_type(self, r: int, c: int) -> int:
+        return self.rows[r][c][0] if c < len(self.rows[r]) else 0
+
+    def cell_value(self, r: int, c: int) -> object:
+        return self.rows[r][c][1] if c < len(self.rows[r]) else ""
+
+
+class _StubBook:
+    datemode = 0
+
+    def __init__(self, sheets: list[_StubSheet]) -> None:
+        self.sheets, self.nsheets, self.released = sheets, len(sheets), False
+
+    def sheet_by_index(self, index: int) -> _StubSheet:
+        return self.sheets[index]
+
+    def release_resources(self) -> None:
+        self.released = True
+
+
+def test_xls_sheet_loop_takes_the_sheet_with_the_template_header(monkeypatch) -> None:
+    """The .xls reader shares the workbook sheet loop with .xlsx (a stub workbook: the real sample is not in the
+    repository): a title-only sheet is passed over, dates become ISO dates, 18-digit numbers are flagged."""
+    import xlrd
+
+    from db.imports.kinds.decisions import SPEC
+    from db.imports.reading import read_source
+
+    text, number, date = xlrd.XL_CELL_TEXT, xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE
+    book = _StubBook([
+        _StubSheet("说明", [[(text, "本表为导出数据")]]),
+        _StubSheet("数据", [
+            [(text, "决定书文号"), (text, "处罚机关"), (text, "当事人名称"), (text, "决定日期"), (text, "证件号码")],
+            [(text, "青罚1号"), (text, AG1), (text, "张某"), (date, 46101.0), (number, 449901198001011234.0)],
+        ]),
+    ])
+    monkeypatch.setattr(xlrd, "open_workbook", lambda **kwargs: book)
+    table = read_source(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, SPEC.score, filename="a.xls")
+    assert table.file_format == "Excel 97-2003 .xls（工作表“数据”）" and book.released
+    assert table.headers[0] == "决定书文号" and table.lines == [2]
+    assert table.rows[0][3] == "2026-03-20" and table.imprecise == {(0, 4)}
