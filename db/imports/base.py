@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import Connection, bindparam
 
@@ -25,7 +25,7 @@ from db.imports.spec import HeaderMap, KindSpec
 from db.imports.store import Ids, chunks, load_agencies, new_agency, utc_now
 from domain.parsing import FieldError, parse_yes_no
 
-__all__ = ["NEW", "Options", "Problems", "Rec", "Row", "TableKind", "plain"]
+__all__ = ["NEW", "Handler", "Options", "Problems", "Rec", "Row", "TableKind", "plain"]
 
 NEW = "new"  # first element of the token that stands for a row's not-yet-inserted agency / party / parent
 
@@ -110,6 +110,32 @@ class Problems:
 
     def failed(self, rec: Rec) -> bool:
         return any(p.severity == "error" for p in self.by_line.get(rec.line, ()))
+
+
+class Handler(Protocol):
+    """What the runner needs of a kind's handler (``TableKind`` subclasses, and the decisions handler)."""
+
+    entity: str  # table name for the audit log
+    created_agency_hint: str  # appended to the 新建执法主体 warning
+    labels: dict[str, str]
+    new_agencies: dict[str, AgencyRef]
+
+    def load(self, conn: Connection) -> None: ...
+
+    def validate_row(self, index: int, cells: list[str], line: int) -> tuple[Any, list[RowProblem]]: ...
+
+    def resolve(self, conn: Connection, recs: list[Any]) -> Problems: ...
+
+    def agency_of(self, rec: Any) -> AgencyRef | None: ...
+
+    def count(self, report: ImportReport, writing: list[Any]) -> None: ...
+
+    def write(self, conn: Connection, ids: Ids, recs: list[Any], report: ImportReport) -> None: ...
+
+    def audit_detail(self, report: ImportReport) -> dict[str, Any]: ...
+
+    def preview_row(self, line: int, cells: list[str], rec: Any, invalid: bool, problems: list[RowProblem],
+                    refused: bool) -> dict[str, Any]: ...
 
 
 class TableKind:

@@ -27,7 +27,8 @@ from domain.parsing import (
     parse_publication_period,
 )
 
-__all__ = ["CHINA_TZ", "MASKED_NAME_RE", "MAX_MONEY", "ORG_TYPES", "PARTY_TYPE_VALUES", "AgencyRef", "age_on",
+__all__ = ["CHINA_TZ", "MASKED_NAME_RE", "MAX_MONEY", "ORG_TYPES", "PARTY_TYPE_VALUES", "REVIEW_OK_PREFIXES",
+           "REVIEW_PROBLEM_WORDS", "TIER_ALIASES", "AgencyRef", "age_on",
            "agency_key", "amount_cached", "content_cached", "date_cached", "local_text", "money_text", "nfkc",
            "ordinal", "party_key", "period_cached", "review_outcome", "types_cached"]
 

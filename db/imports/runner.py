@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from db.imports.base import Options
+from db.imports.base import Handler, Options
 from db.imports.reading import Source, Table, quoted, read_source
 from db.imports.report import PREVIEW_ROWS, ImportFileError, ImportReport, RowProblem
 from db.imports.spec import KindSpec
@@ -73,7 +73,7 @@ def run(
                           headers=list(table.headers))
     for name in header.unknown:
         report.problems.append(RowProblem(table.header_line, name, f"未知列“{name}”，已忽略", "warning"))
-    handler = spec.handler(spec, table, header,
+    handler: Handler = spec.handler(spec, table, header,
                            Options(table.file_name, dry_run, accept_valid, create_agencies, actor, today, now))
     found = _check_rows(engine, handler, table, report, progress)
     accepted = _keep_resolved(found, table, report)
@@ -91,7 +91,7 @@ def run(
     return report
 
 
-def _check_rows(engine: Engine, handler: Any, table: Table, report: ImportReport,
+def _check_rows(engine: Engine, handler: Handler, table: Table, report: ImportReport,
                 progress: ProgressFn | None) -> _Pass:
     """First pass over every row, then the second pass (``handler.resolve``) over the valid ones."""
     found = _Pass()
@@ -137,7 +137,7 @@ def _keep_resolved(found: _Pass, table: Table, report: ImportReport) -> list[Any
     return accepted
 
 
-def _count(handler: Any, report: ImportReport, accepted: list[Any]) -> list[Any]:
+def _count(handler: Handler, report: ImportReport, accepted: list[Any]) -> list[Any]:
     """Fill the counts; returns the rows to write (none when the file is refused)."""
     if report.refused:
         report.rejected = report.read
@@ -161,7 +161,7 @@ def _count(handler: Any, report: ImportReport, accepted: list[Any]) -> list[Any]
     return writing
 
 
-def _write(engine: Engine, spec: KindSpec, handler: Any, writing: list[Any], report: ImportReport,
+def _write(engine: Engine, spec: KindSpec, handler: Handler, writing: list[Any], report: ImportReport,
            actor: str) -> None:
     try:
         with engine.begin() as conn:

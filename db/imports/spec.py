@@ -5,7 +5,7 @@ one ``KindSpec``; the runner, the templates, the admin page and docs/import.md a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -46,10 +46,9 @@ class KindSpec:
     title: str
     caption: str
     fields: tuple[TemplateField, ...]
-    handler: Any
+    handler: Any  # the class the runner drives: db.imports.base.Handler (not imported here: base imports spec)
     sheet_title: str = ""  # the template's sheet name (default: title)
     names_agencies: bool = False  # rows name an agency: the "create unknown agencies" option applies
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def aliases(self) -> dict[str, tuple[str, str]]:
