@@ -96,6 +96,20 @@ class _Agencies(TableKind):
         display: dict[str, Any] = {"code": code, "name": name}
         if "short_name" in self.present and v["short_name"]:
             data["short_name"] = self.text(v, "short_name", 50, row, compact=True)
+        self._classification(v, row, data)
+        for key in _AGENCY_TEXT:
+            if key in self.present:
+                data[key] = v[key]
+        for key in ("contact", "address"):
+            if key in self.present:
+                data[key] = self.text(v, key, 200, row)
+        self._thresholds(v, row, data)
+        display.update({k: data[k] for k in ("short_name", "level", "kind", "region_name") if k in data})
+        display["parent"] = v["parent"]
+        return Rec(row.line, data, key=code or name, ref={"code": code, "parent": v["parent"]}, display=display)
+
+    def _classification(self, v: dict[str, str], row: Row, data: dict[str, Any]) -> None:
+        """层级, 主体类型 and 行政区划."""
         if v["level"]:
             level = _LEVELS.get(nfkc(v["level"]))
             if level is None:
@@ -115,12 +129,9 @@ class _Agencies(TableKind):
             data["region_code"] = region
         if "region_name" in self.present:
             data["region_name"] = self.text(v, "region_name", 50, row, compact=True)
-        for key in _AGENCY_TEXT:
-            if key in self.present:
-                data[key] = v[key]
-        for key in ("contact", "address"):
-            if key in self.present:
-                data[key] = self.text(v, key, 200, row)
+
+    def _thresholds(self, v: dict[str, str], row: Row, data: dict[str, Any]) -> None:
+        """The amounts from which a decision of this agency is major (重大执法决定标准)."""
         for key in ("major_fine_person", "major_fine_org"):
             if key in self.present and v[key]:
                 amount, message = amount_cached(v[key], "元")
@@ -130,9 +141,6 @@ class _Agencies(TableKind):
                     row.err(key, f"金额“{v[key]}”{'为负数' if amount < 0 else '超出范围'}")
                 else:
                     data[key] = amount
-        display.update({k: data[k] for k in ("short_name", "level", "kind", "region_name") if k in data})
-        display["parent"] = v["parent"]
-        return Rec(row.line, data, key=code or name, ref={"code": code, "parent": v["parent"]}, display=display)
 
     def resolve(self, conn: Connection, recs: list[Rec]) -> Problems:
         out = Problems(self.spec)

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, select
 
 from db import models as m
 from db.imports.base import NEW, Problems, Rec, Row, TableKind
-from db.imports.cells import CHINA_TZ, MASKED_NAME_RE, age_on, nfkc, party_key
+from db.imports.cells import CHINA_TZ, AgencyRef, MASKED_NAME_RE, age_on, nfkc, party_key
 from db.imports.party import check_party
 from db.imports.reading import compact
 from db.imports.report import ImportReport
@@ -114,7 +114,34 @@ class _Cases(TableKind):
             if procedure is None:
                 row.err("procedure", f"程序“{v['procedure']}”无效，应为简易程序或普通程序")
             data["procedure"] = procedure
-        # 是否重大 blank (or absent) and no 重大情形: the stored flag stays; 否 also clears the reasons.
+        self._major(v, row, data)
+        if "violation" in self.present:
+            data["violation"] = self.text(v, "violation", 200, row)
+        if "facts" in self.present:
+            data["facts"] = v["facts"]
+        if v["status"]:
+            status = _STATUSES.get(nfkc(v["status"]))
+            if status is None:
+                row.err("status", f"案件状态“{v['status']}”无效，应为" + "、".join(s.value for s in CaseStatus))
+            data["status"] = status
+        if agency is not None and "matter_code" in self.present:
+            data["matter_id"] = self._matter(compact(v["matter_code"]), agency, row)
+        if agency is None or ptype is None or filed_on is None or row.failed:
+            return None
+        data["agency_id"] = self.agency_token(agency)
+        is_minor = False
+        if ptype is PartyType.NATURAL_PERSON and id_number and len(id_number) == 18:
+            age = age_on(id_number, filed_on)
+            is_minor = age is not None and age < 18
+            if is_minor:
+                row.warn("id_number", f"当事人立案时未满18周岁（{age}岁）：已标记为未成年人，依法不予公开")
+        return Rec(row.line, data, key=case_no,
+                    ref={"agency": agency, "party": (ptype, name, uscc, id_number, is_minor)},
+                    display={**data, "agency": agency.name, "party_name": name, "party_type": ptype,
+                             "is_major": "是" if data.get("is_major") else "否" if "is_major" in data else ""})
+
+    def _major(self, v: dict[str, str], row: Row, data: dict[str, Any]) -> None:
+        """是否重大 and 重大情形. Both blank (or absent): the stored flag stays; 否 also clears the reasons."""
         flag = self.yes_no(v, "is_major", row)
         reasons: list[MajorReason] = []
         for part in (p for p in re.split(r"[；;，,\n]+", v["major_reasons"]) if p.strip()):
@@ -130,36 +157,15 @@ class _Cases(TableKind):
             data["is_major"] = bool(flag) or bool(reasons)
         if "major_reasons" in self.present or flag is False:
             data["major_reasons"] = "；".join(r.value for r in MajorReason if r in reasons)
-        if "violation" in self.present:
-            data["violation"] = self.text(v, "violation", 200, row)
-        if "facts" in self.present:
-            data["facts"] = v["facts"]
-        if v["status"]:
-            status = _STATUSES.get(nfkc(v["status"]))
-            if status is None:
-                row.err("status", f"案件状态“{v['status']}”无效，应为" + "、".join(s.value for s in CaseStatus))
-            data["status"] = status
-        if agency is not None and "matter_code" in self.present:
-            code = compact(v["matter_code"])
-            data["matter_id"] = None
-            if code:
-                matter = self.matters.get((agency.id, code)) if agency.id is not None else None
-                if matter is None:
-                    row.err("matter_code", f"执法机关“{agency.name}”的权责清单中没有事项编码“{code}”（请先导入事项）")
-                data["matter_id"] = matter
-        if agency is None or ptype is None or filed_on is None or row.failed:
+
+    def _matter(self, code: str, agency: AgencyRef, row: Row) -> int | None:
+        """The 权责清单 matter of the case's own agency (None when the cell is blank)."""
+        if not code:
             return None
-        data["agency_id"] = self.agency_token(agency)
-        is_minor = False
-        if ptype is PartyType.NATURAL_PERSON and id_number and len(id_number) == 18:
-            age = age_on(id_number, filed_on)
-            if age is not None and age < 18:
-                is_minor = True
-                row.warn("id_number", f"当事人立案时未满18周岁（{age}岁）：已标记为未成年人，依法不予公开")
-        return Rec(row.line, data, key=case_no,
-                    ref={"agency": agency, "party": (ptype, name, uscc, id_number, is_minor)},
-                    display={**data, "agency": agency.name, "party_name": name, "party_type": ptype,
-                             "is_major": "是" if data.get("is_major") else "否" if "is_major" in data else ""})
+        matter = self.matters.get((agency.id, code)) if agency.id is not None else None
+        if matter is None:
+            row.err("matter_code", f"执法机关“{agency.name}”的权责清单中没有事项编码“{code}”（请先导入事项）")
+        return matter
 
     def resolve(self, conn: Connection, recs: list[Rec]) -> Problems:
         out = Problems(self.spec)
