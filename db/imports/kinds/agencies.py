@@ -155,38 +155,7 @@ class _Agencies(TableKind):
 
         # -- 1. which stored agency each row is (code first, then name)
         for rec in recs:
-            code, name = rec.ref["code"], rec.data["name"]
-            hit = by_code.get(code) if code else None
-            if hit is None:
-                named = by_name.get(agency_key(name))
-                if named is not None and code and named["code"] != code:
-                    if named["code"].startswith("IMP-"):
-                        hit = named
-                        out.warn(rec, "code", f"系统中的“{name}”是导入时自动新建的（代码“{named['code']}”），"
-                                              f"代码改为“{code}”")
-                    else:
-                        out.err(rec, "code", f"系统中的“{name}”机关代码为“{named['code']}”，与本行“{code}”不同："
-                                             "同一执法主体请使用系统中的代码")
-                        continue
-                else:
-                    hit = named
-            elif agency_key(hit["name"]) != agency_key(name):
-                other = by_name.get(agency_key(name))
-                if other is not None and other["id"] != hit["id"]:
-                    out.err(rec, "name", f"机关名称“{name}”已被系统中的另一执法主体（代码“{other['code']}”）使用")
-                    continue
-            if hit is not None:
-                first = claimed.setdefault(hit["id"], rec.line)
-                if first != rec.line:
-                    out.err(rec, "name", f"本行与第{first}行对应系统中的同一执法主体“{hit['name']}”")
-                    continue
-                rec.id, rec.old = hit["id"], hit
-            if code:
-                rec.data["code"] = code
-            elif hit is None:
-                rec.data["code"] = generated_agency_code(name)
-                out.warn(rec, "code", f"未填写机关代码，已生成“{rec.data['code']}”")
-            rec.display["code"] = rec.data.get("code", hit["code"] if hit else "")
+            self._match(rec, by_code, by_name, claimed, out)
 
         # -- 2. parents (stored agencies or rows of this file) and cycles, until no further row is rejected: a row
         # whose parent row was rejected is rejected too
@@ -219,6 +188,42 @@ class _Agencies(TableKind):
                 rec.display.update(level=rec.data["level"], kind=rec.data["kind"])
             self.compare(rec)
         return out
+
+    def _match(self, rec: Rec, by_code: dict[str, dict[str, Any]], by_name: dict[str, dict[str, Any]],
+               claimed: dict[int, int], out: Problems) -> None:
+        """Which stored agency the row is (code first, then name); a generated code for a new one without."""
+        code, name = rec.ref["code"], rec.data["name"]
+        hit = by_code.get(code) if code else None
+        if hit is None:
+            named = by_name.get(agency_key(name))
+            if named is not None and code and named["code"] != code:
+                if named["code"].startswith("IMP-"):
+                    hit = named
+                    out.warn(rec, "code", f"系统中的“{name}”是导入时自动新建的（代码“{named['code']}”），"
+                                          f"代码改为“{code}”")
+                else:
+                    out.err(rec, "code", f"系统中的“{name}”机关代码为“{named['code']}”，与本行“{code}”不同："
+                                         "同一执法主体请使用系统中的代码")
+                    return
+            else:
+                hit = named
+        elif agency_key(hit["name"]) != agency_key(name):
+            other = by_name.get(agency_key(name))
+            if other is not None and other["id"] != hit["id"]:
+                out.err(rec, "name", f"机关名称“{name}”已被系统中的另一执法主体（代码“{other['code']}”）使用")
+                return
+        if hit is not None:
+            first = claimed.setdefault(hit["id"], rec.line)
+            if first != rec.line:
+                out.err(rec, "name", f"本行与第{first}行对应系统中的同一执法主体“{hit['name']}”")
+                return
+            rec.id, rec.old = hit["id"], hit
+        if code:
+            rec.data["code"] = code
+        elif hit is None:
+            rec.data["code"] = generated_agency_code(name)
+            out.warn(rec, "code", f"未填写机关代码，已生成“{rec.data['code']}”")
+        rec.display["code"] = rec.data.get("code", hit["code"] if hit else "")
 
     @staticmethod
     def _token(rec: Rec) -> Any:
