@@ -142,7 +142,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from db.importer import ImportFileError, run_import
+    from db.imports import ImportFileError, run_import
     from db.migrate import current_revision, head_revision
 
     path = args.file
@@ -261,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="导入 CSV/Excel 数据（见 docs/import.md）；退出码 0 全部接受、1 拒绝、3 部分接受、2 文件错误")
     p.add_argument("kind", choices=["agencies", "officers", "matters", "cases", "events", "reviews", "decisions"],
-                   help="导入类型（= db.importer.SUPPORTED_KINDS，按此顺序导入；decisions 为每行一个已公示的执法决定）")
+                   help="导入类型（= db.imports.SUPPORTED_KINDS，按此顺序导入；decisions 为每行一个已公示的执法决定）")
     p.add_argument("file", help="CSV、.xlsx 或 .xls 文件")
     p.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
     p.add_argument("--accept-valid", action="store_true", help="写入有效行，拒绝无效行（退出码 3）")

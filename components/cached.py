@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components.data import _engine_for, get_engine
+from components.data import engine_for, get_engine
 from db import public, stats
 from db.engine import database_url
 from db.events import completeness_table
@@ -23,7 +23,7 @@ def _url() -> str:
 
 @st.cache_data(ttl="5m", show_spinner="正在查询…")
 def _public_decisions(url: str, filters: DecisionFilters, today: dt.date) -> tuple[pd.DataFrame, int]:
-    return public.load_public_decisions(_engine_for(url), filters, today)
+    return public.load_public_decisions(engine_for(url), filters, today)
 
 
 def public_decisions(filters: DecisionFilters, today: dt.date) -> tuple[pd.DataFrame, int]:
@@ -37,7 +37,7 @@ def database_url_for_downloads() -> str:
 
 @st.cache_data(ttl="5m", show_spinner=False)
 def _public_summary(url: str, today: dt.date) -> public.PublicSummary:
-    return public.public_summary(_engine_for(url), today)
+    return public.public_summary(engine_for(url), today)
 
 
 def public_summary(today: dt.date) -> public.PublicSummary:
@@ -46,7 +46,7 @@ def public_summary(today: dt.date) -> public.PublicSummary:
 
 @st.cache_data(ttl="10m", show_spinner=False)
 def _agency_names(url: str) -> dict[int, str]:
-    return public.agency_names(_engine_for(url))
+    return public.agency_names(engine_for(url))
 
 
 def agency_names() -> dict[int, str]:
@@ -55,7 +55,7 @@ def agency_names() -> dict[int, str]:
 
 @st.cache_data(ttl="10m", show_spinner="正在统计…")
 def _annual_records(url: str, year: int) -> list[dict]:
-    engine = _engine_for(url)
+    engine = engine_for(url)
     facts, reported = stats.annual_facts(engine, year)
     # Only the suppressed public rows are cached: a cached value can never reveal a small cell.
     return annual_report(facts, year, stats.enforcing_agencies(engine), reported).to_records(suppress=True)
@@ -67,7 +67,7 @@ def annual_records(year: int) -> list[dict]:
 
 @st.cache_data(ttl="10m", show_spinner=False)
 def _years(url: str) -> list[int]:
-    return stats.decision_years(_engine_for(url))
+    return stats.decision_years(engine_for(url))
 
 
 def decision_years() -> list[int]:
@@ -76,7 +76,7 @@ def decision_years() -> list[int]:
 
 @st.cache_data(ttl="10m", show_spinner="正在计算公示时限…")
 def _clocks(url: str, today: dt.date) -> pd.DataFrame:
-    engine = _engine_for(url)
+    engine = engine_for(url)
     return stats.disclosure_clocks(engine, today, stats.load_calendar(engine))
 
 

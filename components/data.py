@@ -10,7 +10,7 @@ from db.migrate import schema_is_current
 
 
 @st.cache_resource(show_spinner=False)
-def _engine_for(url: str) -> Engine:
+def engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
@@ -21,7 +21,7 @@ def get_engine() -> Engine:
     except ValueError as exc:
         st.error(f"数据库配置错误：{md(exc)}")
         st.stop()
-    engine = _engine_for(url)
+    engine = engine_for(url)
     if not _schema_ready(url):
         st.error("数据库无法连接、尚未初始化或结构不是最新版本。请运行 `python manage.py init`（或 `make run`）。")
         st.stop()
@@ -30,4 +30,4 @@ def get_engine() -> Engine:
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _schema_ready(url: str) -> bool:
-    return schema_is_current(_engine_for(url))
+    return schema_is_current(engine_for(url))

@@ -306,7 +306,7 @@ def _input_errors(new: NewEvent) -> tuple[list[str], Stage | None, tuple[RecordF
     return errors, stage, tuple(forms)
 
 
-class _Conflict(Exception):
+class ChainConflict(Exception):
     """Another writer appended to the same case between our read and our write."""
 
 
@@ -331,7 +331,7 @@ def append_event(engine: Engine, case_id: int, new: NewEvent, actor: Actor, now:
             if not result.ok:
                 session.rollback()
             return result
-    except (_Conflict, IntegrityError):
+    except (ChainConflict, IntegrityError):
         return CommandResult(False, (CONFLICT_MESSAGE,))
     except OperationalError as exc:
         # SQLite reports a lost write race as "database is locked" rather than as a constraint violation.
@@ -344,7 +344,7 @@ def append_in_session(session: Session, case_id: int, new: NewEvent, actor: Acto
                       allowed: Callable[[Actor, int], bool] = may_record,
                       refusal: str = "只有本案所属执法主体的执法人员可以记录执法活动。") -> CommandResult:
     """The validated, chained append inside the caller's transaction, so another command (a legal review) can
-    record its step atomically with its own write. Raises _Conflict when another writer moved the chain head."""
+    record its step atomically with its own write. Raises ChainConflict when another writer moved the chain head."""
     state = _read_state(session.connection(), case_id)
     if state is None:
         return CommandResult(False, (f"案件不存在：{case_id}",))
@@ -387,7 +387,7 @@ def append_in_session(session: Session, case_id: int, new: NewEvent, actor: Acto
         .values(chain_head=digest)
     ).rowcount
     if moved != 1:
-        raise _Conflict
+        raise ChainConflict
     event = m.CaseEvent(**content, prev_hash=prev, hash=digest)
     session.add(event)
     session.flush()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from db import models as m
 from db.commands import CommandResult, record_audit
 from db.engine import session_scope
-from db.events import CONFLICT_MESSAGE, NewEvent, _Conflict, append_in_session
+from db.events import CONFLICT_MESSAGE, NewEvent, ChainConflict, append_in_session
 from domain.enums import Stage
 from domain.permissions import Actor, may_record_review
 from domain.review import (
@@ -78,7 +78,7 @@ def decide_review(engine: Engine, case_id: int, decision: ReviewDecision, actor:
             return _write(session, case_id, review, decision, checklist, actor, reviewed_on, step, now)
     except _Refused as refused:
         return CommandResult(False, refused.errors)
-    except (_Conflict, IntegrityError):
+    except (ChainConflict, IntegrityError):
         return CommandResult(False, (CONFLICT_MESSAGE,))
 
 

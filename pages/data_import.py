@@ -9,40 +9,28 @@ from components.auth import require
 from components.cached import after_import
 from components.data import get_engine
 from components.text import md
-from db.import_kinds import KINDS
-from db.importer import SUPPORTED_KINDS, ImportFileError, run_import, template_csv_bytes, template_xlsx_bytes
+from db.imports import KINDS, ImportFileError, run_import, template_csv_bytes, template_xlsx_bytes
 from domain.permissions import Permission
 
 # decisions first (the common case, and the page's default), then the other kinds in their import order
-ORDER = ["decisions", *(k for k in SUPPORTED_KINDS if k != "decisions")]
-TITLES = {"decisions": "执法决定", **{k: spec.title for k, spec in KINDS.items()}}
-CAPTIONS = {
-    "decisions": "每行一个已作出的执法决定（决定书文号为唯一标识，重复导入同一文件不会产生重复数据；内容变化的已公示决定会记录更正）。",
-    "agencies": "每行一个执法主体（按机关代码对应，无代码时按机关名称）；上级机关可以是文件中的另一行。",
-    "officers": "每行一名执法人员（按执法证号对应）；执法机关须已在系统中。",
-    "matters": "每行一个权责清单事项（按执法机关和事项编码对应）。",
-    "cases": "每行一个案件（按案号对应）；系统录入的案件不会被导入修改。",
-    "events": "每行一条执法全过程记录（按案号和序号对应）。记录只能追加：新记录须接续本案已有序号并写入哈希链，"
-              "已有记录内容不同的整行拒绝。",
-    "reviews": "每行一轮法制审核（按案号和轮次对应）；尚未审核的轮次审核结论留空，已完成的审核不能修改。",
-}
-NAMES_AGENCIES = {"decisions", "officers", "matters", "cases"}  # kinds whose rows name an agency
+ORDER = ["decisions", *(k for k in KINDS if k != "decisions")]
 
 actor = require(Permission.DATA_IMPORT)
 st.title("数据导入")
-kind = st.selectbox("导入类型", ORDER, format_func=lambda k: f"{TITLES[k]}（{k}）", key="kind",
+kind = st.selectbox("导入类型", ORDER, format_func=lambda k: f"{KINDS[k].title}（{k}）", key="kind",
                     help="建议按列表顺序导入：执法主体 → 执法人员、权责清单事项 → 案件 → 执法全过程记录、法制审核。")
-st.caption(CAPTIONS[kind] + "格式说明见 docs/import.md。")
+spec = KINDS[kind]
+st.caption(spec.caption + "格式说明见 docs/import.md。")
 c1, c2 = st.columns(2)
-c1.download_button("下载 CSV 模板", template_csv_bytes(kind), file_name=f"{TITLES[kind]}导入模板.csv", mime="text/csv",
+c1.download_button("下载 CSV 模板", template_csv_bytes(kind), file_name=f"{spec.title}导入模板.csv", mime="text/csv",
                    icon=":material/download:")
-c2.download_button("下载 Excel 模板", template_xlsx_bytes(kind), file_name=f"{TITLES[kind]}导入模板.xlsx",
+c2.download_button("下载 Excel 模板", template_xlsx_bytes(kind), file_name=f"{spec.title}导入模板.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
 
 upload = st.file_uploader("选择文件（CSV、xlsx、xls；UTF-8 或 GB18030 编码）", type=["csv", "xlsx", "xls"], key="upload")
 mode = st.radio("导入方式", ["只校验，不写入", "全部有效才写入（任一行有错误则整批拒绝）", "写入有效行，拒绝无效行"],
                 key="mode", help="建议先只校验，确认问题清单后再正式导入。")
-create_agencies = kind in NAMES_AGENCIES and st.checkbox("自动新建文件中出现的未知执法机关", key="create_agencies")
+create_agencies = spec.names_agencies and st.checkbox("自动新建文件中出现的未知执法机关", key="create_agencies")
 if upload is None or not st.button("开始", type="primary", key="start"):
     st.stop()
 

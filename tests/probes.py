@@ -1,5 +1,5 @@
 """Hostile text brought in the way a user brings it in: a small decisions CSV through ``manage.py import decisions``
-(db.importer.import_decisions). The markup and CSV-formula tests share these rows, so when the public projection
+(db.imports.import_decisions). The markup and CSV-formula tests share these rows, so when the public projection
 changes how text is stored, only this module needs to follow.
 """
 
@@ -12,7 +12,7 @@ import random
 
 from sqlalchemy import Engine
 
-from db.importer import import_decisions, run_import
+from db.imports import import_decisions, run_import
 from domain.identifiers import synthetic_uscc
 from tests.db.conftest import AG1, add_two_agencies
 

@@ -1,4 +1,4 @@
-"""Import kinds besides ``decisions`` (db/import_kinds.py, issue 5): agencies, officers, matters, cases, events and
+"""Import kinds besides ``decisions`` (db/imports/kinds/, issue 5): agencies, officers, matters, cases, events and
 reviews. For each kind: a valid file is accepted, each validation rule is refused with its line and column, re-import
 is idempotent, and --accept-valid keeps read = inserted + updated + unchanged + rejected. Events are append-only and
 hash-chained: they are imported into cases of a small seeded database of the test's own and the chain is verified.
@@ -24,19 +24,20 @@ import pytest
 from sqlalchemy import Engine, func, insert, select
 
 from db import models as m
-from db.import_kinds import KINDS, parse_event_time
-from db.importer import (
+from db.imports import (
     EXIT_OK,
     EXIT_PARTIAL,
     EXIT_REFUSED,
     SUPPORTED_KINDS,
     ImportFileError,
+    KINDS,
     ImportReport,
     run_import,
     template_csv_bytes,
     template_rows,
     template_xlsx_bytes,
 )
+from db.imports.kinds.events import parse_event_time
 from db.integrity import verify_chains
 from domain.chain import GENESIS
 from domain.enums import (

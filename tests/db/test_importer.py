@@ -25,11 +25,11 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from db import models as m
-from db.importer import (
+from db.imports import (
     EXIT_OK,
     EXIT_PARTIAL,
     EXIT_REFUSED,
-    FIELDS,
+    DECISION_FIELDS as FIELDS,
     ImportFileError,
     ImportReport,
     import_decisions,
@@ -302,7 +302,12 @@ def test_streaming_xlsx_reader_agrees_with_openpyxl(tmp_path: Path, epoch_1904: 
     from openpyxl.cell.text import InlineFont
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-    from db.importer import _read_xlsx_openpyxl
+    from functools import partial
+
+    from db.imports.kinds.decisions import SPEC
+    from db.imports.reading import read_xlsx_openpyxl
+
+    _read_xlsx_openpyxl = partial(read_xlsx_openpyxl, score=SPEC.score)
 
     workbook = openpyxl.Workbook()
     if epoch_1904:

@@ -106,7 +106,7 @@ def test_import_reports_a_held_row_as_a_warning_with_line_and_column(sqlite_engi
     original = publication.project
     monkeypatch.setattr("db.projection.project",
                         lambda source, policy=None: original(source, RedactionPolicy(mask_phone=False)))
-    from db.importer import import_decisions
+    from db.imports import import_decisions
     from tests.db.conftest import add_two_agencies
     from tests.probes import decisions_csv
 
