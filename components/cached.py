@@ -12,8 +12,8 @@ from components.data import _engine_for, get_engine
 from db import public, stats
 from db.engine import database_url
 from db.events import completeness_table
-from domain.statistics import annual_report
 from domain.filters import DecisionFilters
+from domain.statistics import annual_report
 
 
 def _url() -> str:

@@ -17,8 +17,8 @@ from db.engine import make_engine
 from db.integrity import verify_chains
 from db.migrate import upgrade_to_head
 from db.public import count_public_decisions, iter_public_decisions, load_public_decisions, public_summary
-from db.stats import load_calendar
 from db.queries import load_cases, supervision_overview
+from db.stats import load_calendar
 from domain.enums import ActionCategory, DisclosureStatus, PenaltyType
 from domain.filters import AmountBand, DecisionFilters, SortKey
 

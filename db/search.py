@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Connection, ColumnElement, Engine, Integer, and_, false, func, select, text
+from sqlalchemy import ColumnElement, Connection, Engine, Integer, and_, false, func, select, text
 
 from db import models as m
 

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
 from domain.enums import MONETARY_PENALTY_TYPES, PartyType, PenaltyType
 from domain.identifiers import validate_id_number, validate_uscc
@@ -471,7 +472,7 @@ def _attribute_amounts(masked: str, clause_tokens: list[_Token], original: str) 
     amounts = [t for t in clause_tokens if t.kind == "A"]
 
     # A restatement "5000元（大写：伍仟元整）" is dropped when it agrees and reported when it does not.
-    for prev, tok in zip(clause_tokens, clause_tokens[1:]):
+    for prev, tok in pairwise(clause_tokens):
         if prev.kind == "A" and tok.kind == "A" and _RESTATEMENT_GAP_RE.fullmatch(masked, prev.end, tok.start):
             if prev.amount != tok.amount:
                 raise FieldError(
@@ -486,13 +487,13 @@ def _attribute_amounts(masked: str, clause_tokens: list[_Token], original: str) 
         penalty.partner, amount.partner, amount.role = amount, penalty, "bound"
 
     # Pass 1: penalty word directly followed by its amount.
-    for i, (tok, nxt) in enumerate(zip(ordered, ordered[1:])):
+    for i, (tok, nxt) in enumerate(pairwise(ordered)):
         if tok in monetary and nxt.kind == "A" and not nxt.role and _gap_is_filler(masked, tok.end, nxt.start):
             if _TOTAL_WORDS_RE.search(masked, tok.end, nxt.start):
                 _check_joint_amount(masked, ordered[: i + 1], nxt, original)
             bind(tok, nxt)
     # Pass 2: amount directly followed by its penalty word.
-    for tok, nxt in zip(ordered, ordered[1:]):
+    for tok, nxt in pairwise(ordered):
         if (tok.kind == "A" and not tok.role and nxt in monetary and nxt.partner is None
                 and _gap_is_filler(masked, tok.end, nxt.start)):
             bind(nxt, tok)

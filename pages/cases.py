@@ -45,7 +45,6 @@ chosen_record = RecordFilters(officer=clean_text(officer, MAX_CASE_TEXT), stage=
 st.query_params.from_dict(case_filters_to_params(chosen, chosen_record))
 
 counts = case_status_counts(engine, scope)
-from components.text import md
 st.caption(" · ".join(f"{k} {v}" for k, v in counts.items()))
 frame, total = search_cases(engine, scope, chosen, chosen_record, today_shanghai())
 st.markdown(f"共 {total:,} 件" + ("（显示最新 200 件）" if total > 200 else ""))

@@ -17,7 +17,8 @@ from domain.permissions import Permission
 ORDER = ["decisions", *(k for k in SUPPORTED_KINDS if k != "decisions")]
 TITLES = {"decisions": "执法决定", **{k: spec.title for k, spec in KINDS.items()}}
 CAPTIONS = {
-    "decisions": "每行一个已作出的执法决定（决定书文号为唯一标识，重复导入同一文件不会产生重复数据；内容变化的已公示决定会记录更正）。",
+    "decisions": "每行一个已作出的执法决定（决定书文号为唯一标识，重复导入同一文件不会产生重复数据；"
+                 "内容变化的已公示决定会记录更正）。",
     "agencies": "每行一个执法主体（按机关代码对应，无代码时按机关名称）；上级机关可以是文件中的另一行。",
     "officers": "每行一名执法人员（按执法证号对应）；执法机关须已在系统中。",
     "matters": "每行一个权责清单事项（按执法机关和事项编码对应）。",
