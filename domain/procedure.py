@@ -240,7 +240,7 @@ class AvRequirement(StrEnum):
 
 
 def _mentions(text: str | None, keywords: Iterable[str]) -> bool:
-    return bool(text) and any(k in text for k in keywords)
+    return text is not None and any(k in text for k in keywords)
 
 
 @dataclass(frozen=True)

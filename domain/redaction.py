@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -574,11 +574,16 @@ def _mask_known_names(text: str, names: list[str], policy: RedactionPolicy, foun
                 found.append((KIND_NAME, name))
             text = text.replace(name, masked)
         spaced, given_re = _name_patterns(name)
+        replace = _name_replacer(found, masked)
         if spacing and spaced is not None:
-            text = spaced.sub(lambda m, masked=masked: _hit(found, KIND_NAME, m.group(), masked), text)
+            text = spaced.sub(replace, text)
         if given_re is not None and name[_surname_length(name):] in text:
-            text = given_re.sub(lambda m, masked=masked: _hit(found, KIND_NAME, m.group(), masked), text)
+            text = given_re.sub(replace, text)
     return text
+
+
+def _name_replacer(found: _Found | None, masked: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: _hit(found, KIND_NAME, m.group(), masked)
 
 
 def _hit(found: _Found | None, kind: str, value: str, replacement: str) -> str:
