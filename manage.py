@@ -20,7 +20,7 @@ class CommandError(Exception):
     """A user-facing failure: printed as one line, exit code 2."""
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine():
     from sqlalchemy.exc import OperationalError
 
     from db.engine import DatabaseUrlError, database_url, make_engine

@@ -102,7 +102,7 @@ _DATA_READS = (*_AGENCY_READS, _years, _clocks)
 CASE_RECORD_KINDS = frozenset({"officers", "matters", "cases", "events", "reviews"})  # nothing public until decided
 
 
-def _forget(*reads) -> None:  # type: ignore[no-untyped-def]
+def _forget(*reads) -> None:
     for read in dict.fromkeys(reads):
         read.clear()
 

@@ -1050,7 +1050,7 @@ def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], 
     return prepared, report.planted, report.denominators, n, [row[0] for row in rows.decisions]
 
 
-def _ordered_results(pool, tasks: list[tuple]):  # type: ignore[no-untyped-def]
+def _ordered_results(pool, tasks: list[tuple]):
     """Results in task order with at most four chunks in flight, so memory stays flat however many cases."""
     if pool is None:
         yield from map(_generate_chunk, tasks)

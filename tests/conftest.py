@@ -98,7 +98,7 @@ class SqliteTemplates:
     def path(self, cases: int = 0, seed_value: int = 0) -> Path:
         return self._build(cases, seed_value)[0]
 
-    def report(self, cases: int, seed_value: int):  # type: ignore[no-untyped-def]
+    def report(self, cases: int, seed_value: int):
         """The seed's report for a seeded template."""
         return self._build(cases, seed_value)[1]
 
