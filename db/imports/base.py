@@ -17,8 +17,8 @@ from typing import Any, ClassVar, Protocol
 from sqlalchemy import Connection, bindparam
 
 from db import models as m
-from db.imports.cells import AgencyRef, agency_key, date_cached, local_text
 from db.imports import reading
+from db.imports.cells import AgencyRef, agency_key, date_cached, local_text
 from db.imports.reading import WS_RE, Table, clean
 from db.imports.report import ImportReport, RowProblem
 from db.imports.spec import HeaderMap, KindSpec

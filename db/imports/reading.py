@@ -256,7 +256,7 @@ def _read_xlsx(data: bytes, score: HeaderScore) -> Table:
         return _read_xlsx_streaming(archive, score)
     except ImportFileError:
         raise
-    except Exception:  # noqa: BLE001 - anything unusual: let openpyxl try
+    except Exception:
         return read_xlsx_openpyxl(data, score)
 
 
@@ -294,7 +294,7 @@ def _first_sheet(sheets: Iterable[tuple[str, Callable[[set[tuple[int, int]]], Re
             table = _table_from_records(list(records(imprecise)), f"{label}（工作表“{name}”）", imprecise, score=score)
         except ImportFileError:
             continue
-        except Exception:  # noqa: BLE001 - zipfile, XML and reader errors all mean "cannot be read"
+        except Exception:
             if broken is None:
                 raise
             raise ImportFileError(broken) from None
@@ -422,7 +422,7 @@ def read_xlsx_openpyxl(data: bytes, score: HeaderScore) -> Table:
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - zipfile, XML and openpyxl errors all mean "cannot be read"
+    except Exception:
         raise ImportFileError(_XLSX_BROKEN) from None
 
     def records(ws: Any, flags: set[tuple[int, int]]) -> Iterator[tuple[int, list[str]]]:
@@ -452,7 +452,7 @@ def _read_xls(data: bytes, score: HeaderScore) -> Table:
 
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
-    except Exception:  # noqa: BLE001
+    except Exception:
         raise ImportFileError("Excel 97-2003（.xls）文件已损坏或不完整，无法读取：请在Excel中另存为.xlsx后再导入") from None
 
     def value_of(sheet: Any, r: int, c: int) -> Any:
@@ -460,7 +460,7 @@ def _read_xls(data: bytes, score: HeaderScore) -> Table:
         if ctype == xlrd.XL_CELL_DATE:
             try:
                 return xlrd.xldate_as_datetime(value, book.datemode)
-            except Exception:  # noqa: BLE001 - an out-of-range date: keep the serial
+            except Exception:
                 return value
         if ctype == xlrd.XL_CELL_BOOLEAN:
             return bool(value)
@@ -480,7 +480,7 @@ def _read_xls(data: bytes, score: HeaderScore) -> Table:
 
     try:
         sheets = [book.sheet_by_index(i) for i in range(book.nsheets)]
-    except Exception:  # noqa: BLE001
+    except Exception:
         book.release_resources()
         raise ImportFileError("Excel 97-2003（.xls）文件已损坏或不完整，无法读取") from None
     try:

@@ -19,8 +19,7 @@ from db.imports.base import Handler, Options
 from db.imports.reading import Source, Table, quoted, read_source
 from db.imports.report import PREVIEW_ROWS, ImportFileError, ImportReport, RowProblem
 from db.imports.spec import KindSpec
-from db.imports.store import Ids, audit, create_agency
-from db.imports.store import china_today, utc_now
+from db.imports.store import Ids, audit, china_today, create_agency, utc_now
 from db.projection import project_decisions, stale_or_missing_ids
 
 __all__ = ["ProgressFn", "run"]

@@ -97,8 +97,9 @@ def _party_type_warnings(engine: Engine, kind: str, data: bytes) -> list[str]:
 
 
 def test_declared_party_type_contradicting_the_name_is_a_warning_with_line_and_column(sqlite_engine: Engine) -> None:
-    from domain.identifiers import synthetic_uscc
     import random
+
+    from domain.identifiers import synthetic_uscc
 
     add_two_agencies(sqlite_engine)
     uscc = synthetic_uscc(random.Random(3), "449901")

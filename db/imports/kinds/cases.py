@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, select
 
 from db import models as m
 from db.imports.base import NEW, Problems, Rec, Row, TableKind
-from db.imports.cells import CHINA_TZ, AgencyRef, MASKED_NAME_RE, age_on, nfkc, party_key
+from db.imports.cells import CHINA_TZ, MASKED_NAME_RE, AgencyRef, age_on, nfkc, party_key
 from db.imports.party import check_party
 from db.imports.reading import compact
 from db.imports.report import ImportReport

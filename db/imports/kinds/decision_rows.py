@@ -13,10 +13,10 @@ from typing import Any
 
 from db.imports.base import Row
 from db.imports.cells import (
+    MAX_MONEY,
     REVIEW_OK_PREFIXES,
     REVIEW_PROBLEM_WORDS,
     TIER_ALIASES,
-    MAX_MONEY,
     AgencyRef,
     age_on,
     agency_key,
