@@ -86,7 +86,7 @@ def disclosure_clocks(today: dt.date) -> pd.DataFrame:
 
 @st.cache_data(ttl="5m", show_spinner="正在评查案卷…")
 def _completeness(url: str, agency: int | None) -> pd.DataFrame:
-    return completeness_table(_engine_for(url), agency)
+    return completeness_table(engine_for(url), agency)
 
 
 def completeness_scores(agency: int | None) -> pd.DataFrame:

@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -409,7 +410,7 @@ def _xlsx_records(archive: zipfile.ZipFile, target: str, parts: _XlsxParts,
 def _read_xlsx_streaming(archive: zipfile.ZipFile, score: HeaderScore) -> Table:
     parts, sheets = _xlsx_parts(archive)
     return _first_sheet(
-        ((name, lambda flags, target=target: _xlsx_records(archive, target, parts, flags)) for name, target in sheets),
+        ((name, partial(_xlsx_records, archive, target, parts)) for name, target in sheets),
         "Excel .xlsx", score, None)
 
 
@@ -441,7 +442,7 @@ def read_xlsx_openpyxl(data: bytes, score: HeaderScore) -> Table:
 
     try:
         sheets = [s for s in workbook.worksheets if hasattr(s, "iter_rows")]  # not chart sheets
-        return _first_sheet(((s.title, lambda flags, ws=s: records(ws, flags)) for s in sheets), "Excel .xlsx",
+        return _first_sheet(((s.title, partial(records, s)) for s in sheets), "Excel .xlsx",
                             score, _XLSX_BROKEN)
     finally:
         workbook.close()
@@ -484,7 +485,7 @@ def _read_xls(data: bytes, score: HeaderScore) -> Table:
         book.release_resources()
         raise ImportFileError("Excel 97-2003（.xls）文件已损坏或不完整，无法读取") from None
     try:
-        return _first_sheet(((s.name, lambda flags, s=s: records(s, flags)) for s in sheets),
+        return _first_sheet(((s.name, partial(records, s)) for s in sheets),
                             "Excel 97-2003 .xls", score, "Excel 97-2003（.xls）文件已损坏或不完整，无法读取")
     finally:
         book.release_resources()
