@@ -1,4 +1,4 @@
-# 执法公示台 — `make run` starts the app with sample data; `make test` runs every test.
+# 执法公示台 — `make run` starts the app with sample data; `make test` runs every test; `make lint` checks style and types.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 PORT ?= 8501
 SEED_CASES ?= 5000
 
-.PHONY: help install run test bench lock clean
+.PHONY: help install run test lint bench lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -25,6 +25,10 @@ run: $(STAMP)  ## migrate, seed the sample database if empty, serve on http://lo
 
 test: $(STAMP)  ## run the whole test suite (PostgreSQL tests need TEST_DATABASE_URL)
 	$(PY) -m pytest -q
+
+lint: $(STAMP)  ## ruff and mypy
+	$(PY) -m ruff check .
+	$(PY) -m mypy domain db
 
 bench: $(STAMP)  ## measure speed targets and print the table for docs/performance.md
 	$(PY) manage.py bench

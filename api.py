@@ -11,8 +11,8 @@ lifecycle rules, same redaction, ``assert_public_record`` on every item).
 Filters (all optional): q, agency (id, code or full name), category, type, year, month, amount, status, sort,
 order; see domain/filters.py. A bad parameter is HTTP 400 ``{"error": "…"}`` in Chinese, quoting at most 50
 characters of what was sent; numbers and ids are ASCII digits only, within the column's range (domain/params.py).
-Money is a string with two decimals, dates are ISO 8601. Endpoints are plain functions: Starlette runs them in its thread pool, so the blocking
-database calls never stall the event loop that also serves the UI's websockets.
+Money is a string with two decimals, dates are ISO 8601. Endpoints are plain functions: Starlette runs them in its
+thread pool, so the blocking database calls never stall the event loop that also serves the UI's websockets.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from db import public, stats
 from db.engine import Engine, database_url, make_engine
 from domain.filters import DecisionFilters, FilterError, describe_filters, filters_from_api_params
 from domain.formatting import today_shanghai
-from domain.params import ParamError, parse_id, quote_input, require_int
 from domain.opendata import batched_text, csv_lines, dumps, json_document, json_record
+from domain.params import ParamError, parse_id, quote_input, require_int
 from domain.statistics import SUPPRESSION_NOTE, annual_report
 
 PREFIX = "/api/v1"

@@ -20,7 +20,7 @@ class CommandError(Exception):
     """A user-facing failure: printed as one line, exit code 2."""
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine():
     from sqlalchemy.exc import OperationalError
 
     from db.engine import DatabaseUrlError, database_url, make_engine
@@ -45,7 +45,7 @@ def _safe_url() -> str:
 
     try:
         return make_url(database_url()).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - only for the error message
+    except Exception:  # any failure only changes the error message
         return "(无效)"
 
 
@@ -259,7 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password", help="密码（省略时读取 ZHIFA_NEW_PASSWORD 或交互输入）")
     p.set_defaults(func=cmd_create_user)
 
-    p = sub.add_parser("import", help="导入 CSV/Excel 数据（见 docs/import.md）；退出码 0 全部接受、1 拒绝、3 部分接受、2 文件错误")
+    p = sub.add_parser("import",
+                       help="导入 CSV/Excel 数据（见 docs/import.md）；退出码 0 全部接受、1 拒绝、3 部分接受、2 文件错误")
     p.add_argument("kind", choices=["agencies", "officers", "matters", "cases", "events", "reviews", "decisions"],
                    help="导入类型（= db.imports.SUPPORTED_KINDS，按此顺序导入；decisions 为每行一个已公示的执法决定）")
     p.add_argument("file", help="CSV、.xlsx 或 .xls 文件")

@@ -12,8 +12,8 @@ from components.data import engine_for, get_engine
 from db import public, stats
 from db.engine import database_url
 from db.events import completeness_table
-from domain.statistics import annual_report
 from domain.filters import DecisionFilters
+from domain.statistics import annual_report
 
 
 def _url() -> str:
@@ -102,7 +102,7 @@ _DATA_READS = (*_AGENCY_READS, _years, _clocks)
 CASE_RECORD_KINDS = frozenset({"officers", "matters", "cases", "events", "reviews"})  # nothing public until decided
 
 
-def _forget(*reads) -> None:  # type: ignore[no-untyped-def]
+def _forget(*reads) -> None:
     for read in dict.fromkeys(reads):
         read.clear()
 

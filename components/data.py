@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import streamlit as st
-from components.text import md
 
+from components.text import md
 from db.engine import Engine, database_url, make_engine
 from db.migrate import schema_is_current
 

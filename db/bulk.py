@@ -75,6 +75,8 @@ def write_prepared(conn: Connection, table: Table, columns: Sequence[str], prepa
         conn.exec_driver_sql(sql, prepared)
         return len(prepared)
     dbapi_conn = conn.connection.driver_connection
+    if dbapi_conn is None:
+        raise RuntimeError("COPY needs an open psycopg connection")
     with dbapi_conn.cursor() as cur:
         with cur.copy(f'COPY {table.name} ({", ".join(columns)}) FROM STDIN') as copy:
             for row in prepared:

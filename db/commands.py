@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, select
+from sqlalchemy import ColumnElement, Engine, String, select
 from sqlalchemy.orm import Session
 
 from db import models as m
@@ -20,8 +20,17 @@ from domain.permissions import AGENCY_SCOPED_ROLES, Actor
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 200  # not stored (only its hash is), but hashing an unbounded text is work an attacker chooses
-USERNAME_LENGTH = m.User.__table__.c.username.type.length
-DISPLAY_NAME_LENGTH = m.User.__table__.c.display_name.type.length
+
+
+def _string_length(column: ColumnElement[Any]) -> int:
+    # The model's String(n) is the one source of the limits that forms check before writing.
+    if not isinstance(column.type, String) or column.type.length is None:
+        raise TypeError(f"{column} is not a String column with a length")
+    return column.type.length
+
+
+USERNAME_LENGTH = _string_length(m.User.__table__.c.username)
+DISPLAY_NAME_LENGTH = _string_length(m.User.__table__.c.display_name)
 
 
 @dataclass(frozen=True)
@@ -167,7 +176,7 @@ def declare_calendar_year(engine: Engine, year: int, source: str, actor: str, to
     source = source.strip()
     if not source:
         return CommandResult(False, ("请填写依据（如国务院办公厅关于该年度部分节假日安排的通知）",))
-    if problem := text_problem(source, "依据", m.CalendarYear.__table__.c.source.type.length):
+    if problem := text_problem(source, "依据", _string_length(m.CalendarYear.__table__.c.source)):
         return CommandResult(False, (problem,))
     with session_scope(engine) as session:
         if session.get(m.CalendarYear, year) is not None:

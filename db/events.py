@@ -15,9 +15,10 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Engine, and_, bindparam, func, or_, select, update
@@ -45,6 +46,7 @@ from domain.procedure import (
     case_clocks,
     completeness,
     effective_events,
+    split_cert_nos,
     validate_new_event,
 )
 from domain.workdays import WorkCalendar
@@ -158,18 +160,20 @@ def _load_records(conn: Connection, condition: ColumnElement[bool], roster: Mapp
         return []
     e = m.CaseEvent
     events: dict[int, list[Any]] = defaultdict(list)
-    for row in conn.execute(
+    for event_row in conn.execute(
         select(e.case_id, e.id, e.seq, e.occurred_at, e.stage, e.action, e.officer_cert_nos, e.record_forms,
                e.document_no, e.location, e.corrects_event_id, e.hash)
         .where(e.case_id.in_(ids)).order_by(e.case_id, e.seq)
     ):
-        events[row.case_id].append(row)
+        events[event_row.case_id].append(event_row)
     r = m.LegalReview
     reviews: dict[int, list[ReviewFact]] = defaultdict(list)
-    for row in conn.execute(
+    for review_row in conn.execute(
         select(r.case_id, r.round_no, r.submitted_on, r.reviewed_on, r.outcome).where(r.case_id.in_(ids))
     ):
-        reviews[row.case_id].append(ReviewFact(row.round_no, row.submitted_on, row.reviewed_on, row.outcome))
+        reviews[review_row.case_id].append(
+            ReviewFact(review_row.round_no, review_row.submitted_on, review_row.reviewed_on, review_row.outcome)
+        )
     items = {row[0] for row in conn.execute(
         select(m.PenaltyItem.decision_id).join(d, d.id == m.PenaltyItem.decision_id).where(d.case_id.in_(ids))
         .distinct())}
@@ -180,7 +184,7 @@ def _load_records(conn: Connection, condition: ColumnElement[bool], roster: Mapp
         seq_of = {ev.id: ev.seq for ev in rows}
         facts_events = tuple(
             EventFact(seq=ev.seq, stage=ev.stage, action=ev.action, occurred_at=ev.occurred_at,
-                      officer_cert_nos=ev.officer_cert_nos or "", record_forms=_forms(ev.record_forms),
+                      officer_cert_nos=split_cert_nos(ev.officer_cert_nos or ""), record_forms=_forms(ev.record_forms),
                       document_no=ev.document_no, location=ev.location,
                       corrects_seq=seq_of.get(ev.corrects_event_id) if ev.corrects_event_id is not None else None)
             for ev in rows
@@ -259,18 +263,27 @@ class NewEvent:
     corrects_seq: int | None = None
     evidence: tuple[EvidenceInput, ...] = ()
 
+_E = TypeVar("_E", bound=Enum)
+
+
+def _member(enum_cls: type[_E], value: object) -> _E | None:
+    try:
+        return enum_cls(str(value.value if isinstance(value, enum_cls) else value))
+    except ValueError:
+        return None
+
 
 def _input_errors(new: NewEvent) -> tuple[list[str], Stage | None, tuple[RecordForm, ...]]:
     """Shape problems the domain rules do not cover (required fields, column widths, evidence metadata)."""
     errors: list[str] = []
-    stage = Stage._value2member_map_.get(str(new.stage.value if isinstance(new.stage, Stage) else new.stage))
+    stage = _member(Stage, new.stage)
     if stage is None:
         errors.append(f"未知的执法环节：{new.stage}")
     if not new.action.strip():
         errors.append("请填写执法行为（例如：现场检查、询问调查、送达决定书）")
     forms: list[RecordForm] = []
     for f in new.record_forms:
-        form = RecordForm._value2member_map_.get(str(f.value if isinstance(f, RecordForm) else f))
+        form = _member(RecordForm, f)
         if form is None:
             errors.append(f"未知的记录形式：{f}")
         elif form not in forms:
@@ -382,8 +395,8 @@ def append_in_session(session: Session, case_id: int, new: NewEvent, actor: Acto
     # newest event detectable. The WHERE on the old head is a compare-and-swap: if another writer appended
     # since we read, no row matches and we stop before inserting (the (case_id, seq) unique constraint is
     # the backstop).
-    moved = session.execute(
-        update(m.Case.__table__).where(m.Case.id == case_id, m.Case.chain_head == prev)
+    moved = session.connection().execute(
+        update(m.Case).where(m.Case.id == case_id, m.Case.chain_head == prev)
         .values(chain_head=digest)
     ).rowcount
     if moved != 1:

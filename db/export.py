@@ -24,7 +24,7 @@ def write_disclosures(engine: Engine, out: BinaryIO, fmt: ExportFormat, today: d
     """Write every decision public on ``today`` to ``out``; returns the number of rows written."""
     written = 0
 
-    def counted(rows):  # type: ignore[no-untyped-def]
+    def counted(rows):
         nonlocal written
         for row in rows:
             written += 1

@@ -111,7 +111,8 @@ def _verify_range(args: tuple[str, int, int]) -> tuple[int, int, int, CaseBreak 
                 if first is None or found.case_id < first.case_id:
                     first = found
 
-        current, bucket = None, []
+        current: int | None = None
+        bucket: list[tuple] = []
         for ev in _rows(engine, low, high):
             checked_events += 1
             cid = ev[3]

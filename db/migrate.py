@@ -10,7 +10,6 @@ from sqlalchemy import Engine
 
 from db.engine import PROJECT_ROOT
 
-
 # Search-index objects that the SQLAlchemy metadata cannot describe (migration "public search index"): SQLite's FTS5
 # table, its shadow tables and its vocabulary table; PostgreSQL's trigram GIN index. Autogenerate and the drift
 # test skip them, otherwise every comparison would propose dropping them.

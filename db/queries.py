@@ -10,9 +10,9 @@ import pandas as pd
 from sqlalchemy import Engine, Select, func, select
 
 from db import models as m
-from domain.params import parse_id
 from db.stats import clock_summary, disclosure_clocks, worst_late
 from domain.filters import CaseFilters
+from domain.params import parse_id
 from domain.workdays import WorkCalendar
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from db import models as m
 from db.commands import CommandResult, record_audit
 from db.engine import session_scope
-from db.events import CONFLICT_MESSAGE, NewEvent, ChainConflict, append_in_session
+from db.events import CONFLICT_MESSAGE, ChainConflict, NewEvent, append_in_session
 from domain.enums import Stage
 from domain.permissions import Actor, may_record_review
 from domain.review import (

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Connection, ColumnElement, Engine, Integer, and_, false, func, select, text
+from sqlalchemy import ColumnElement, Connection, Engine, Integer, and_, false, func, select, text
 
 from db import models as m
 
@@ -89,8 +89,10 @@ def _sqlite_condition(conn: Connection, terms: tuple[str, ...]) -> ColumnElement
             match.append("(" + " OR ".join(_quote(t) for t in alternatives) + ")")
     conditions: list[ColumnElement[bool]] = []
     if match:
-        matched = text("SELECT rowid FROM public_search_fts WHERE public_search_fts MATCH :fts_match")
-        matched = matched.bindparams(fts_match=" AND ".join(match)).columns(rowid=Integer)
+        matched = (
+            text("SELECT rowid FROM public_search_fts WHERE public_search_fts MATCH :fts_match")
+            .bindparams(fts_match=" AND ".join(match)).columns(rowid=Integer)
+        )
         conditions.append(PS.c.decision_id.in_(matched))
     for term in scans:
         # instr() is a plain byte search, faster than LIKE; LIKE only where ASCII letters need case folding.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, func, or_, select
@@ -111,7 +112,7 @@ def disclosure_clocks(engine: Engine, today: dt.date, calendar: WorkCalendar) ->
                s.published_on, s.status, s.withheld_reason, d.unreviewed_major)
         .join(c, c.id == d.case_id).join(a, a.id == c.agency_id).join(s, s.decision_id == d.id)
     )
-    records = []
+    records: list[tuple[Any, ...]] = []
     with engine.connect() as conn:
         for r in conn.execute(stmt):
             if r.withheld_reason:

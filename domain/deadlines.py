@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping
-
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType

@@ -618,12 +618,12 @@ def assess_fine(
         return result(True, f"裁量标准为“可处”{range_text}，本案未处罚款。", rng=rng)
 
     if amount < lo:
-        computed = DiscretionTier.NONE if amount == 0 else DiscretionTier.MITIGATED
-        consistent = claimed_tier in (None, DiscretionTier.MITIGATED) or claimed_tier is computed
+        below_tier = DiscretionTier.NONE if amount == 0 else DiscretionTier.MITIGATED
+        consistent = claimed_tier in (None, DiscretionTier.MITIGATED) or claimed_tier is below_tier
         text = f"罚款{shown}低于裁量标准下限（{range_text}），属于减轻处罚，须有法定减轻情节并说明理由"
         if not consistent:
             text += f"，与认定的{claim}不符"
-        return result(False, text + "。", rng=rng, below=True, computed=computed, mismatch=not consistent)
+        return result(False, text + "。", rng=rng, below=True, computed=below_tier, mismatch=not consistent)
 
     # Within the range.
     if amount == 0:
@@ -651,7 +651,7 @@ def assess_fine(
     if computed is None:
         text = f"罚款{shown}在裁量标准幅度内（{range_text}），但不在任何裁量档次内"
     else:
-        text = f"罚款{shown}在裁量标准幅度内（{range_text}），按分档属于“{computed.value}”（{_band_text(computed_band)}）"
+        text = f"罚款{shown}在裁量标准幅度内（{range_text}），按分档属于“{computed.value}”（{_band_text(bounds[computed])}）"
     if mismatch and claimed_band is not None:
         text += f"，与认定的{claim}（{_band_text(claimed_band)}）不符"
     elif claimed_tier is not None and not mismatch:

@@ -99,7 +99,7 @@ def _int(text: str, low: int, high: int) -> int | None:
     return parse_int(text, low, high)
 
 
-def _member(enum_cls, text: str):  # type: ignore[no-untyped-def]
+def _member(enum_cls, text: str):
     return enum_cls(text) if text in enum_cls._value2member_map_ else None
 
 
@@ -170,7 +170,7 @@ API_PARAMS = frozenset({"q", "agency", "category", "type", "year", "month", "amo
                         "page", "page_size"})
 
 
-def _choices(values) -> str:  # type: ignore[no-untyped-def]
+def _choices(values) -> str:
     return "、".join(v.value if hasattr(v, "value") else str(v) for v in values)
 
 
@@ -197,7 +197,7 @@ def filters_from_api_params(params: Mapping[str, str | list[str]], *, agency_ids
             raise FilterError(f"参数 {key}（{label}）应为 {low}–{high} 之间的整数，收到：{quote_input(raw)}")
         return n
 
-    def member(key: str, label: str, enum_cls, allowed=None):  # type: ignore[no-untyped-def]
+    def member(key: str, label: str, enum_cls, allowed=None):
         raw = get(key)
         if not raw:
             return None

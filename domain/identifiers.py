@@ -73,7 +73,7 @@ def uscc_check_char(first17: str) -> str:
     if len(first17) != 17:
         raise ValueError(f"计算校验码需要前17位，实际为{len(first17)}位")
     try:
-        total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, _USCC_WEIGHTS))
+        total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
     except KeyError as exc:
         raise ValueError(f"字符“{exc.args[0]}”不是统一社会信用代码允许的字符") from None
     return USCC_ALPHABET[-total % 31]
@@ -84,7 +84,7 @@ def org_code_check_char(body8: str) -> str:
     try:
         if len(body8) != 8:
             raise KeyError
-        total = sum(_ORG_VALUE[c] * w for c, w in zip(body8, _ORG_WEIGHTS))
+        total = sum(_ORG_VALUE[c] * w for c, w in zip(body8, _ORG_WEIGHTS, strict=True))
     except KeyError:
         raise ValueError("组织机构代码本体应为8位数字或大写字母") from None
     return _ORG_CHECK_MAP[total % 11]
@@ -149,7 +149,7 @@ def synthetic_uscc(rng: random.Random, region_code: str = "440703", prefix: str 
     body = SYNTHETIC_USCC_MARKER + "".join(rng.choices(USCC_ALPHABET, k=6))
     inner = body + org_code_check_char(body)
     total = _uscc_head_sum(prefix + region_code) + sum(
-        _USCC_VALUE[c] * w for c, w in zip(inner, _USCC_WEIGHTS[8:])
+        _USCC_VALUE[c] * w for c, w in zip(inner, _USCC_WEIGHTS[8:], strict=True)
     )
     return prefix + region_code + inner + USCC_ALPHABET[-total % 31]
 
@@ -157,7 +157,7 @@ def synthetic_uscc(rng: random.Random, region_code: str = "440703", prefix: str 
 @lru_cache(maxsize=4096)
 def _uscc_head_sum(head8: str) -> int:
     # The seeder draws many codes per region: the weighted sum of positions 1–8 is worth computing once.
-    return sum(_USCC_VALUE[c] * w for c, w in zip(head8, _USCC_WEIGHTS))
+    return sum(_USCC_VALUE[c] * w for c, w in zip(head8, _USCC_WEIGHTS[:8], strict=True))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ def id_check_char(first17: str) -> str:
     """Check character (position 18) for the first 17 digits of a 居民身份证号码."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise ValueError("计算校验码需要前17位数字")
-    return _ID_CHECK_MAP[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS)) % 11]
+    return _ID_CHECK_MAP[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
 def normalize_id_number(s: str) -> str:
@@ -269,10 +269,10 @@ def synthetic_id_number(
     if male is not None and seq % 2 != int(male):
         seq = seq + 1 if seq < 995 else seq - 1
     tail = f"{born.year:04d}{born.month:02d}{born.day:02d}{seq:03d}"
-    total = _id_head_sum(region_code) + sum(int(c) * w for c, w in zip(tail, _ID_WEIGHTS[6:]))
+    total = _id_head_sum(region_code) + sum(int(c) * w for c, w in zip(tail, _ID_WEIGHTS[6:], strict=True))
     return region_code + tail + _ID_CHECK_MAP[total % 11]
 
 
 @lru_cache(maxsize=4096)
 def _id_head_sum(region_code: str) -> int:
-    return sum(int(c) * w for c, w in zip(region_code, _ID_WEIGHTS))
+    return sum(int(c) * w for c, w in zip(region_code, _ID_WEIGHTS[:6], strict=True))

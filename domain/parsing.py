@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
+from typing import TypeGuard
 
 from domain.enums import MONETARY_PENALTY_TYPES, PartyType, PenaltyType
 from domain.identifiers import validate_id_number, validate_uscc
@@ -87,7 +89,10 @@ def _show(value: object) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
-def _is_real_number(value: object) -> bool:
+_Number = _abc_numbers.Real | Decimal
+
+
+def _is_real_number(value: object) -> TypeGuard[_Number]:
     # bool is an int subclass, but True in a date or amount column is a data error, not 1.
     return isinstance(value, (_abc_numbers.Real, Decimal)) and not isinstance(value, bool)
 
@@ -133,7 +138,7 @@ def excel_serial_to_date(serial: float | int) -> date:
     """
     if isinstance(serial, bool) or not _is_real_number(serial) or not math.isfinite(float(serial)):
         raise FieldError(f"“{_show(serial)}”不是Excel日期序号")
-    day = math.floor(serial)
+    day = math.floor(float(serial))
     if day == 60:
         raise FieldError("Excel日期序号60对应不存在的1900年2月29日（Excel沿用Lotus 1-2-3的闰年错误），请核对该日期")
     if day < 1 or day > _EXCEL_MAX_SERIAL:
@@ -175,16 +180,26 @@ def _serial_in_range(serial: float | int, shown: str) -> date:
     return result
 
 
-def _date_from_number(value: _abc_numbers.Real | Decimal, shown: str) -> date:
+def _date_from_number(value: _Number, shown: str) -> date:
     if not math.isfinite(float(value)):
         raise FieldError(f"“{shown}”不是有效日期")
-    if value == int(value) and 19_000_101 <= int(value) <= 20_991_231:
+    number = _decimal_from_number(value)
+    if number == int(number) and 19_000_101 <= int(number) <= 20_991_231:
         # An 8-digit integer is a date typed as YYYYMMDD that Excel stored as a number.
-        digits = str(int(value))
+        digits = str(int(number))
         return _make_date(int(digits[:4]), int(digits[4:6]), int(digits[6:]), shown)
-    if value < 0:
+    if number < 0:
         raise FieldError(f"“{shown}”不是有效日期")
-    return _serial_in_range(float(value) if isinstance(value, Decimal) else value, shown)
+    return _serial_in_range(_as_serial(value), shown)
+
+
+def _as_serial(value: _Number) -> float | int:
+    # Cells arrive as int or float (numpy scalars from pandas): they keep their own rendering in messages.
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, _abc_numbers.Integral):
+        return int(value)
+    return float(value)
 
 
 def parse_date(value: object) -> date:
@@ -202,7 +217,7 @@ def parse_date(value: object) -> date:
     if isinstance(value, bool):
         raise FieldError(f"“{value}”不是日期")
     if _is_real_number(value):
-        return _date_from_number(value, _show(value))  # type: ignore[arg-type]
+        return _date_from_number(value, _show(value))
     if not isinstance(value, str):
         raise FieldError(f"“{_show(value)}”不是可识别的日期")
 
@@ -241,7 +256,7 @@ _UNIT_MULTIPLIERS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Dec
 _MINUS_SIGNS = "-负"
 
 
-def _decimal_from_number(value: _abc_numbers.Real | Decimal) -> Decimal:
+def _decimal_from_number(value: _Number) -> Decimal:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, _abc_numbers.Integral):
@@ -266,9 +281,9 @@ def parse_amount(value: object, *, unit: str = "元") -> Decimal | None:
     if isinstance(value, bool):
         raise FieldError(f"“{value}”不是金额")
     if _is_real_number(value):
-        if not math.isfinite(float(value)):  # type: ignore[arg-type]
+        if not math.isfinite(float(value)):
             raise FieldError(f"“{_show(value)}”不是有效金额")
-        return quantize_yuan(_decimal_from_number(value) * multiplier)  # type: ignore[arg-type]
+        return quantize_yuan(_decimal_from_number(value) * multiplier)
     if not isinstance(value, str):
         raise FieldError(f"“{_show(value)}”不是可识别的金额")
 
@@ -471,7 +486,7 @@ def _attribute_amounts(masked: str, clause_tokens: list[_Token], original: str) 
     amounts = [t for t in clause_tokens if t.kind == "A"]
 
     # A restatement "5000元（大写：伍仟元整）" is dropped when it agrees and reported when it does not.
-    for prev, tok in zip(clause_tokens, clause_tokens[1:]):
+    for prev, tok in pairwise(clause_tokens):
         if prev.kind == "A" and tok.kind == "A" and _RESTATEMENT_GAP_RE.fullmatch(masked, prev.end, tok.start):
             if prev.amount != tok.amount:
                 raise FieldError(
@@ -486,13 +501,13 @@ def _attribute_amounts(masked: str, clause_tokens: list[_Token], original: str) 
         penalty.partner, amount.partner, amount.role = amount, penalty, "bound"
 
     # Pass 1: penalty word directly followed by its amount.
-    for i, (tok, nxt) in enumerate(zip(ordered, ordered[1:])):
+    for i, (tok, nxt) in enumerate(pairwise(ordered)):
         if tok in monetary and nxt.kind == "A" and not nxt.role and _gap_is_filler(masked, tok.end, nxt.start):
             if _TOTAL_WORDS_RE.search(masked, tok.end, nxt.start):
                 _check_joint_amount(masked, ordered[: i + 1], nxt, original)
             bind(tok, nxt)
     # Pass 2: amount directly followed by its penalty word.
-    for tok, nxt in zip(ordered, ordered[1:]):
+    for tok, nxt in pairwise(ordered):
         if (tok.kind == "A" and not tok.role and nxt in monetary and nxt.partner is None
                 and _gap_is_filler(masked, tok.end, nxt.start)):
             bind(nxt, tok)
@@ -613,7 +628,9 @@ def parse_penalty_content(text: str) -> PenaltyContent:
     _attach_extras(masked, tokens)
 
     # A stated total ("罚没款合计7000元") must equal what was attributed.
-    attributed = sum((t.amount for t in tokens if t.kind == "A" and t.role == "bound"), _ZERO)
+    attributed = sum(
+        (t.amount for t in tokens if t.kind == "A" and t.role == "bound" and t.amount is not None), _ZERO
+    )
     for tok in tokens:
         if tok.kind != "A" or tok.role:
             continue
@@ -639,8 +656,8 @@ def parse_penalty_content(text: str) -> PenaltyContent:
         end = max([tok.end] + [e.end for e in tok.extra or []])
         wording = re.sub(r"\s+", "", original[start:end])
         detail = "" if wording in tok.ptype.value else wording
-        amount = tok.partner.amount if tok.partner is not None else None
-        items.append(PenaltyItem(tok.ptype, amount, detail))
+        bound_amount = tok.partner.amount if tok.partner is not None else None
+        items.append(PenaltyItem(tok.ptype, bound_amount, detail))
     # The same penalty named twice without an amount ("警告……警告") is one penalty; amounts are never merged.
     seen: set[PenaltyItem] = set()
     unique: list[PenaltyItem] = []

@@ -95,6 +95,12 @@ class OfficerCert:
         return self.valid_from <= d <= self.valid_to
 
 
+def split_cert_nos(text: str) -> tuple[str, ...]:
+    """执法证号 as case_events stores them: "、"-joined as recorded (commas tolerated), blanks dropped."""
+    parts = text.replace(",", "、").replace("，", "、").split("、")
+    return tuple(c.strip() for c in parts if c.strip())
+
+
 @dataclass(frozen=True)
 class EventFact:
     """One recorded step of a case (case_events row), as the rules need it."""
@@ -114,7 +120,7 @@ class EventFact:
         cert_nos = self.officer_cert_nos
         if isinstance(cert_nos, str):
             # case_events stores the numbers "、"-joined as recorded; accept that form straight from the row.
-            cert_nos = cert_nos.replace(",", "、").replace("，", "、").split("、")
+            cert_nos = split_cert_nos(cert_nos)
         object.__setattr__(self, "officer_cert_nos", tuple(c.strip() for c in cert_nos if c and c.strip()))
         object.__setattr__(self, "record_forms", frozenset(RecordForm(f) for f in self.record_forms))
 
@@ -240,7 +246,7 @@ class AvRequirement(StrEnum):
 
 
 def _mentions(text: str | None, keywords: Iterable[str]) -> bool:
-    return bool(text) and any(k in text for k in keywords)
+    return text is not None and any(k in text for k in keywords)
 
 
 @dataclass(frozen=True)

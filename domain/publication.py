@@ -159,9 +159,9 @@ def _problems(values: dict[str, str], history: Iterable[HistoryEntry], known: li
         if kinds:
             problems.append((label, f"{label}含{'、'.join(dict.fromkeys(kinds))}"))
     for h in history:
-        kinds = personal_data_kinds(h.reason)
-        if kinds:
-            problems.append(("公示说明", f"第{h.version}版公示说明含{'、'.join(kinds)}"))
+        reason_kinds = personal_data_kinds(h.reason)
+        if reason_kinds:
+            problems.append(("公示说明", f"第{h.version}版公示说明含{'、'.join(reason_kinds)}"))
     return problems
 
 

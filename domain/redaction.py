@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -150,9 +150,13 @@ _SURNAMES_STRONG = frozenset(
 )
 # After weak markers (员工, 同事, 消费者 …) ordinary words follow as often as names ("员工申请", "消费者权益"),
 # so surnames that begin frequent words there are not accepted; those people are still masked via known_names.
-_SURNAMES_WEAK = _SURNAMES_STRONG - frozenset("向于付应管包施申费单温尚章路房宁童游甘景谷全卫车米柏桂牛华麦席冷宫党项简古吉农阳尤")
+_SURNAMES_WEAK = _SURNAMES_STRONG - frozenset(
+    "向于付应管包施申费单温尚章路房宁童游甘景谷全卫车米柏桂牛华麦席冷宫党项简古吉农阳尤"
+)
 # Characters that practically never occur in a given name but start or end function words ("于当日", "张贴了").
-_NOT_IN_GIVEN_NAME = frozenset("的了在是与及或等也已未被将把对从以当该其此这那个们日年时分内外上下前后里间称说并所本局否各每无非需须仍现场次案")
+_NOT_IN_GIVEN_NAME = frozenset(
+    "的了在是与及或等也已未被将把对从以当该其此这那个们日年时分内外上下前后里间称说并所本局否各每无非需须仍现场次案"
+)
 # Two-character words that start with a surname and follow marker words in enforcement texts.
 _COMMON_WORDS = frozenset(
     "陈述 陈列 关系 关于 公司 安全 安排 高价 高度 高温 金额 方可 方便 方式 方面 张贴 常年 常规 马上 任何 任意 许可 周边"
@@ -303,11 +307,9 @@ def _compact(raw: str) -> str:
 def _context_kind(before: str) -> str | None:
     """"uscc" or "id" when a label shortly before the number says what it is (the nearest label wins)."""
     window = before[-_CONTEXT_WINDOW:]
-    cut = None
-    for cut in _CLAUSE_END_RE.finditer(window):
-        pass
-    if cut is not None:
-        window = window[cut.end():]
+    ends = list(_CLAUSE_END_RE.finditer(window))
+    if ends:
+        window = window[ends[-1].end():]
     kind = None
     for m in _CONTEXT_RE.finditer(window):
         kind = m.lastgroup
@@ -446,7 +448,7 @@ def _account_alternatives() -> str:
     alts.sort(key=lambda a: len(a[0]), reverse=True)
     # The group name travels in a named alternative so one pass finds all three kinds.
     parts = []
-    for word, group in alts:
+    for word, _group in alts:
         ascii_word = word.isascii()
         guard = rf"(?<![A-Za-z]{re.escape(word[0])})" if ascii_word else ""
         parts.append(f"{re.escape(word[0])}{guard}{re.escape(word[1:])}")
@@ -572,11 +574,16 @@ def _mask_known_names(text: str, names: list[str], policy: RedactionPolicy, foun
                 found.append((KIND_NAME, name))
             text = text.replace(name, masked)
         spaced, given_re = _name_patterns(name)
+        replace = _name_replacer(found, masked)
         if spacing and spaced is not None:
-            text = spaced.sub(lambda m: _hit(found, KIND_NAME, m.group(), masked), text)
+            text = spaced.sub(replace, text)
         if given_re is not None and name[_surname_length(name):] in text:
-            text = given_re.sub(lambda m: _hit(found, KIND_NAME, m.group(), masked), text)
+            text = given_re.sub(replace, text)
     return text
+
+
+def _name_replacer(found: _Found | None, masked: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: _hit(found, KIND_NAME, m.group(), masked)
 
 
 def _hit(found: _Found | None, kind: str, value: str, replacement: str) -> str:

@@ -81,7 +81,7 @@ class WorkCalendar:
         # Admin entries win over the library too, e.g. a holiday announced after the installed release.
         workdays = tuple(
             d.toordinal()
-            for d, is_work in zip(days, base)
+            for d, is_work in zip(days, base, strict=True)
             if d not in self.extra_holidays and (is_work or d in self.extra_workdays)
         )
         return workdays, not covered and year not in self.official_years

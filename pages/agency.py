@@ -4,8 +4,8 @@ and the discretion benchmarks in force (行政处罚法 art. 34)."""
 import streamlit as st
 
 from components.data import get_engine
-from components.tables import display_frame, show_table
 from components.flow import procedure_flow_chart
+from components.tables import display_frame, show_table
 from components.text import md, show_text
 from db.public import agency_profile, benchmark_table
 from domain.formatting import format_date, today_shanghai

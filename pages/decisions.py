@@ -25,7 +25,7 @@ current = filters_from_params(st.query_params.to_dict())
 names = agency_names()
 
 
-def _all(label: str):  # type: ignore[no-untyped-def]
+def _all(label: str):
     return lambda v: "全部" if v is None else label.format(v=getattr(v, "value", v))
 
 

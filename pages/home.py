@@ -23,7 +23,8 @@ cols[2].metric(f"{md(today.year)}年作出的决定", format_count(summary.this_
                help="公示期内、决定日期在本年度的执法决定数（不含已撤回）。")
 cols[3].metric(f"{md(today.year)}年罚款金额", format_yuan(summary.fines_this_year),
                help="本年度已公示处罚决定确定的罚款金额合计（元），不含没收金额和已撤回的决定。")
-st.caption(f"已更正 {format_count(summary.corrected)} 条、已撤回 {format_count(summary.withdrawn)} 条。数据截至 {today:%Y年%m月%d日}。")
+st.caption(f"已更正 {format_count(summary.corrected)} 条、已撤回 {format_count(summary.withdrawn)} 条。"
+           f"数据截至 {today:%Y年%m月%d日}。")
 
 st.subheader("最新公示")
 latest, _ = public_decisions(DecisionFilters(page_size=20), today)

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from components.auth import require
-from components.stats_charts import on_time_rate_chart
 from components.data import get_engine
+from components.stats_charts import on_time_rate_chart
 from components.tables import display_frame, show_table
 from db.queries import supervision_overview
 from db.stats import load_calendar

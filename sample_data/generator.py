@@ -25,8 +25,8 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from db import models as m
-from db.projection import project_decisions
 from db.bulk import prepare_rows, reset_sequences, write_prepared
+from db.projection import project_decisions
 from domain.chain import GENESIS, event_hash
 from domain.deadlines import add_months
 from domain.enums import (
@@ -1006,7 +1006,7 @@ class _CaseMaker:
             status = DisclosureStatus.EXPIRED
         gsxt = self.cal.add_workdays(published_on, rng.randrange(1, 10)).due if not person else None
         rows.disclosures.append((did, dec_id, status, published_on, gsxt if gsxt and gsxt <= AS_OF else None, period,
-                                 expires_on, withdrawn_on, reason, doc_ref, explanation, person, 
+                                 expires_on, withdrawn_on, reason, doc_ref, explanation, person,
                                  "自然人姓名、身份证号、联系方式、住址已按规定处理" if person else "", None, version,
                                  SEED_TIME, "seed"))
 
@@ -1050,7 +1050,7 @@ def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], 
     return prepared, report.planted, report.denominators, n, [row[0] for row in rows.decisions]
 
 
-def _ordered_results(pool, tasks: list[tuple]):  # type: ignore[no-untyped-def]
+def _ordered_results(pool, tasks: list[tuple]):
     """Results in task order with at most four chunks in flight, so memory stays flat however many cases."""
     if pool is None:
         yield from map(_generate_chunk, tasks)

@@ -49,7 +49,7 @@ def pg_server_url() -> str:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         engine.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the server
+    except Exception as exc:  # any failure to reach the server
         if _require_postgres():
             pytest.fail(f"PostgreSQL at TEST_DATABASE_URL is unreachable: {exc}")
         pytest.skip(f"PostgreSQL unreachable, tests skipped: {exc}")
@@ -98,7 +98,7 @@ class SqliteTemplates:
     def path(self, cases: int = 0, seed_value: int = 0) -> Path:
         return self._build(cases, seed_value)[0]
 
-    def report(self, cases: int, seed_value: int):  # type: ignore[no-untyped-def]
+    def report(self, cases: int, seed_value: int):
         """The seed's report for a seeded template."""
         return self._build(cases, seed_value)[1]
 

@@ -72,7 +72,7 @@ def test_url_paths_do_not_collide_with_page_file_names() -> None:
 
 # --- the repository is self-contained ------------------------------------------------------------------------
 
-_SKIP_DIRS = {".git", ".venv", "__pycache__", ".pytest_cache", "node_modules", "data"}
+_SKIP_DIRS = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", "node_modules", "data"}
 _TEXT_SUFFIXES = {".py", ".toml", ".ini", ".cfg", ".txt", ".yml", ".yaml", ""}
 
 

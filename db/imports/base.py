@@ -17,12 +17,12 @@ from typing import Any, ClassVar, Protocol
 from sqlalchemy import Connection, bindparam
 
 from db import models as m
-from db.imports.cells import AgencyRef, agency_key, date_cached, local_text
 from db.imports import reading
+from db.imports.cells import AgencyRef, agency_key, date_cached, local_text
 from db.imports.reading import WS_RE, Table, clean
 from db.imports.report import ImportReport, RowProblem
 from db.imports.spec import HeaderMap, KindSpec
-from db.imports.store import Ids, chunks, load_agencies, new_agency, utc_now
+from db.imports.store import Ids, chunks, load_agencies, new_agency, table_of, utc_now
 from domain.parsing import FieldError, parse_yes_no
 
 __all__ = ["NEW", "Handler", "Options", "Problems", "Rec", "Row", "TableKind", "plain"]
@@ -300,7 +300,7 @@ class TableKind:
                                       "after": {self.column_label(c): shown(rec.data, c) for c in rec.changed}},
                                      ensure_ascii=False, default=str)})
         for chunk in chunks(entries, 5000):
-            conn.execute(m.AuditEntry.__table__.insert(), list(chunk))
+            conn.execute(table_of(m.AuditEntry).insert(), list(chunk))
 
     # -- preview ------------------------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from db import models as m
 from db.imports import EXIT_OK, import_decisions, template_rows, write_csv
 from db.imports.kinds.decision_rows import DECISION_FIELDS
-from db.imports.store import utc_now
+from db.imports.store import table_of, utc_now
 from domain.enums import AgencyKind, AgencyLevel
 
 __all__ = ["bench_import", "sample_decision_rows"]
@@ -45,7 +45,7 @@ def sample_decision_rows(n: int, agencies: Sequence[str], *, seed: int = 2026112
         filed = decided - dt.timedelta(days=rng.randrange(5, 80))
         fmt = rng.choice(date_formats)
 
-        def show(day: dt.date) -> str:
+        def show(day: dt.date, fmt: str = fmt) -> str:
             return fmt.format(y=day.year, m=day.month, d=day.day)
 
         if person:
@@ -112,7 +112,7 @@ def bench_import(rows: int, xlsx_rows: int | None = None, directory: str | None 
     agencies = ["临江市青石区市场监督管理局", "临江市生态环境局青石分局", "临江市青石区应急管理局"]
     with engine.begin() as conn:
         for i, name in enumerate(agencies):
-            conn.execute(m.Agency.__table__.insert().values(
+            conn.execute(table_of(m.Agency).insert().values(
                 code=f"B{i}", name=name, short_name=name[-6:], level=AgencyLevel.COUNTY, kind=AgencyKind.STATUTORY,
                 region_code="449901", region_name="临江市青石区", created_at=utc_now()))
     csv_path = workdir / f"decisions_{rows}.csv"

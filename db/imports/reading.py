@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -256,7 +257,7 @@ def _read_xlsx(data: bytes, score: HeaderScore) -> Table:
         return _read_xlsx_streaming(archive, score)
     except ImportFileError:
         raise
-    except Exception:  # noqa: BLE001 - anything unusual: let openpyxl try
+    except Exception:
         return read_xlsx_openpyxl(data, score)
 
 
@@ -294,7 +295,7 @@ def _first_sheet(sheets: Iterable[tuple[str, Callable[[set[tuple[int, int]]], Re
             table = _table_from_records(list(records(imprecise)), f"{label}（工作表“{name}”）", imprecise, score=score)
         except ImportFileError:
             continue
-        except Exception:  # noqa: BLE001 - zipfile, XML and reader errors all mean "cannot be read"
+        except Exception:
             if broken is None:
                 raise
             raise ImportFileError(broken) from None
@@ -409,7 +410,7 @@ def _xlsx_records(archive: zipfile.ZipFile, target: str, parts: _XlsxParts,
 def _read_xlsx_streaming(archive: zipfile.ZipFile, score: HeaderScore) -> Table:
     parts, sheets = _xlsx_parts(archive)
     return _first_sheet(
-        ((name, lambda flags, target=target: _xlsx_records(archive, target, parts, flags)) for name, target in sheets),
+        ((name, partial(_xlsx_records, archive, target, parts)) for name, target in sheets),
         "Excel .xlsx", score, None)
 
 
@@ -422,7 +423,7 @@ def read_xlsx_openpyxl(data: bytes, score: HeaderScore) -> Table:
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - zipfile, XML and openpyxl errors all mean "cannot be read"
+    except Exception:
         raise ImportFileError(_XLSX_BROKEN) from None
 
     def records(ws: Any, flags: set[tuple[int, int]]) -> Iterator[tuple[int, list[str]]]:
@@ -441,7 +442,7 @@ def read_xlsx_openpyxl(data: bytes, score: HeaderScore) -> Table:
 
     try:
         sheets = [s for s in workbook.worksheets if hasattr(s, "iter_rows")]  # not chart sheets
-        return _first_sheet(((s.title, lambda flags, ws=s: records(ws, flags)) for s in sheets), "Excel .xlsx",
+        return _first_sheet(((s.title, partial(records, s)) for s in sheets), "Excel .xlsx",
                             score, _XLSX_BROKEN)
     finally:
         workbook.close()
@@ -452,7 +453,7 @@ def _read_xls(data: bytes, score: HeaderScore) -> Table:
 
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
-    except Exception:  # noqa: BLE001
+    except Exception:
         raise ImportFileError("Excel 97-2003（.xls）文件已损坏或不完整，无法读取：请在Excel中另存为.xlsx后再导入") from None
 
     def value_of(sheet: Any, r: int, c: int) -> Any:
@@ -460,7 +461,7 @@ def _read_xls(data: bytes, score: HeaderScore) -> Table:
         if ctype == xlrd.XL_CELL_DATE:
             try:
                 return xlrd.xldate_as_datetime(value, book.datemode)
-            except Exception:  # noqa: BLE001 - an out-of-range date: keep the serial
+            except Exception:
                 return value
         if ctype == xlrd.XL_CELL_BOOLEAN:
             return bool(value)
@@ -480,11 +481,11 @@ def _read_xls(data: bytes, score: HeaderScore) -> Table:
 
     try:
         sheets = [book.sheet_by_index(i) for i in range(book.nsheets)]
-    except Exception:  # noqa: BLE001
+    except Exception:
         book.release_resources()
         raise ImportFileError("Excel 97-2003（.xls）文件已损坏或不完整，无法读取") from None
     try:
-        return _first_sheet(((s.name, lambda flags, s=s: records(s, flags)) for s in sheets),
+        return _first_sheet(((s.name, partial(records, s)) for s in sheets),
                             "Excel 97-2003 .xls", score, "Excel 97-2003（.xls）文件已损坏或不完整，无法读取")
     finally:
         book.release_resources()

@@ -19,8 +19,7 @@ from db.imports.base import Handler, Options
 from db.imports.reading import Source, Table, quoted, read_source
 from db.imports.report import PREVIEW_ROWS, ImportFileError, ImportReport, RowProblem
 from db.imports.spec import KindSpec
-from db.imports.store import Ids, audit, create_agency
-from db.imports.store import china_today, utc_now
+from db.imports.store import Ids, audit, china_today, create_agency, utc_now
 from db.projection import project_decisions, stale_or_missing_ids
 
 __all__ = ["ProgressFn", "run"]
@@ -85,7 +84,7 @@ def run(
     if progress:
         progress(len(table.rows), len(table.rows))
     by_line = {r.line: r for r in found.recs}
-    for cells, line in list(zip(table.rows, table.lines))[:PREVIEW_ROWS]:
+    for cells, line in list(zip(table.rows, table.lines, strict=False))[:PREVIEW_ROWS]:
         report.previewed.append(handler.preview_row(line, cells, by_line.get(line), line in found.invalid_lines,
                                                     found.row_problems.get(line, []), report.refused))
     report.problems.sort(key=lambda p: (p.line, p.severity != "error"))
@@ -102,7 +101,7 @@ def _check_rows(engine: Engine, handler: Handler, table: Table, report: ImportRe
     preview_lines = set(table.lines[:PREVIEW_ROWS])
     with engine.connect() as conn:
         handler.load(conn)
-        for index, (cells, line) in enumerate(zip(table.rows, table.lines)):
+        for index, (cells, line) in enumerate(zip(table.rows, table.lines, strict=False)):
             rec, problems = handler.validate_row(index, cells, line)
             if problems:
                 report.problems.extend(problems)

@@ -11,15 +11,15 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, Table, select, text
 
 from db import models as m
 from db.bulk import insert_rows, max_id
 from db.imports.cells import CHINA_TZ, AgencyRef, agency_key
 from domain.enums import AgencyKind, AgencyLevel
 
-__all__ = ["CASE_COLS", "PARTY_COLS", "REVIEW_COLS", "Ids", "audit", "chunks", "create_agency", "generated_agency_code", "guess_level",
-           "insert", "china_today", "load_agencies", "new_agency", "utc_now"]
+__all__ = ["CASE_COLS", "PARTY_COLS", "REVIEW_COLS", "Ids", "audit", "chunks", "create_agency", "generated_agency_code",
+           "guess_level", "insert", "china_today", "load_agencies", "new_agency", "table_of", "utc_now"]
 
 PARTY_COLS = ("id", "party_type", "name", "uscc", "id_number", "legal_representative", "address", "phone",
               "is_minor", "created_at", "created_by")
@@ -29,6 +29,14 @@ CASE_COLS = ("id", "case_no", "agency_id", "matter_id", "party_id", "procedure",
 REVIEW_COLS = ("id", "case_id", "round_no", "submitted_on", "reviewer_officer_id", "reviewed_on", "outcome",
                "opinion", "checklist", "created_at", "created_by")
 _WRITE_CHUNK = 10_000  # rows per executemany / COPY: bounds the memory of converted rows
+
+
+def table_of(model: type[m.Base]) -> Table:
+    """The Core ``Table`` a model is mapped to; SQLAlchemy types ``__table__`` only as a ``FromClause``, which has
+    no ``insert()`` / ``update()`` / ``delete()``."""
+    table = model.__table__
+    assert isinstance(table, Table), model
+    return table
 
 
 def utc_now() -> dt.datetime:
@@ -90,7 +98,7 @@ class Ids:
 
 
 def audit(conn: Connection, actor: str, action: str, entity: str, entity_id: Any, detail: dict[str, Any]) -> None:
-    conn.execute(m.AuditEntry.__table__.insert(), [{
+    conn.execute(table_of(m.AuditEntry).insert(), [{
         "occurred_at": utc_now(), "actor": actor[:50], "action": action, "entity": entity,
         "entity_id": None if entity_id is None else str(entity_id),
         "detail": json.dumps(detail, ensure_ascii=False, default=str)}])
@@ -102,12 +110,14 @@ def create_agency(conn: Connection, agency: AgencyRef, actor: str, file_name: st
     matched by name later replaces the code and completes the details."""
     if agency.id is not None:
         return
-    agency.id = conn.execute(m.Agency.__table__.insert().values(
+    key = conn.execute(table_of(m.Agency).insert().values(
         code=generated_agency_code(agency.name), name=agency.name,
         short_name=agency.name[:50], level=guess_level(agency.name), kind=AgencyKind.STATUTORY,
         region_code="", region_name="", major_fine_person=agency.major_fine_person,
         major_fine_org=agency.major_fine_org, created_at=at, created_by=actor,
-    )).inserted_primary_key[0]
+    )).inserted_primary_key
+    assert key is not None  # a single-row INSERT always has one
+    agency.id = key[0]
     audit(conn, actor, "import_create_agency", "agencies", agency.id,
           {"name": agency.name, "file": file_name, "line": agency.first_line})
 

@@ -12,7 +12,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def render_item(type_, obj, autogen_context):  # type: ignore[no-untyped-def]
+def render_item(type_, obj, autogen_context):
     """Render our TypeDecorators by their module path so generated migrations import cleanly."""
     if type_ == "type" and obj.__class__.__module__ == "db.types":
         return f"db.types.{obj.__class__.__name__}()"
@@ -30,7 +30,7 @@ def run_migrations() -> None:
     engine.dispose()
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

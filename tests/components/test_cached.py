@@ -22,7 +22,7 @@ def reads(app_db, monkeypatch) -> Counter:
     def counting(module, name: str) -> None:
         original = getattr(module, name)
 
-        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):
             calls[name] += 1
             return original(*args, **kwargs)
 
@@ -42,7 +42,7 @@ def read_all() -> None:
     cached.completeness_scores(None)
 
 
-def after(write) -> None:  # type: ignore[no-untyped-def]
+def after(write) -> None:
     read_all()
     read_all()  # the second time from the cache
     write()

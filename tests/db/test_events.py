@@ -12,8 +12,8 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 import manage
-from db import models as m
 from db import events as events_module
+from db import models as m
 from db.engine import make_engine
 from db.events import (
     CONFLICT_MESSAGE,
@@ -30,9 +30,9 @@ from db.events import (
     search_cases,
 )
 from db.integrity import case_chain_status, verify_chains
-from domain.filters import CaseFilters, RecordFilters
 from domain.chain import GENESIS, event_hash
 from domain.enums import CaseStatus, DueState, Procedure, RecordForm, ReviewOutcome, Role, Stage
+from domain.filters import CaseFilters, RecordFilters
 from domain.permissions import Actor
 from domain.procedure import SHANGHAI, case_clocks, completeness
 from sample_data.generator import AS_OF

@@ -71,7 +71,7 @@ def test_write_streams_in_blocks(seeded_engine) -> None:
     class Sink(io.BytesIO):
         writes = 0
 
-        def write(self, b):  # type: ignore[override]
+        def write(self, b):
             Sink.writes += 1
             return super().write(b)
 

@@ -26,10 +26,12 @@ from sqlalchemy import Engine, func, select
 
 from db import models as m
 from db.imports import (
+    DECISION_FIELDS as FIELDS,
+)
+from db.imports import (
     EXIT_OK,
     EXIT_PARTIAL,
     EXIT_REFUSED,
-    DECISION_FIELDS as FIELDS,
     ImportFileError,
     ImportReport,
     import_decisions,
@@ -298,11 +300,11 @@ def test_xlsx_with_title_row_date_cells_and_numbers(engine: Engine, tmp_path: Pa
 
 @pytest.mark.parametrize("epoch_1904", [False, True])
 def test_streaming_xlsx_reader_agrees_with_openpyxl(tmp_path: Path, epoch_1904: bool) -> None:
+    from functools import partial
+
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
-
-    from functools import partial
 
     from db.imports.kinds.decisions import SPEC
     from db.imports.reading import read_xlsx_openpyxl

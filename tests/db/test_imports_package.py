@@ -54,7 +54,7 @@ def test_docs_column_tables_match_every_kind_spec() -> None:
         keys = [f"`{f.key}`" for f in spec.fields]
         table = next((t for t in tables if [row[1] for row in t] == keys), None)
         assert table is not None, f"docs/import.md has no column table listing exactly the columns of {kind}"
-        for f, row in zip(spec.fields, table):
+        for f, row in zip(spec.fields, table, strict=False):
             assert row[0] == f.header, (kind, f.key, row[0])
             assert row[2].rstrip("*") == ("是" if f.required else "否"), (kind, f.key, "必填")  # * = see the note
             example = row[4].strip("`") if len(row) > 4 else ""
@@ -97,8 +97,9 @@ def _party_type_warnings(engine: Engine, kind: str, data: bytes) -> list[str]:
 
 
 def test_declared_party_type_contradicting_the_name_is_a_warning_with_line_and_column(sqlite_engine: Engine) -> None:
-    from domain.identifiers import synthetic_uscc
     import random
+
+    from domain.identifiers import synthetic_uscc
 
     add_two_agencies(sqlite_engine)
     uscc = synthetic_uscc(random.Random(3), "449901")

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SECURE = (3, 65536, 4, 32, 16, Type.ID)  # argon2-cffi's RFC 9106 low-memory profile
 
 
-def _cost(h) -> tuple:  # type: ignore[no-untyped-def]
+def _cost(h) -> tuple:
     return h.time_cost, h.memory_cost, h.parallelism, h.hash_len, h.salt_len, h.type
 
 

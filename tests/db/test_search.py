@@ -18,6 +18,7 @@ from sqlalchemy import Engine, select, text
 import db.search
 from db import models as m
 from db.engine import make_engine
+from db.projection import held_records, project_decisions
 from db.public import (
     LISTED_STATUSES,
     count_public_decisions,
@@ -26,7 +27,6 @@ from db.public import (
     public_row,
     public_summary,
 )
-from db.projection import held_records, project_decisions
 from db.search import rebuild_search_index, split_terms
 from domain.enums import ActionCategory, DisclosureStatus, PartyType, PenaltyType
 from domain.filters import AmountBand, DecisionFilters, SortKey

@@ -48,7 +48,7 @@ ID_CASES = [
 
 
 @pytest.mark.parametrize(("raw", "expected"), ID_CASES)
-def test_parse_id(raw, expected) -> None:  # type: ignore[no-untyped-def]
+def test_parse_id(raw, expected) -> None:
     assert parse_id(raw) == expected
 
 
@@ -56,14 +56,14 @@ def test_parse_id(raw, expected) -> None:  # type: ignore[no-untyped-def]
     ("2025", 2025), ("1949", 1949), ("2100", 2100), ("1948", None), ("2101", None), ("²⁰²⁵", None), ("２０２５", None),
     ("9" * 4301, None), ("", None),
 ])
-def test_parse_year(raw, expected) -> None:  # type: ignore[no-untyped-def]
+def test_parse_year(raw, expected) -> None:
     assert parse_year(raw) == expected
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
     ("1", 1), ("1000000", 1_000_000), ("1000001", None), ("0", None), ("-3", None), ("³", None),
 ])
-def test_parse_page(raw, expected) -> None:  # type: ignore[no-untyped-def]
+def test_parse_page(raw, expected) -> None:
     assert parse_page(raw) == expected
 
 
@@ -83,7 +83,7 @@ QUOTE_CASES = [
 
 
 @pytest.mark.parametrize(("value", "expected"), QUOTE_CASES)
-def test_quote_input(value, expected) -> None:  # type: ignore[no-untyped-def]
+def test_quote_input(value, expected) -> None:
     assert quote_input(value) == expected
 
 
@@ -116,7 +116,7 @@ TEXT_CASES = [
 
 
 @pytest.mark.parametrize(("value", "limit", "multiline", "problem"), TEXT_CASES)
-def test_text_problem(value, limit, multiline, problem) -> None:  # type: ignore[no-untyped-def]
+def test_text_problem(value, limit, multiline, problem) -> None:
     found = text_problem(value, "用户名", limit, multiline=multiline)
     if problem is None:
         assert found is None
@@ -128,5 +128,5 @@ def test_text_problem(value, limit, multiline, problem) -> None:  # type: ignore
 @pytest.mark.parametrize(("value", "expected"), [
     ("  食品 ", "食品"), ("a\x00b", "ab"), ("a\ud800b", "ab"), ("x" * 500, "x" * 100), (None, ""),
 ])
-def test_clean_text(value, expected) -> None:  # type: ignore[no-untyped-def]
+def test_clean_text(value, expected) -> None:
     assert clean_text(value, 100) == expected

@@ -468,13 +468,13 @@ def test_all_problems_are_reported_together() -> None:
 # --- clocks: 立案 → 决定 (art. 60) ------------------------------------------------------------------------------------
 
 
-def clock(clocks: list, name: str):  # noqa: ANN201 - test helper
+def clock(clocks: list, name: str):
     found = [c for c in clocks if c.name == name]
     assert len(found) == 1, [c.name for c in clocks]
     return found[0]
 
 
-def decision_clock(case: CaseFacts, today: date):  # noqa: ANN201
+def decision_clock(case: CaseFacts, today: date):
     return clock(case_clocks(case, CAL, today), "立案至作出处罚决定")
 
 
@@ -543,7 +543,7 @@ def service_case(decided: date, served: date | None, procedure: Procedure = Proc
     return make_case(tuple(events), filed_on=decided - timedelta(days=30), decided_on=decided, procedure=procedure)
 
 
-def service_clock(case: CaseFacts, today: date, name: str = "送达处罚决定书"):  # noqa: ANN201
+def service_clock(case: CaseFacts, today: date, name: str = "送达处罚决定书"):
     return clock(case_clocks(case, CAL, today), name)
 
 
@@ -603,7 +603,7 @@ def hearing_case(*events: EventFact, requested: bool = True) -> CaseFacts:
                      filed_on=date(2025, 9, 1), hearing_requested=requested)
 
 
-def request_clock(case: CaseFacts, today: date = date(2025, 12, 1)):  # noqa: ANN201
+def request_clock(case: CaseFacts, today: date = date(2025, 12, 1)):
     return clock(case_clocks(case, CAL, today), "当事人要求听证")
 
 
@@ -634,7 +634,7 @@ def test_hearing_request_without_a_recorded_date() -> None:
     assert c.status is DueState.NOT_APPLICABLE and "未记录申请日期" in c.note
 
 
-def notice_clock(case: CaseFacts):  # noqa: ANN201
+def notice_clock(case: CaseFacts):
     return clock(case_clocks(case, CAL, date(2025, 12, 1)), "听证通知")
 
 
@@ -674,8 +674,11 @@ def test_no_hearing_notice_clock_before_a_hearing_is_held() -> None:
 # --- clocks: 法制审核 --------------------------------------------------------------------------------------------------
 
 
-def review_clock(  # noqa: ANN201
-    review: ReviewFact, today: date = date(2025, 12, 1), rules: ReviewRules = ReviewRules()
+DEFAULT_REVIEW_RULES = ReviewRules()
+
+
+def review_clock(
+    review: ReviewFact, today: date = date(2025, 12, 1), rules: ReviewRules = DEFAULT_REVIEW_RULES
 ):
     case = make_case(category=ActionCategory.LICENCE, is_major=True, reviews=(review,))
     return clock(case_clocks(case, CAL, today, review_rules=rules), f"法制审核（第{review.round_no}轮）")
@@ -757,7 +760,7 @@ def without(case: CaseFacts, *seqs: int) -> CaseFacts:
     return replace(case, events=tuple(e for e in case.events if e.seq not in seqs))
 
 
-def checks(result) -> dict[str, bool]:  # noqa: ANN001
+def checks(result) -> dict[str, bool]:
     return {c.key: c.passed for c in result.checks}
 
 

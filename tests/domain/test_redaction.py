@@ -72,7 +72,7 @@ def test_default_policy_values():
 
 def test_policy_is_frozen():
     with pytest.raises(FrozenInstanceError):
-        DEFAULT_POLICY.name_mask = "某某"  # type: ignore[misc]
+        DEFAULT_POLICY.name_mask = "某某"
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,7 @@ def make_app(role: Role | None = None, agency_code: str | None = None, *, office
     return at.run()
 
 
-def query(stmt) -> list:  # type: ignore[no-untyped-def]
+def query(stmt) -> list:
     """Rows from the database the app under test uses (to pick ids and compute expectations)."""
     import os
 

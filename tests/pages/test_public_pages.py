@@ -11,7 +11,6 @@ from domain.redaction import find_personal_data
 from tests.pages.conftest import make_app, no_errors, query
 
 
-
 def _page_text(at) -> str:
     parts = [e.value for e in (*at.markdown, *at.title, *at.subheader, *at.caption, *at.error, *at.info, *at.warning)]
     parts += [str(t.value) for t in at.text]

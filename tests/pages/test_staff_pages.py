@@ -9,7 +9,6 @@ from domain.enums import Role
 from tests.pages.conftest import make_app, no_errors, query
 
 
-
 def _agency_id(code: str) -> int:
     return query(select(m.Agency.id).where(m.Agency.code == code))[0][0]
 

@@ -13,7 +13,7 @@ from db.imports.base import NEW, Problems, Rec, Row, TableKind
 from db.imports.cells import MAX_MONEY, agency_key, amount_cached, nfkc
 from db.imports.report import ImportReport
 from db.imports.spec import KindSpec, column
-from db.imports.store import Ids, generated_agency_code, guess_level, insert, utc_now
+from db.imports.store import Ids, generated_agency_code, guess_level, insert, table_of, utc_now
 from domain.enums import AgencyKind, AgencyLevel
 
 __all__ = ["SPEC"]
@@ -278,7 +278,7 @@ class _Agencies(TableKind):
     def write(self, conn: Connection, ids: Ids, recs: list[Rec], report: ImportReport) -> None:
         actor, now = self.opts.actor[:50], utc_now()
         new = [r for r in recs if r.action == "insert"]
-        for rec, aid in zip(new, ids.take(m.Agency.__table__, len(new))):
+        for rec, aid in zip(new, ids.take(m.Agency.__table__, len(new)), strict=False):
             rec.id = aid
         by_line = {r.line: r for r in recs}
 
@@ -296,7 +296,7 @@ class _Agencies(TableKind):
              r.data.get("contact", ""), r.data.get("address", ""), r.data.get("major_fine_person", Decimal("10000")),
              r.data.get("major_fine_org", Decimal("100000")), Decimal("10000"), Decimal("100000"), now, actor)
             for r in new))
-        t = m.Agency.__table__
+        t = table_of(m.Agency)
         parents = [{"b_id": r.id, "parent_id": parent_id(r)} for r in new if r.data.get("parent_id") is not None]
         if parents:
             conn.execute(t.update().where(t.c.id == bindparam("b_id")), parents)

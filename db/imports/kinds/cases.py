@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, select
 
 from db import models as m
 from db.imports.base import NEW, Problems, Rec, Row, TableKind
-from db.imports.cells import CHINA_TZ, AgencyRef, MASKED_NAME_RE, age_on, nfkc, party_key
+from db.imports.cells import CHINA_TZ, MASKED_NAME_RE, AgencyRef, age_on, nfkc, party_key
 from db.imports.party import check_party
 from db.imports.reading import compact
 from db.imports.report import ImportReport
@@ -246,10 +246,10 @@ class _Cases(TableKind):
         names = sorted({s[1] for s in states if not s[2] and not s[3]})
         p = m.Party
         found: dict[tuple[str, ...], dict[str, Any]] = {}
-        for column, values in ((p.uscc, usccs), (p.id_number, ids), (p.name, names)):
+        for key_column, values in ((p.uscc, usccs), (p.id_number, ids), (p.name, names)):
             for chunk in chunks(values):
                 for r in conn.execute(select(p.id, p.party_type, p.name, p.uscc, p.id_number)
-                                      .where(column.in_(chunk)).order_by(p.id)).mappings():
+                                      .where(key_column.in_(chunk)).order_by(p.id)).mappings():
                     found.setdefault(party_key(r["party_type"], r["name"], r["uscc"], r["id_number"]), dict(r))
         return found
 
@@ -260,7 +260,7 @@ class _Cases(TableKind):
             party = rec.ref.get("new_party")
             if party is not None and party.id is None and all(party is not q for q in parties):
                 parties.append(party)
-        for party, pid in zip(parties, ids.take(m.Party.__table__, len(parties))):
+        for party, pid in zip(parties, ids.take(m.Party.__table__, len(parties)), strict=False):
             party.id = pid
         insert(conn, m.Party.__table__, PARTY_COLS, (
             (q.id, q.party_type, q.name, q.uscc, q.id_number, None, None, None, q.is_minor, now, actor)
@@ -281,7 +281,7 @@ class _Cases(TableKind):
              r.data.get("procedure") or Procedure.ORDINARY, r.data["filed_on"], r.data.get("is_major", False),
              r.data.get("major_reasons", ""), r.data.get("status") or CaseStatus.FILED, DataOrigin.IMPORTED, False,
              r.data.get("violation", ""), r.data.get("facts", ""), f"{source}第{r.line}行", 0, GENESIS, now, actor)
-            for r, cid in zip(new, ids.take(m.Case.__table__, len(new)))))
+            for r, cid in zip(new, ids.take(m.Case.__table__, len(new)), strict=False)))
         self.update_rows(conn, m.Case.__table__, recs, value)
         self.update_audits(conn, recs, lambda r: r.data["case_no"])
 

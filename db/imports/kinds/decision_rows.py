@@ -13,10 +13,10 @@ from typing import Any
 
 from db.imports.base import Row
 from db.imports.cells import (
+    MAX_MONEY,
     REVIEW_OK_PREFIXES,
     REVIEW_PROBLEM_WORDS,
     TIER_ALIASES,
-    MAX_MONEY,
     AgencyRef,
     age_on,
     agency_key,
@@ -558,7 +558,8 @@ class DecisionRows:
             reasons.append(MajorReason.SEVERE_TYPE)
         if p.is_major_flag is False and reasons:
             row.warn("is_major", f"是否重大填写为“否”，但该决定{('、'.join(r.value for r in reasons))}"
-                                 f"（本机关对{'自然人' if person else '单位'}的重大标准为罚没{money_text(threshold)}元），按重大执法决定处理")
+                                 f"（本机关对{'自然人' if person else '单位'}的重大标准为罚没{money_text(threshold)}元），"
+                                 "按重大执法决定处理")
         major = bool(reasons) or p.is_major_flag is True
         outcome, reviewed_on = p.outcome, p.reviewed_on
         approved_prior = outcome is ReviewOutcome.APPROVED and reviewed_on is not None and reviewed_on <= decided_on

@@ -17,7 +17,7 @@ from db import models as m
 from db.imports.cells import MASKED_NAME_RE, party_key
 from db.imports.kinds.decision_rows import DECISION_FIELDS, DecisionRec, Existing, Lookups, PartyRef
 from db.imports.report import ImportReport, RowProblem
-from db.imports.store import CASE_COLS, PARTY_COLS, REVIEW_COLS, Ids, chunks, insert
+from db.imports.store import CASE_COLS, PARTY_COLS, REVIEW_COLS, Ids, chunks, insert, table_of
 from domain.deadlines import add_months
 from domain.enums import (
     ActionCategory,
@@ -35,8 +35,6 @@ DECISION_COLS = ("id", "case_id", "decision_no", "decided_on", "category", "conc
                  "benchmark_tier_id", "claimed_tier", "base_amount", "discretion_statement", "fine_total",
                  "confiscation_total", "unreviewed_major", "created_at", "created_by")
 ITEM_COLS = ("id", "decision_id", "penalty_type", "amount", "description")
-REVIEW_COLS = ("id", "case_id", "round_no", "submitted_on", "reviewer_officer_id", "reviewed_on", "outcome",
-               "opinion", "checklist", "created_at", "created_by")
 DISCLOSURE_COLS = ("id", "decision_id", "status", "published_on", "gsxt_published_on", "period_months",
                    "expires_on", "withdrawn_on", "withdrawal_reason", "withdrawal_doc_ref", "public_explanation",
                    "redaction_applied", "redaction_note", "withheld_reason", "version", "created_at", "created_by")
@@ -70,12 +68,12 @@ def load_keyed(conn: Connection, recs: Sequence[DecisionRec], lookups: Lookups) 
     usccs = sorted({k[1] for k in keys if k[0] == "uscc"})
     ids = sorted({k[1] for k in keys if k[0] == "id"})
     names = sorted({k[2] for k in keys if k[0] == "name"})
-    P = m.Party
-    columns = (P.id, P.party_type, P.name, P.uscc, P.id_number, P.is_minor)
-    for column, values in ((P.uscc, usccs), (P.id_number, ids), (P.name, names)):
+    p = m.Party
+    columns = (p.id, p.party_type, p.name, p.uscc, p.id_number, p.is_minor)
+    for column, values in ((p.uscc, usccs), (p.id_number, ids), (p.name, names)):
         for chunk in chunks(values):
             for pid, ptype, name, uscc, id_number, minor in conn.execute(
-                    select(*columns).where(column.in_(chunk)).order_by(P.id)):
+                    select(*columns).where(column.in_(chunk)).order_by(p.id)):
                 key = party_key(ptype, name, uscc, id_number)
                 lookups.parties.setdefault(key, PartyRef(key, pid, ptype, name, uscc, id_number, minor, 0,
                                                           db=(ptype, name, uscc, id_number)))
@@ -91,7 +89,7 @@ def row_party_key(rec: DecisionRec) -> tuple[str, ...]:
 def load_existing(conn: Connection, decision_ids: Sequence[int]) -> dict[str, Existing]:
     """Rebuild `DecisionRec`s for existing decisions so that rows can be compared with them field by field."""
     out: dict[str, Existing] = {}
-    D, C, P, A, S = m.Decision, m.Case, m.Party, m.Agency, m.Disclosure
+    d, c, p, a, s = m.Decision, m.Case, m.Party, m.Agency, m.Disclosure
     for chunk in chunks(list(decision_ids)):
         items: dict[int, list[tuple[PenaltyType, Decimal | None, str]]] = {}
         for did, ptype, amount, desc in conn.execute(
@@ -100,13 +98,13 @@ def load_existing(conn: Connection, decision_ids: Sequence[int]) -> dict[str, Ex
                 .order_by(m.PenaltyItem.id)):
             items.setdefault(did, []).append((ptype, amount, desc))
         rows = conn.execute(
-            select(D.id, D.decision_no, D.decided_on, D.conclusion, D.legal_basis, D.benchmark_tier_id,
-                   D.claimed_tier, D.base_amount, D.discretion_statement, D.fine_total, D.confiscation_total,
-                   D.unreviewed_major, C.id, C.case_no, C.party_id, C.procedure, C.filed_on, C.is_major,
-                   C.major_reasons, C.origin, C.violation, C.facts, P.party_type, P.name, P.uscc, P.id_number,
-                   P.is_minor, A.name, S.id, S.status, S.published_on, S.period_months, S.version)
-            .join(C, D.case_id == C.id).join(P, C.party_id == P.id).join(A, C.agency_id == A.id)
-            .outerjoin(S, S.decision_id == D.id).where(D.id.in_(chunk))
+            select(d.id, d.decision_no, d.decided_on, d.conclusion, d.legal_basis, d.benchmark_tier_id,
+                   d.claimed_tier, d.base_amount, d.discretion_statement, d.fine_total, d.confiscation_total,
+                   d.unreviewed_major, c.id, c.case_no, c.party_id, c.procedure, c.filed_on, c.is_major,
+                   c.major_reasons, c.origin, c.violation, c.facts, p.party_type, p.name, p.uscc, p.id_number,
+                   p.is_minor, a.name, s.id, s.status, s.published_on, s.period_months, s.version)
+            .join(c, d.case_id == c.id).join(p, c.party_id == p.id).join(a, c.agency_id == a.id)
+            .outerjoin(s, s.decision_id == d.id).where(d.id.in_(chunk))
         ).all()
         case_ids = [r[12] for r in rows]
         reviews: dict[int, list[tuple[int, ReviewOutcome | None, dt.date | None, str]]] = {}
@@ -120,9 +118,10 @@ def load_existing(conn: Connection, decision_ids: Sequence[int]) -> dict[str, Ex
              ptype, pname, uscc, id_number, minor, agency_name, sid, status, published_on, period, version) = r
             case_reviews = sorted(reviews.get(case_id, []))
             review = None
-            if case_reviews and case_reviews[-1][1] is not None:
-                _, outcome, reviewed_on, opinion = case_reviews[-1]
-                review = (outcome, reviewed_on, opinion)
+            if case_reviews:
+                _, last_outcome, last_reviewed_on, last_opinion = case_reviews[-1]
+                if last_outcome is not None:
+                    review = (last_outcome, last_reviewed_on, last_opinion)
             rec = DecisionRec(
                 line=0, decision_no=dno, agency_name=agency_name, party_type=ptype, party_name=pname, uscc=uscc,
                 id_number=id_number, violation=violation, facts=facts, legal_basis=basis, conclusion=conclusion,
@@ -237,13 +236,13 @@ def write_decisions(conn: Connection, ids: Ids, recs: list[DecisionRec], report:
             new_parties.append(party)
         elif party.db is not None and party.state != party.db:
             party_updates.append(party)
-    for party, pid in zip(new_parties, ids.take(m.Party.__table__, len(new_parties))):
+    for party, pid in zip(new_parties, ids.take(m.Party.__table__, len(new_parties)), strict=False):
         party.id = pid
     insert(conn, m.Party.__table__, PARTY_COLS, (
         (p.id, p.party_type, p.name, p.uscc, p.id_number, None, None, None, p.is_minor, now, actor)
         for p in new_parties))
     if party_updates:
-        t = m.Party.__table__
+        t = table_of(m.Party)
         conn.execute(t.update().where(t.c.id == bindparam("b_id")), [
             {"b_id": p.id, "party_type": p.party_type, "name": p.name, "uscc": p.uscc, "id_number": p.id_number,
              "updated_by": actor} for p in party_updates])
@@ -268,13 +267,13 @@ def _insert_decisions(conn: Connection, ids: Ids, recs: list[DecisionRec], repor
     source = f"由文件导入：{report.file_name or '（未命名文件）'}"
     insert(conn, m.Case.__table__, CASE_COLS, (
         _case_row(r, cid, actor, now, f"{source}第{r.line}行" + (f"；{_UNREVIEWED_NOTE}" if r.unreviewed_major else ""))
-        for r, cid in zip(recs, case_ids)))
+        for r, cid in zip(recs, case_ids, strict=False)))
     insert(conn, m.Decision.__table__, DECISION_COLS, (
         (did, cid, r.decision_no, r.decided_on, ActionCategory.PENALTY, r.conclusion, r.legal_basis,
          r.benchmark_tier_id, r.claimed_tier, r.base_amount, r.discretion_statement, r.fine_total,
          r.confiscation_total, r.unreviewed_major, now, actor)
-        for r, cid, did in zip(recs, case_ids, decision_ids)))
-    _insert_children(conn, ids, list(zip(recs, case_ids, decision_ids)), actor, now, today)
+        for r, cid, did in zip(recs, case_ids, decision_ids, strict=False)))
+    _insert_children(conn, ids, list(zip(recs, case_ids, decision_ids, strict=False)), actor, now, today)
 
 
 def _insert_children(conn: Connection, ids: Ids, rows: list[tuple[DecisionRec, int, int]], actor: str,
@@ -282,11 +281,11 @@ def _insert_children(conn: Connection, ids: Ids, rows: list[tuple[DecisionRec, i
     """Penalty items, legal review, disclosure (+ its first version) of freshly inserted decisions."""
     item_rows = [(did, t, a, d) for r, _, did in rows for t, a, d in r.items]
     insert(conn, m.PenaltyItem.__table__, ITEM_COLS, (
-        (iid, *row) for iid, row in zip(ids.take(m.PenaltyItem.__table__, len(item_rows)), item_rows)))
-    reviewed = [(r, cid) for r, cid, _ in rows if r.review is not None]
+        (iid, *row) for iid, row in zip(ids.take(m.PenaltyItem.__table__, len(item_rows)), item_rows, strict=False)))
+    reviewed = [(r, cid, r.review) for r, cid, _ in rows if r.review is not None]
     insert(conn, m.LegalReview.__table__, REVIEW_COLS, (
-        (rid, cid, 1, r.review[1] or r.decided_on, None, r.review[1], r.review[0], r.review[2], "{}", now, actor)
-        for rid, (r, cid) in zip(ids.take(m.LegalReview.__table__, len(reviewed)), reviewed)))
+        (rid, cid, 1, review[1] or r.decided_on, None, review[1], review[0], review[2], "{}", now, actor)
+        for rid, (r, cid, review) in zip(ids.take(m.LegalReview.__table__, len(reviewed)), reviewed, strict=False)))
     _insert_disclosures(conn, ids, [(r, did) for r, _, did in rows], actor, now, today)
 
 
@@ -295,7 +294,7 @@ def _insert_disclosures(conn: Connection, ids: Ids, rows: list[tuple[DecisionRec
     """The disclosure of each (row, decision id), with its first version when the row was published."""
     disclosures = []
     versions = []
-    for (r, did), sid in zip(rows, ids.take(m.Disclosure.__table__, len(rows))):
+    for (r, did), sid in zip(rows, ids.take(m.Disclosure.__table__, len(rows)), strict=False):
         status, expires = _disclosure_state(r, today)
         person = r.party_type is PartyType.NATURAL_PERSON
         published = r.published_on is not None
@@ -307,20 +306,20 @@ def _insert_disclosures(conn: Connection, ids: Ids, rows: list[tuple[DecisionRec
     insert(conn, m.Disclosure.__table__, DISCLOSURE_COLS, disclosures)
     insert(conn, m.DisclosureVersion.__table__, VERSION_COLS, (
         (vid, sid, 1, r.published_on, DisclosureStatus.PUBLISHED, "首次公示（导入）", _snapshot(r))
-        for vid, (sid, r) in zip(ids.take(m.DisclosureVersion.__table__, len(versions)), versions)))
+        for vid, (sid, r) in zip(ids.take(m.DisclosureVersion.__table__, len(versions)), versions, strict=False)))
 
 
 def _update_decisions(conn: Connection, ids: Ids, recs: list[DecisionRec], report: ImportReport, actor: str,
                       now: dt.datetime, today: dt.date) -> None:
     if not recs:
         return
-    C, D = m.Case.__table__, m.Decision.__table__
-    conn.execute(C.update().where(C.c.id == bindparam("b_id")), [{
+    case_table, decision_table = table_of(m.Case), table_of(m.Decision)
+    conn.execute(case_table.update().where(case_table.c.id == bindparam("b_id")), [{
         "b_id": r.existing.case_id, "case_no": r.case_no, "agency_id": r.agency.id, "party_id": r.party.id,
         "procedure": r.procedure, "filed_on": r.filed_on, "is_major": r.is_major, "major_reasons": r.major_reasons,
         "violation": r.violation, "facts": r.facts, "updated_by": actor,
     } for r in recs if r.existing and r.agency and r.party])
-    conn.execute(D.update().where(D.c.id == bindparam("b_id")), [{
+    conn.execute(decision_table.update().where(decision_table.c.id == bindparam("b_id")), [{
         "b_id": r.existing.decision_id, "decided_on": r.decided_on, "conclusion": r.conclusion,
         "legal_basis": r.legal_basis, "benchmark_tier_id": r.benchmark_tier_id, "claimed_tier": r.claimed_tier,
         "base_amount": r.base_amount, "discretion_statement": r.discretion_statement, "fine_total": r.fine_total,
@@ -338,24 +337,23 @@ def _replace_children(conn: Connection, ids: Ids, recs: list[DecisionRec], actor
     decision_ids = [r.existing.decision_id for r in recs if r.existing]
     case_ids = [r.existing.case_id for r in recs if r.existing]
     for chunk in chunks(decision_ids):
-        conn.execute(m.PenaltyItem.__table__.delete().where(m.PenaltyItem.__table__.c.decision_id.in_(chunk)))
+        conn.execute(table_of(m.PenaltyItem).delete().where(m.PenaltyItem.__table__.c.decision_id.in_(chunk)))
     for chunk in chunks(case_ids):
-        conn.execute(m.LegalReview.__table__.delete().where(m.LegalReview.__table__.c.case_id.in_(chunk)))
+        conn.execute(table_of(m.LegalReview).delete().where(m.LegalReview.__table__.c.case_id.in_(chunk)))
     item_rows = [(r.existing.decision_id, t, a, d) for r in recs if r.existing for t, a, d in r.items]
     insert(conn, m.PenaltyItem.__table__, ITEM_COLS, (
-        (iid, *row) for iid, row in zip(ids.take(m.PenaltyItem.__table__, len(item_rows)), item_rows)))
-    reviewed = [r for r in recs if r.review is not None and r.existing]
+        (iid, *row) for iid, row in zip(ids.take(m.PenaltyItem.__table__, len(item_rows)), item_rows, strict=False)))
+    reviewed = [(r, r.existing, r.review) for r in recs if r.review is not None and r.existing]
     insert(conn, m.LegalReview.__table__, REVIEW_COLS, (
-        (rid, r.existing.case_id, 1, r.review[1] or r.decided_on, None, r.review[1], r.review[0], r.review[2],
-         "{}", now, actor)
-        for rid, r in zip(ids.take(m.LegalReview.__table__, len(reviewed)), reviewed)))
+        (rid, old.case_id, 1, review[1] or r.decided_on, None, review[1], review[0], review[2], "{}", now, actor)
+        for rid, (r, old, review) in zip(ids.take(m.LegalReview.__table__, len(reviewed)), reviewed, strict=False)))
 
 
 def _update_disclosures(conn: Connection, ids: Ids, recs: list[DecisionRec], report: ImportReport, actor: str,
                         now: dt.datetime, today: dt.date) -> None:
     """Corrections of published disclosures (a new version), first publication of drafts, and the audit entry
     of every updated decision."""
-    S = m.Disclosure.__table__
+    disclosure_table = table_of(m.Disclosure)
     new_versions = []
     updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     audits = []
@@ -398,10 +396,10 @@ def _update_disclosures(conn: Connection, ids: Ids, recs: list[DecisionRec], rep
                                   "before": _public_diff(old.rec, r.changed), "after": _public_diff(r, r.changed)},
                                  ensure_ascii=False, default=str)})
     for batch in updates.values():
-        conn.execute(S.update().where(S.c.id == bindparam("b_id")), batch)
+        conn.execute(disclosure_table.update().where(disclosure_table.c.id == bindparam("b_id")), batch)
     insert(conn, m.DisclosureVersion.__table__, VERSION_COLS, (
-        (vid, *row) for vid, row in zip(ids.take(m.DisclosureVersion.__table__, len(new_versions)), new_versions)))
-    conn.execute(m.AuditEntry.__table__.insert(), audits)
+        (vid, *row) for vid, row in zip(ids.take(m.DisclosureVersion.__table__, len(new_versions)), new_versions, strict=False)))
+    conn.execute(table_of(m.AuditEntry).insert(), audits)
 
 
 _PERSONAL_KEYS = frozenset({"party_name", "uscc", "id_number", "facts"})

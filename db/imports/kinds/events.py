@@ -24,7 +24,7 @@ from db.imports.cells import CHINA_TZ, date_cached, local_text, nfkc, ordinal
 from db.imports.reading import compact
 from db.imports.report import ImportFileError, ImportReport
 from db.imports.spec import KindSpec, column
-from db.imports.store import Ids, chunks, insert, utc_now
+from db.imports.store import Ids, chunks, insert, table_of, utc_now
 from domain.chain import GENESIS, event_hash
 from domain.enums import ActionCategory, RecordForm, Stage
 from domain.parsing import FieldError, excel_serial_to_date
@@ -94,9 +94,9 @@ def parse_event_time(raw: str) -> dt.datetime:
         raise FieldError("时间不能为空")
     if _SERIAL_TIME_RE.fullmatch(text_):
         serial = Decimal(text_)
-        day = excel_serial_to_date(int(serial))
+        serial_day = excel_serial_to_date(int(serial))
         seconds = int(((serial - int(serial)) * 86400).to_integral_value())
-        moment = dt.datetime.combine(day, dt.time(0), tzinfo=CHINA_TZ) + dt.timedelta(seconds=seconds)
+        moment = dt.datetime.combine(serial_day, dt.time(0), tzinfo=CHINA_TZ) + dt.timedelta(seconds=seconds)
         return moment.astimezone(dt.UTC)
     match = _TIME_RE.fullmatch(text_)
     if match is None:
@@ -370,12 +370,13 @@ class _Events(TableKind):
         recorded_at = self.opts.now
         new = sorted((r for r in recs if r.action == "insert"),
                      key=lambda r: (r.ref["state"].id, r.data["seq"]))
-        for rec, eid in zip(new, ids.take(m.CaseEvent.__table__, len(new))):
+        for rec, eid in zip(new, ids.take(m.CaseEvent.__table__, len(new)), strict=False):
             rec.id = eid
         by_case: dict[int, list[Rec]] = defaultdict(list)
         for rec in new:
             by_case[rec.ref["state"].id].append(rec)
-        rows, officer_rows, audits = [], [], []
+        officer_rows: list[tuple[int | None, int]] = []
+        rows, audits = [], []
         for case_id, group in by_case.items():
             state: _CaseState = group[0].ref["state"]
             seq_ids = {seq: ev["id"] for seq, ev in state.events.items()} | {r.data["seq"]: r.id for r in group}
@@ -399,7 +400,7 @@ class _Events(TableKind):
                 prev = digest
             # Compare-and-swap on the chain head, as db.events.append_event: if another writer appended to the case
             # since it was read, nothing of this file is written.
-            moved = conn.execute(update(m.Case.__table__).where(m.Case.id == case_id, m.Case.chain_head == head)
+            moved = conn.execute(update(table_of(m.Case)).where(m.Case.id == case_id, m.Case.chain_head == head)
                                  .values(chain_head=prev)).rowcount
             if moved != 1:
                 raise _WriteConflict(f"案件“{state.case_no}”的执法记录在校验后被他人更新，已全部回滚，未写入任何数据："
@@ -413,7 +414,7 @@ class _Events(TableKind):
         insert(conn, m.CaseEvent.__table__, _EVENT_COLS, rows)
         insert(conn, m.EventOfficer.__table__, ("event_id", "officer_id"), officer_rows)
         for chunk in chunks(audits, 5000):
-            conn.execute(m.AuditEntry.__table__.insert(), list(chunk))
+            conn.execute(table_of(m.AuditEntry).insert(), list(chunk))
 
 
 # ==============================================================================================================

@@ -131,7 +131,7 @@ class _Matters(TableKind):
             (mid, r.ref["agency"].id, r.data["code"], r.data["name"], r.data["category"], r.data.get("legal_basis", ""),
              r.data.get("time_limit_days"), r.data.get("accepting_body", ""), r.data.get("approving_body", ""),
              r.data.get("conditions", ""), now, actor)
-            for r, mid in zip(new, ids.take(m.Matter.__table__, len(new)))))
+            for r, mid in zip(new, ids.take(m.Matter.__table__, len(new)), strict=False)))
         self.update_rows(conn, m.Matter.__table__, recs)
         self.update_audits(conn, recs, lambda r: f"{r.ref['agency'].name} {r.data['code']}")
 

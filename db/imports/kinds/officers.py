@@ -91,6 +91,7 @@ class _Officers(TableKind):
                 rec.id, rec.old = old["id"], old
             self.compare(rec)
             if rec.action == "update" and "agency_id" in rec.changed:
+                assert old is not None  # only a stored officer is updated
                 out.warn(rec, "agency", f"执法证号“{rec.data['cert_no']}”原属“{old['agency_name']}”，改为“"
                                         f"{rec.ref['agency'].name}”：已记录的执法活动按新的所属机关核对")
         return out
@@ -102,7 +103,7 @@ class _Officers(TableKind):
             (oid, r.ref["agency"].id, r.data["name"], r.data["cert_no"], r.data.get("enforcement_field", ""),
              r.data["cert_valid_from"], r.data["cert_valid_to"], r.data.get("is_legal_reviewer", False),
              r.data.get("has_legal_qualification", False), now, actor)
-            for r, oid in zip(new, ids.take(m.Officer.__table__, len(new)))))
+            for r, oid in zip(new, ids.take(m.Officer.__table__, len(new)), strict=False)))
         self.update_rows(conn, m.Officer.__table__, recs,
                          lambda r, c: r.ref["agency"].id if c == "agency_id" else r.data[c])
         self.update_audits(conn, recs, lambda r: r.data["cert_no"])

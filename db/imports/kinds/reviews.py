@@ -167,7 +167,7 @@ class _Reviews(TableKind):
         insert(conn, m.LegalReview.__table__, REVIEW_COLS, (
             (rid, r.ref["case_id"], r.data["round_no"], r.data["submitted_on"], r.data.get("reviewer_officer_id"),
              r.data["reviewed_on"], r.data["outcome"], r.data.get("opinion", ""), "{}", now, actor)
-            for r, rid in zip(new, ids.take(m.LegalReview.__table__, len(new)))))
+            for r, rid in zip(new, ids.take(m.LegalReview.__table__, len(new)), strict=False)))
         self.update_rows(conn, m.LegalReview.__table__, recs)
         self.update_audits(conn, recs, lambda r: f"{r.ref['case_no']} 第{r.data['round_no']}轮")
 

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = 'c784ca873f75'
 down_revision: str | None = '316b5b0fccd7'
 branch_labels: str | Sequence[str] | None = None
