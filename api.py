@@ -28,7 +28,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from db import public, stats
-from db.engine import Engine, database_url, make_engine
+from db.engine import Engine, database_url, shared_engine
 from domain.filters import DecisionFilters, FilterError, describe_filters, filters_from_api_params
 from domain.formatting import today_shanghai
 from domain.opendata import batched_text, csv_lines, dumps, json_document, json_record
@@ -38,17 +38,8 @@ from domain.statistics import SUPPRESSION_NOTE, annual_report
 PREFIX = "/api/v1"
 HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=60"}
 
-_engines: dict[str, Engine] = {}
-_lock = threading.Lock()
-
-
 def _engine() -> Engine:
-    """One engine per DATABASE_URL for the process (engines are thread-safe; sessions are not shared)."""
-    url = database_url()
-    with _lock:
-        if url not in _engines:
-            _engines[url] = make_engine(url)
-        return _engines[url]
+    return shared_engine()
 
 
 class _TTLCache:

@@ -21,14 +21,13 @@ PagesManager.uses_pages_directory = False
 
 
 async def health(_request: Request) -> JSONResponse:
-    from db.engine import database_url, make_engine
+    from db.engine import shared_engine
     from db.migrate import schema_is_current
 
-    engine = make_engine(database_url())
     try:
-        ok = schema_is_current(engine)
-    finally:
-        engine.dispose()
+        ok = schema_is_current(shared_engine())
+    except Exception:  # any failure to reach or read the database: answered as unavailable, never as a traceback
+        ok = False
     return JSONResponse({"status": "ok" if ok else "database_unavailable"}, status_code=200 if ok else 503)
 
 

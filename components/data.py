@@ -5,13 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from components.text import md
-from db.engine import Engine, database_url, make_engine
+from db.engine import Engine, database_url, shared_engine
 from db.migrate import schema_is_current
 
 
-@st.cache_resource(show_spinner=False)
 def engine_for(url: str) -> Engine:
-    return make_engine(url)
+    return shared_engine(url)
 
 
 def get_engine() -> Engine:

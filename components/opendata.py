@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Literal
 
-from db.engine import make_engine
+from db.engine import shared_engine
 from db.public import PUBLIC_COLUMNS, iter_public_decisions
 from domain.filters import DecisionFilters, describe_filters, filters_to_api_params
 from domain.opendata import batched_text, csv_lines, json_document
@@ -28,14 +28,11 @@ MIME = {"csv": "text/csv", "json": "application/json"}
 def search_download(url: str, filters: DecisionFilters, today: dt.date, fmt: Format, total: int) -> bytes:
     """Every row of the search ``filters`` (all pages, at most DOWNLOAD_LIMIT) as CSV or JSON bytes; JSON has the
     API's shape ``{"total", "items"}``."""
-    engine = make_engine(url)  # its own engine: this runs outside the script thread when the button is clicked
-    try:
-        rows = iter_public_decisions(engine, filters, today, limit=DOWNLOAD_LIMIT)
-        chunks = (csv_lines(rows, PUBLIC_COLUMNS) if fmt == "csv"
-                  else json_document(rows, {"total": total}))
-        return b"".join(batched_text(chunks))
-    finally:
-        engine.dispose()
+    # The process's shared engine (thread-safe): this runs outside the script thread when the button is clicked.
+    rows = iter_public_decisions(shared_engine(url), filters, today, limit=DOWNLOAD_LIMIT)
+    chunks = (csv_lines(rows, PUBLIC_COLUMNS) if fmt == "csv"
+              else json_document(rows, {"total": total}))
+    return b"".join(batched_text(chunks))
 
 
 def deferred_download(url: str, filters: DecisionFilters, today: dt.date, fmt: Format,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,6 +42,22 @@ def normalise_url(url: str) -> str:
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise DatabaseUrlError(f"不支持的数据库类型：{parsed.get_backend_name()}（仅支持 SQLite 与 PostgreSQL）")
     return parsed.render_as_string(hide_password=False)
+
+
+_shared: dict[str, Engine] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_engine(url: str | None = None) -> Engine:
+    """The process's one engine for ``url`` (default: DATABASE_URL). The UI, the API, downloads and /health all use
+    it, so a process holds one connection pool per database instead of building an engine per request. Engines are
+    thread-safe; sessions are never shared."""
+    url = normalise_url(url) if url else database_url()
+    with _shared_lock:
+        engine = _shared.get(url)
+        if engine is None:
+            engine = _shared[url] = make_engine(url)
+        return engine
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

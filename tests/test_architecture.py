@@ -215,3 +215,12 @@ def test_manage_py_runs_no_sql_of_its_own() -> None:
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
             assert name not in {"execute", "exec_driver_sql", "scalar", "scalars", "select", "text", "insert",
                                 "update", "delete", "Session"}, f"manage.py line {node.lineno} calls {name}()"
+
+
+def test_the_ui_api_and_health_share_one_engine_owner() -> None:
+    """db.engine.shared_engine owns the process's engines: no page, component, API route or /health builds one per
+    request (a new pool per download or health check cost ~20 ms and leaked connections under load)."""
+    root = Path(__file__).resolve().parents[1]
+    sources = [root / "api.py", root / "server.py", *(root / "components").glob("*.py"), *(root / "pages").glob("*.py")]
+    offenders = [str(p.relative_to(root)) for p in sources if "make_engine(" in p.read_text(encoding="utf-8")]
+    assert offenders == []
