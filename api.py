@@ -1,4 +1,4 @@
-"""Open-data HTTP API (issue 3 item 8), served by the same process as the UI: server.py mounts ``ROUTES`` in
+"""Open-data HTTP API, served by the same process as the UI: server.py mounts ``ROUTES`` in
 ``st.App``. Read-only and anonymous — it shows exactly what the public pages show, through db.public (same
 lifecycle rules, same redaction, ``assert_public_record`` on every item).
 

@@ -1,4 +1,4 @@
-"""Database and user values on screen as text, never as Markdown or HTML (issue 8; rules in domain/markup.py).
+"""Database and user values on screen as text, never as Markdown or HTML (rules in domain/markup.py).
 
 Every page puts a value into ``st.markdown``/``st.caption``/alerts/titles/labels only through :func:`md`, and shows
 a stored block of text (facts, legal basis, conclusion …) with :func:`show_text`. tests/test_markup_guard.py

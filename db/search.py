@@ -1,4 +1,4 @@
-"""Free-text search over published decisions that stays fast at 1,000,000 rows (issue 3 item 2).
+"""Free-text search over published decisions that stays fast at 1,000,000 rows.
 
 What is searchable is decided once, in the ``public_search_source`` view of migration 410ede7f7ec4: organisation
 names (a natural person only by the masked name, "张某" — a search for the real name must not confirm who was

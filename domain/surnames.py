@@ -5,7 +5,7 @@ Source: the compound-surname part of 《百家姓》 (宋, the received text as 
 汝鄢, 涂钦, 岳帅, 缑亢, 况后, 有琴, 商牟, 佘佴, 墨哈, 谯笪, 年爱, 阳佟, 言福 are two single surnames each), plus the
 compound surnames in present-day use that 《百家姓》 lacks (太史, 独孤, 贺兰, 达奚, 完颜, 耶律, 公仪, 东野, 即墨,
 南郭, 北堂, 纳兰, and the variant spellings 拓拔 and 呼衍). Only two-character surnames: mask_person_name keeps at
-most two characters. Compiled 2026-11-30 for issue 8; extend here, in one place.
+most two characters. Compiled 2026-11-30; extend here, in one place.
 
 Used by domain.redaction (a compound surname keeps both characters: 欧阳娜娜 → 欧阳某) and domain.parsing (a
 surname + 某 names a natural person). Several entries are also ordinary words (东方, 西门, 第五, 百里, 司空, 南门);

@@ -1,4 +1,4 @@
-"""CSV formula neutralisation (issue 8): every CSV the product writes — the API's, the search page's download, the
+"""CSV formula neutralisation: every CSV the product writes — the API's, the search page's download, the
 annual page's download and ``manage.py export disclosures`` — shows a cell starting with = + - @ tab CR (or the
 full-width ＝＋－＠) as text, by prefixing ``'`` (domain.opendata.neutralise_csv_cell), while dates, decision
 numbers, money and other ordinary values come out unchanged. The probes go in through ``import decisions``."""

@@ -1,4 +1,4 @@
-"""Data is text, never markup (issue 8): no value reaches a Streamlit call that renders Markdown unless it went
+"""Data is text, never markup: no value reaches a Streamlit call that renders Markdown unless it went
 through ``components.text.md`` (or ``show_text``). Constant Chinese text may be written as it is.
 
 Static check over pages/, components/ and app.py: in every call of a Markdown-rendering method (whatever the

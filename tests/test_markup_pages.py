@@ -1,4 +1,4 @@
-"""Imported text is shown as text (issue 8): the decision, agency, case and review pages show the Markdown/HTML probe
+"""Imported text is shown as text: the decision, agency, case and review pages show the Markdown/HTML probe
 payloads exactly as typed. The probes go in through ``import agencies`` and ``import decisions`` (tests/probes.py).
 
 AppTest sees the Markdown source each element sends to the browser: every probe must arrive escaped (it then renders

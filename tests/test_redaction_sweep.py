@@ -1,4 +1,4 @@
-"""The redaction sweep (issue 3 "Done when"): serialize EVERY public output over the whole seeded dataset — every
+"""The redaction sweep: serialize EVERY public output over the whole seeded dataset — every
 page of the API list, the streamed CSV and JSON, the ``manage.py export`` files, the search downloads, the content
 of every public decision page (db.public.public_decision, as the page and the API show it) and a rendered sample of
 the pages themselves — and find no full ID number, mobile phone or bank account, and no natural person's real name;

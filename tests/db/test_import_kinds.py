@@ -1,4 +1,4 @@
-"""Import kinds besides ``decisions`` (db/imports/kinds/, issue 5): agencies, officers, matters, cases, events and
+"""Import kinds besides ``decisions`` (db/imports/kinds/): agencies, officers, matters, cases, events and
 reviews. For each kind: a valid file is accepted, each validation rule is refused with its line and column, re-import
 is idempotent, and --accept-valid keeps read = inserted + updated + unchanged + rejected. Events are append-only and
 hash-chained: they are imported into cases of a small seeded database of the test's own and the chain is verified.

@@ -1,4 +1,4 @@
-"""The flat ``decisions`` importer (issue 5): reading, every validation rule with real-world formats, the
+"""The flat ``decisions`` importer: reading, every validation rule with real-world formats, the
 all-or-nothing / --accept-valid / --dry-run accounting, idempotent re-import and the correction history.
 
 Every test gets a fresh SQLite database (tests/conftest.py ``sqlite_engine``) with two agencies; the core round

@@ -1,4 +1,4 @@
-"""The import package's shape (issue 9): small functions, the column tables of docs/import.md agree with every
+"""The import package's shape: small functions, the column tables of docs/import.md agree with every
 kind's spec, the admin page's titles and captions come from the specs, and the rejects file cannot carry a
 spreadsheet formula."""
 

@@ -25,7 +25,7 @@ WECHAT = "wxid_zhangsan88"
 NAME = "钟离春华"
 SPOUSE = "王秀英"
 
-# Issue 8, "Found" 1–3: personal data in the three fields that never passed the redaction, and a phone in 处罚内容.
+# Personal data in the three fields that never passed the redaction, and a phone in 处罚内容.
 PROBES = [
     {"违法行为类型": f"{NAME}销售过期食品", "处罚内容": f"对{NAME}罚款5000元，联系电话{PHONE}",
      "当事人名称": NAME, "当事人类型": "自然人", "统一社会信用代码": "",

@@ -757,7 +757,7 @@ def test_normalize_header_keeps_different_headers_apart(left: str, right: str) -
     ],
 )
 def test_infer_party_type_surname_and_mou_is_a_person(name: str, uscc: str | None, id_number: str | None) -> None:
-    # 姓 + 某/某某 names a natural person even when a bracket names the employer (issue 8 item 7).
+    # 姓 + 某/某某 names a natural person even when a bracket names the employer.
     party, message = infer_party_type(name, uscc, id_number)
     assert party is PartyType.NATURAL_PERSON
     assert "某" in message and "自然人" in message

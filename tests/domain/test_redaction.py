@@ -721,7 +721,7 @@ def test_assert_public_record_rejects_unredacted_values(extra):
     assert_public_record(_public_record(**extra), check_values=False)
 
 
-# --- issue 8: redaction that knows the parties — one table, positive and negative ------------------------------
+# --- redaction that knows the parties — one table, positive and negative ------------------------------
 
 H, A, N = HIDDEN, ADDRESS_TOKEN, HOUSE_NUMBER_TOKEN
 

@@ -1,4 +1,4 @@
-"""Imported Markdown stays text in a real browser (issue 8): the decision page, served by ``manage.py serve`` and
+"""Imported Markdown stays text in a real browser: the decision page, served by ``manage.py serve`` and
 rendered by Debian's Chromium, with the probe payloads imported through ``import decisions`` — no request to the
 probe's address, no link, no bold, colour, maths or HTML, and the payload readable exactly as typed."""
 
