@@ -224,3 +224,33 @@ def test_the_ui_api_and_health_share_one_engine_owner() -> None:
     sources = [root / "api.py", root / "server.py", *(root / "components").glob("*.py"), *(root / "pages").glob("*.py")]
     offenders = [str(p.relative_to(root)) for p in sources if "make_engine(" in p.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+# The query and command layer pages may call; models, engines, bulk writers and migrations stay behind it.
+PAGE_DB_MODULES = {"db.commands", "db.events", "db.imports", "db.integrity", "db.projection", "db.public",
+                   "db.queries", "db.reviews", "db.stats"}
+# The named read layer of components (engine, cached reads, streamed downloads); every other component renders only.
+COMPONENT_DB_READERS = {"data.py", "cached.py", "opendata.py"}
+
+
+def _db_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in ("db", "sqlalchemy"):
+            found |= {f"{node.module}.{a.name}" if node.module == "db" else node.module for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] in ("db", "sqlalchemy")}
+    return found
+
+
+def test_pages_reach_the_database_only_through_query_and_command_modules() -> None:
+    root = Path(__file__).resolve().parents[1]
+    bad = {str(p.relative_to(root)): sorted(_db_imports(p) - PAGE_DB_MODULES) for p in (root / "pages").glob("*.py")}
+    assert {k: v for k, v in bad.items() if v} == {}
+
+
+def test_only_the_named_read_layer_of_components_imports_db() -> None:
+    root = Path(__file__).resolve().parents[1]
+    readers = {p.name for p in (root / "components").glob("*.py") if _db_imports(p)}
+    assert readers <= COMPONENT_DB_READERS
