@@ -176,12 +176,7 @@ class TableKind:
 
     def validate_row(self, index: int, cells: list[str], line: int) -> tuple[Rec | None, list[RowProblem]]:
         row = Row(self.spec, line, index)
-        width = len(self.table.headers)
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
-            if self.table.file_format.startswith("Excel"):
-                row.warn("", f"表头右侧第{width + 1}列之后还有内容，没有表头，已忽略")
-            else:
-                row.err("", f"本行有{len(cells)}个单元格，多于表头的{width}列（可能是内容中的逗号没有加引号），请检查")
+        check_width(row, cells, self.table)
         v = self.values(cells)
         for f in self.spec.fields:
             if f.required and not v[f.key]:
@@ -336,3 +331,14 @@ class TableKind:
                 "inserted": report.inserted, "updated": report.updated, "unchanged": report.unchanged,
                 "rejected": report.rejected, "accept_valid": report.accept_valid,
                 "agencies_created": report.agencies_created}
+
+
+def check_width(row: Row, cells: list[str], table: Table) -> None:
+    """Cells to the right of the header: ignored with a warning in Excel (stray notes), an error in CSV, where they
+    usually mean an unquoted comma shifted the row."""
+    width = len(table.headers)
+    if len(cells) > width and any(c.strip() for c in cells[width:]):
+        if table.file_format.startswith("Excel"):
+            row.warn("", f"表头右侧第{width + 1}列之后还有内容，没有表头，已忽略")
+        else:
+            row.err("", f"本行有{len(cells)}个单元格，多于表头的{width}列（可能是内容中的逗号没有加引号），请检查")

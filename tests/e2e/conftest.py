@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,14 +23,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(seeded_sqlite, tmp_path_factory) -> Iterator[str]:
+@contextmanager
+def serve(database_url: str, folder: Path) -> Iterator[str]:
+    """``manage.py serve`` on a free port for ``database_url`` until the block ends; yields the base URL."""
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=seeded_sqlite[0])
-    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    log_path = folder / "server.log"
     log = log_path.open("wb")  # a file, not a pipe: an unread pipe fills up and blocks the server
     proc = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "serve", "--port", str(port), "--host",
-                             "127.0.0.1"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                             "127.0.0.1"], cwd=ROOT, env=dict(os.environ, DATABASE_URL=database_url), stdout=log,
+                            stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -50,3 +52,9 @@ def live_server(seeded_sqlite, tmp_path_factory) -> Iterator[str]:
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(seeded_sqlite, tmp_path_factory) -> Iterator[str]:
+    with serve(seeded_sqlite[0], tmp_path_factory.mktemp("server")) as base:
+        yield base

@@ -4,11 +4,6 @@ probe's address, no link, no bold, colour, maths or HTML, and the payload readab
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -19,7 +14,7 @@ from db.engine import make_engine
 from db.migrate import upgrade_to_head
 from domain.formatting import today_shanghai
 from domain.markup import WORD_JOINER
-from tests.e2e.conftest import ROOT, _free_port
+from tests.e2e.conftest import serve
 from tests.e2e.test_journeys import browser  # noqa: F401 - the shared Chromium fixture
 from tests.probes import MARKUP_TEXT, import_markup_probes
 
@@ -37,32 +32,8 @@ def probe_server(tmp_path_factory) -> Iterator[tuple[str, int]]:
     with engine.connect() as conn:
         decision_id = conn.execute(select(m.Decision.id)).scalar_one()
     engine.dispose()
-    port = _free_port()
-    log_path = folder / "server.log"
-    log = log_path.open("wb")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "serve", "--port", str(port), "--host",
-                             "127.0.0.1"], cwd=ROOT, env=dict(os.environ, DATABASE_URL=url), stdout=log,
-                            stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.25)
-        else:
-            pytest.fail("server did not start: " + log_path.read_text(errors="replace")[-4000:])
+    with serve(url, folder) as base:
         yield base, decision_id
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def test_decision_page_shows_markdown_as_text(browser, probe_server) -> None:  # noqa: F811

@@ -15,7 +15,7 @@ from db.imports.party import check_party
 from db.imports.reading import compact
 from db.imports.report import ImportReport
 from db.imports.spec import KindSpec, column
-from db.imports.store import PARTY_COLS, Ids, chunks, insert, utc_now
+from db.imports.store import CASE_COLS, PARTY_COLS, Ids, chunks, insert, utc_now
 from domain.chain import GENESIS
 from domain.enums import CaseStatus, DataOrigin, MajorReason, PartyType, Procedure
 
@@ -57,9 +57,6 @@ _MAJOR_KEYWORDS: tuple[tuple[str, MajorReason], ...] = (
 _STATUSES = {s.value: s for s in CaseStatus}
 
 
-_CASE_COLS = ("id", "case_no", "agency_id", "matter_id", "party_id", "procedure", "filed_on", "is_major",
-              "major_reasons", "status", "origin", "confidential", "violation", "facts", "internal_note",
-              "decision_extension_days", "chain_head", "created_at", "created_by")
 
 
 @dataclass(eq=False)
@@ -276,7 +273,7 @@ class _Cases(TableKind):
 
         source = f"由文件导入：{self.opts.file_name or '（未命名文件）'}"
         new = [r for r in recs if r.action == "insert"]
-        insert(conn, m.Case.__table__, _CASE_COLS, (
+        insert(conn, m.Case.__table__, CASE_COLS, (
             (cid, r.data["case_no"], value(r, "agency_id"), r.data.get("matter_id"), value(r, "party_id"),
              r.data.get("procedure") or Procedure.ORDINARY, r.data["filed_on"], r.data.get("is_major", False),
              r.data.get("major_reasons", ""), r.data.get("status") or CaseStatus.FILED, DataOrigin.IMPORTED, False,

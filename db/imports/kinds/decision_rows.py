@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from db.imports.base import Row
+from db.imports.base import Row, check_width
 from db.imports.cells import (
     MAX_MONEY,
     REVIEW_OK_PREFIXES,
@@ -290,12 +290,7 @@ class DecisionRows:
 
     def validate(self, row_index: int, cells: list[str], line: int) -> tuple[DecisionRec | None, list[RowProblem]]:
         row = Row(self.spec, line, row_index)
-        width = len(self.table.headers)
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
-            if self.table.file_format.startswith("Excel"):
-                row.warn("", f"表头右侧第{width + 1}列之后还有内容，没有表头，已忽略")
-            else:
-                row.err("", f"本行有{len(cells)}个单元格，多于表头的{width}列（可能是内容中的逗号没有加引号），请检查")
+        check_width(row, cells, self.table)
         v = self.values(cells)
         p = _Parsed()
         self._keys(v, row, p)
