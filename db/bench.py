@@ -18,11 +18,18 @@ from db import models as m
 from db.engine import make_engine
 from db.integrity import verify_chains
 from db.migrate import upgrade_to_head
-from db.public import count_public_decisions, iter_public_decisions, load_public_decisions, public_summary
+from db.public import (
+    PUBLIC_COLUMNS,
+    count_public_decisions,
+    iter_public_decisions,
+    load_public_decisions,
+    public_summary,
+)
 from db.queries import load_cases, supervision_overview
 from db.stats import load_calendar
 from domain.enums import ActionCategory, DisclosureStatus, PenaltyType
 from domain.filters import AmountBand, DecisionFilters, SortKey
+from domain.opendata import batched_text, csv_lines
 
 _T = TypeVar("_T")
 
@@ -70,10 +77,23 @@ def search_rows(engine: Engine, today: dt.date) -> list[tuple[str, str, str, str
                      ("公示查询：“有限公司”第 500 页", DecisionFilters(q="有限公司", page=500))):
         seconds, _ = _timed(partial(load_public_decisions, engine, f, today), repeat=3)
         rows.append((label, f"{seconds * 1000:.0f} ms", "< 1,000 ms", "达标" if seconds < 1 else "未达标"))
-    seconds, n_rows = _timed(lambda: sum(1 for _ in iter_public_decisions(engine, DecisionFilters(), today)))
+    def full_csv() -> int:
+        written = 0
+
+        def counted() -> Iterator[dict]:
+            nonlocal written
+            for row in iter_public_decisions(engine, DecisionFilters(), today):
+                written += 1
+                yield row
+
+        for _ in batched_text(csv_lines(counted(), PUBLIC_COLUMNS)):
+            pass
+        return written
+
+    seconds, n_rows = _timed(full_csv)
     rate = n_rows / seconds if seconds else 0
-    rows.append((f"全量导出（{n_rows:,} 条，脱敏后逐批读取）", f"{seconds:.1f} s（{rate:,.0f} 条/秒）",
-                 "100 万条 < 120 s", "达标" if n_rows == 0 or seconds * 1_000_000 / n_rows < 120 else "未达标"))
+    rows.append((f"全量 CSV 导出（{n_rows:,} 条，流式写出）", f"{seconds:.1f} s（{rate:,.0f} 条/秒）",
+                 "≥ 50,000 条/秒", "达标" if n_rows == 0 or rate >= 50_000 else "未达标"))
     return rows
 
 

@@ -69,7 +69,10 @@ WITHDRAWN_NOTICE = "（该决定已撤回，内容不再公示）"
 
 def public_row(row: Mapping) -> dict:
     """A row of ``public_base`` as published: a withdrawn decision keeps only its tombstone (行政处罚法 art. 48 ¶2)."""
-    out = dict(row)
+    return _as_published(dict(row))
+
+
+def _as_published(out: dict) -> dict:
     if out["status"] == DisclosureStatus.WITHDRAWN.value:
         out["conclusion"] = WITHDRAWN_NOTICE
         out["fine_total"] = None
@@ -164,24 +167,17 @@ def load_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date) ->
 def iter_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date, *, batch: int = 1000,
                           limit: int | None = None) -> Iterator[dict]:
     """Every redacted row matching ``f`` (all pages, in ``f``'s order; ``limit`` caps the count), for CSV/JSON
-    downloads, the API's streamed CSV and ``manage.py export``. Memory stays flat: the ordered ids come from a
-    streaming cursor over the narrow index and the rows are read ``batch`` at a time."""
+    downloads, the API's streamed CSV and ``manage.py export``. One statement over the index joined with the
+    projection, streamed ``batch`` rows at a time (a server-side cursor on PostgreSQL): memory stays flat, and the
+    whole export is one consistent snapshot — a decision withdrawn mid-download is either wholly before or after."""
     with engine.connect() as conn:
-        stmt = select(_PS.c.decision_id).where(*_filter_conditions(conn, f, today)).order_by(*_order(f))
+        stmt = public_base(today).where(*_filter_conditions(conn, f, today)).order_by(*_order(f))
         if limit is not None:
             stmt = stmt.limit(limit)
-        # A second connection reads the rows while the first streams the ids (a server-side cursor on PostgreSQL).
-        # Each batch is read when it is reached, through public_base: a decision withdrawn or expired meanwhile
-        # shows its current public state or is left out, never a stale copy.
-        with engine.connect() as reader:
-            ids = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt).scalars()
-            chunk: list[int] = []
-            for decision_id in ids:
-                chunk.append(decision_id)
-                if len(chunk) >= batch:
-                    yield from _rows_for(reader, chunk, today)
-                    chunk = []
-            yield from _rows_for(reader, chunk, today)
+        result = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt)
+        keys = tuple(result.keys())
+        for row in result:
+            yield _as_published(dict(zip(keys, row, strict=True)))
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,18 @@ def neutralise_csv_cell(text: str) -> str:
 
 
 def _csv_cell(value: Any) -> str:
+    # The common cell types first, by exact type: a full export formats about ten million cells.
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if value is None:
+        return ""
+    if kind is int:
+        return str(value)
+    if kind is Decimal:
+        return money_text(value) or ""
+    if kind is dt.date:
+        return value.isoformat()
     value = json_value(value)
     if value is None:
         return ""
@@ -84,17 +96,31 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def _csv_line(cells: Iterable[str]) -> str:
+def csv_lines(records: Iterable[Mapping[str, Any]], columns: Mapping[str, str], *, bom: bool = True,
+              lines_per_chunk: int = 256) -> Iterator[str]:
+    """The CSV text in chunks of whole lines: BOM + Chinese header (``columns``: key → label), then one line per
+    record. One writer and one buffer serve the whole stream (a writer per line cost a quarter of an export)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(list(cells))
-    return buffer.getvalue()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    keys = list(columns)
 
+    def take() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
 
-def csv_lines(records: Iterable[Mapping[str, Any]], columns: Mapping[str, str], *, bom: bool = True) -> Iterator[str]:
-    """The CSV text line by line: BOM + Chinese header (``columns``: key → label), then one line per record."""
-    yield (BOM if bom else "") + _csv_line(columns.values())
+    writer.writerow(list(columns.values()))
+    yield (BOM if bom else "") + take()
+    pending = 0
     for record in records:
-        yield _csv_line(_csv_cell(record.get(key)) for key in columns)
+        writer.writerow([_csv_cell(record.get(key)) for key in keys])
+        pending += 1
+        if pending >= lines_per_chunk:
+            yield take()
+            pending = 0
+    if pending:
+        yield take()
 
 
 def json_document(records: Iterable[Mapping[str, Any]], head: Mapping[str, Any], *, key: str = "items",
