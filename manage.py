@@ -23,11 +23,11 @@ class CommandError(Exception):
 def _engine():
     from sqlalchemy.exc import OperationalError
 
-    from db.engine import DatabaseUrlError, database_url, make_engine
+    from db.engine import BULK_CACHE_MIB, DatabaseUrlError, database_url, make_engine
 
     try:
         url = database_url()
-        engine = make_engine(url)
+        engine = make_engine(url, cache_mib=BULK_CACHE_MIB)
         with engine.connect():
             pass
     except DatabaseUrlError as exc:

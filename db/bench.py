@@ -15,7 +15,7 @@ from typing import TypeVar
 from sqlalchemy import Engine, func, select
 
 from db import models as m
-from db.engine import make_engine
+from db.engine import BULK_CACHE_MIB, make_engine
 from db.integrity import verify_chains
 from db.migrate import upgrade_to_head
 from db.public import (
@@ -106,7 +106,7 @@ def run_bench(seed: Callable[[Engine, int, int], object], today: dt.date, cases:
     rows: list[tuple[str, str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        engine = make_engine(url)
+        engine = make_engine(url, cache_mib=BULK_CACHE_MIB)
         upgrade_to_head(engine)
         seconds, report = _timed(lambda: seed(engine, cases, 1))
         target = 600 * cases / 1_000_000
