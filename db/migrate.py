@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from db.engine import PROJECT_ROOT
 
@@ -52,7 +54,10 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+@functools.cache
 def head_revision() -> str:
+    """The newest migration of this checkout; read once per process (the scripts do not change while it runs, and
+    parsing them took ~10 ms of every /health answer)."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -63,6 +68,8 @@ def schema_is_current(engine: Engine) -> bool:
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
-        return current_revision(engine) == head_revision()
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        return found == [head_revision()]
     except SQLAlchemyError:
         return False

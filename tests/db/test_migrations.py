@@ -56,3 +56,17 @@ def test_postgres_upgrades_to_head_without_drift(pg_empty_url: str) -> None:
 def test_constraints_are_named(table: str) -> None:
     for constraint in Base.metadata.tables[table].constraints:
         assert constraint.name, f"unnamed constraint on {table}: {constraint}"
+
+
+def test_health_check_tells_current_from_missing_or_behind(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from db.migrate import schema_is_current
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.sqlite3'}")
+    assert schema_is_current(engine) is False  # no schema at all
+    upgrade_to_head(engine)
+    assert schema_is_current(engine) is True
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '316b5b0fccd7'"))
+    assert schema_is_current(engine) is False  # behind head: /health answers 503 until `manage.py init`
