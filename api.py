@@ -99,6 +99,25 @@ def _attachment(f: DecisionFilters, total: int, suffix: str) -> dict[str, str]:
     return {**HEADERS, "Content-Disposition": f"attachment; filename=\"decisions.{suffix}\"; filename*=UTF-8''{quoted}"}
 
 
+def _validated(handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
+    """HTTP validation for the decision routes: the ETag is the public data version (raised by every write to the
+    index or projection) and the day (the publication period is judged against it). A client or proxy that sends
+    it back in If-None-Match gets 304 after one primary-key read, without the list being counted or read again."""
+
+    def answer(request: Request) -> Response:
+        tag = f'W/"{public.public_data_version(_engine())}-{today_shanghai().isoformat()}"'
+        if tag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+            return Response(status_code=304, headers={**HEADERS, "ETag": tag})
+        response = handler(request)
+        if response.status_code == 200:
+            response.headers["ETag"] = tag
+        return response
+
+    answer.__name__ = handler.__name__
+    return answer
+
+
+@_validated
 def decisions(request: Request) -> Response:
     try:
         f = _filters(request)
@@ -125,6 +144,7 @@ def _all_rows(request: Request) -> tuple[DecisionFilters, int, Any] | Response:
     return f, total, rows
 
 
+@_validated
 def decisions_csv(request: Request) -> Response:
     found = _all_rows(request)
     if isinstance(found, Response):
@@ -134,6 +154,7 @@ def decisions_csv(request: Request) -> Response:
                              media_type="text/csv; charset=utf-8", headers=_attachment(f, total, "csv"))
 
 
+@_validated
 def decisions_json(request: Request) -> Response:
     found = _all_rows(request)
     if isinstance(found, Response):
@@ -143,6 +164,7 @@ def decisions_json(request: Request) -> Response:
                              media_type="application/json; charset=utf-8", headers=_attachment(f, total, "json"))
 
 
+@_validated
 def decision(request: Request) -> Response:
     raw = request.path_params["decision_id"]
     if request.query_params:

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -516,6 +517,17 @@ class PublicSearchDoc(Base):
 
     decision_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     doc: Mapped[text]
+
+
+class PublicDataVersion(Base):
+    """One row whose ``version`` rises whenever the public index or projection changes (database triggers, however
+    the rows are written). Counts and HTTP validators of the public list are cached per version, so a repeated
+    question costs one primary-key read instead of a count over 1,000,000 rows, and a write invalidates them all."""
+
+    __tablename__ = "public_data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class CalendarDay(Base):

@@ -25,12 +25,13 @@ class AsgiResponse:
 
 
 def get(app: Any, path: str, params: dict[str, Any] | list[tuple[str, Any]] | None = None,
-        method: str = "GET") -> AsgiResponse:
+        method: str = "GET", headers: dict[str, str] | None = None) -> AsgiResponse:
     query = urllib.parse.urlencode(params or {}, doseq=False).encode()
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
         "path": path, "raw_path": urllib.parse.quote(path).encode(), "query_string": query, "root_path": "",
-        "headers": [(b"host", b"testserver")], "server": ("testserver", 80), "client": ("127.0.0.1", 50000),
+        "headers": [(b"host", b"testserver"),
+                    *((k.lower().encode(), v.encode()) for k, v in (headers or {}).items())], "server": ("testserver", 80), "client": ("127.0.0.1", 50000),
     }
     sent: list[dict] = []
     received = False
