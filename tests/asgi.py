@@ -31,7 +31,8 @@ def get(app: Any, path: str, params: dict[str, Any] | list[tuple[str, Any]] | No
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
         "path": path, "raw_path": urllib.parse.quote(path).encode(), "query_string": query, "root_path": "",
         "headers": [(b"host", b"testserver"),
-                    *((k.lower().encode(), v.encode()) for k, v in (headers or {}).items())], "server": ("testserver", 80), "client": ("127.0.0.1", 50000),
+                    *((k.lower().encode(), v.encode()) for k, v in (headers or {}).items())],
+        "server": ("testserver", 80), "client": ("127.0.0.1", 50000),
     }
     sent: list[dict] = []
     received = False
