@@ -62,7 +62,7 @@ def _published(inputs: DrawInputs, **changes) -> PublishedDraw:
 
 def test_commitment_is_sha256_of_the_seed() -> None:
     assert commitment_of("abc") == hashlib.sha256(b"abc").hexdigest()
-    assert rank_key("s", "m") == hashlib.sha256("s|m".encode()).hexdigest()
+    assert rank_key("s", "m") == hashlib.sha256(b"s|m").hexdigest()
 
 
 def test_same_inputs_same_selection() -> None:
