@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from domain.deadlines import add_months
-from domain.enums import PenaltyType, Procedure
+from domain.enums import InspectionResult, PenaltyType, Procedure
 from domain.workdays import DEFAULT_CALENDAR, WorkCalendar
 
 __all__ = [
@@ -177,7 +177,7 @@ CREDIT_RULES: tuple[CreditRule, ...] = (
     CreditRule(CreditClass.WARNED, "近 12 个月内受到警告，或双随机抽查发现问题", "warning_or_problem"),
 )
 
-PROBLEM_RESULTS = frozenset({"发现问题已责令整改", "立案查处"})
+PROBLEM_RESULTS = frozenset({InspectionResult.RECTIFICATION.value, InspectionResult.CASE_FILED.value})
 
 
 @dataclass(frozen=True)
@@ -222,12 +222,6 @@ OBJECTION_WORKDAYS = 10
 # At most this many objections from one client within ROLLING_HOURS; more are refused without being written.
 OBJECTION_LIMIT = 3
 ROLLING_HOURS = 24
-
-
-class ObjectionStatus(StrEnum):
-    OPEN = "待处理"
-    ANSWERED = "已答复"
-    CORRECTED = "已更正"
 
 
 @dataclass(frozen=True)
