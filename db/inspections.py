@@ -49,6 +49,7 @@ from domain.params import text_problem
 from domain.redaction import mask_person_name, personal_data_kinds
 from domain.workdays import DEFAULT_CALENDAR, WorkCalendar
 
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))  # China has no daylight saving time
 RESULT_PUBLISH_WORKDAYS = 20  # 检查结果 published within 20 working days of the inspection's end (118号 §六)
 
 # ------------------------------------------------------------------------------------------------ draws
@@ -393,7 +394,7 @@ def submit_objection(engine: Engine, *, content: str, contact: str, client: str,
     if errors:
         return CommandResult(False, tuple(errors))
     key = client_key(client)
-    today = now.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    today = now.astimezone(SHANGHAI).date()
     with session_scope(engine) as s:
         previous = list(s.scalars(select(m.Objection.submitted_at).where(
             m.Objection.client_key == key, m.Objection.submitted_at > now - dt.timedelta(days=1))))
@@ -436,7 +437,7 @@ def public_objections(conn: Connection, *, uscc: str | None = None, decision_id:
     rows = []
     for r in conn.execute(stmt).mappings():
         rows.append({
-            "id": r["id"], "submitted_on": r["submitted_at"].astimezone(dt.timezone(dt.timedelta(hours=8))).date(),
+            "id": r["id"], "submitted_on": r["submitted_at"].astimezone(SHANGHAI).date(),
             "subject": f"决定 {r['decision_id']}" if r["decision_id"] else f"主体 {r['entity_uscc']}",
             # Free text from the public: shown only when it holds no personal data.
             "content": r["content"] if not personal_data_kinds(r["content"]) else "（内容含个人信息，不予公开）",
@@ -455,7 +456,7 @@ def objection_public(engine: Engine, objection_id: int) -> pd.DataFrame:
 def agency_objections(engine: Engine, scope_agency_id: int | None) -> pd.DataFrame:
     """The internal queue: every objection of the agency (None = all), with the contact for the answer."""
     o, a = m.Objection, m.Agency
-    stmt = (select(o.id, a.short_name.label("agency"), o.submitted_at, o.decision_id, o.entity_uscc, o.content,
+    stmt = (select(o.id, o.agency_id, a.short_name.label("agency"), o.submitted_at, o.decision_id, o.entity_uscc, o.content,
                    o.contact, o.status, o.due_on, o.answer, o.answered_on)
             .join(a, a.id == o.agency_id).order_by(o.status, o.due_on, o.id))
     if scope_agency_id is not None:
@@ -463,7 +464,9 @@ def agency_objections(engine: Engine, scope_agency_id: int | None) -> pd.DataFra
     with engine.connect() as conn:
         rows = [{k: (v.value if hasattr(v, "value") else v) for k, v in r.items()}
                 for r in conn.execute(stmt).mappings()]
-    return pd.DataFrame(rows, columns=["id", "agency", "submitted_at", "decision_id", "entity_uscc", "content",
+    for r in rows:
+        r["submitted_on"] = r["submitted_at"].astimezone(SHANGHAI).date()
+    return pd.DataFrame(rows, columns=["id", "agency_id", "agency", "submitted_at", "submitted_on", "decision_id", "entity_uscc", "content",
                                        "contact", "status", "due_on", "answer", "answered_on"])
 
 

@@ -299,3 +299,48 @@ def selection_to_json(selection: Iterable[Pairing]) -> str:
 
 def selection_from_json(text: str) -> tuple[Pairing, ...]:
     return tuple(Pairing(r[0], r[1], tuple(r[2:])) for r in json.loads(text or "[]"))
+
+
+@dataclass(frozen=True)
+class StratumRow:
+    stratum: str
+    ratio: Decimal
+    pool: int
+    quota: int  # ⌈pool × ratio⌉: what the algorithm takes
+    drawn: int  # what was published as drawn
+
+
+def stratum_summary(inputs: DrawInputs, selection: Sequence[Pairing]) -> list[StratumRow]:
+    """Per stratum: the ratio, the pool size, the quota it implies and how many were published as drawn."""
+    rows = []
+    for stratum in STRATA:
+        pool = sum(1 for o in inputs.objects if o.stratum == stratum)
+        ratio = inputs.ratios.get(stratum, Decimal(0))
+        drawn = sum(1 for p in selection if p.stratum == stratum)
+        if pool or drawn or stratum in inputs.ratios:
+            quota = stratum_quota(pool, ratio) if Decimal(0) <= ratio <= Decimal(1) else 0
+            rows.append(StratumRow(stratum, ratio, pool, quota, drawn))
+    return rows
+
+
+ALGORITHM = (
+    "1. 抽取前公布承诺值：随机种子的 SHA-256；同时公布检查对象名录库、执法检查人员名录库快照的 SHA-256。\n"
+    "2. 抽取时公布种子。按风险（信用）分类分层：某一类有 n 个对象、抽查比例为 r，则抽取 ⌈n×r⌉ 个。\n"
+    "3. 同一类中按 SHA-256(种子|统一社会信用代码) 由小到大排序，取前 ⌈n×r⌉ 个；各类按良好、警示、失信、严重失信顺序排列。\n"
+    "4. 对每个被抽中的对象，从执法证在抽取日有效且无回避情形的执法人员中，按 SHA-256(种子|统一社会信用代码|执法证号)"
+    " 由小到大取前 2 名。\n\n"
+    "任何人都可以按以上步骤用公布的数据重新计算，结果应与公布的抽取结果完全一致。"
+)
+
+
+def published_json(p: PublishedDraw) -> str:
+    """Everything needed to recompute ``p`` offline, as one JSON document."""
+    return json.dumps({
+        "algorithm": ALGORITHM, "commitment": p.commitment, "seed": p.inputs.seed,
+        "drawn_on": p.inputs.drawn_on.isoformat(), "object_pool_hash": p.object_pool_hash,
+        "inspector_pool_hash": p.inspector_pool_hash,
+        "ratios": {k: str(v) for k, v in p.inputs.ratios.items()}, "per_inspection": p.inputs.per_inspection,
+        "objects": [object_record(o) for o in p.inputs.objects],
+        "inspectors": [inspector_record(i) for i in p.inputs.inspectors],
+        "selection": [[s.member_id, s.stratum, *s.cert_nos] for s in p.selection],
+    }, ensure_ascii=False, indent=1)
