@@ -466,8 +466,9 @@ def agency_objections(engine: Engine, scope_agency_id: int | None) -> pd.DataFra
                 for r in conn.execute(stmt).mappings()]
     for r in rows:
         r["submitted_on"] = r["submitted_at"].astimezone(SHANGHAI).date()
-    return pd.DataFrame(rows, columns=["id", "agency_id", "agency", "submitted_at", "submitted_on", "decision_id", "entity_uscc", "content",
-                                       "contact", "status", "due_on", "answer", "answered_on"])
+    return pd.DataFrame(rows, columns=["id", "agency_id", "agency", "submitted_at", "submitted_on", "decision_id",
+                                       "entity_uscc", "content", "contact", "status", "due_on", "answer",
+                                       "answered_on"])
 
 
 def answer_objection(engine: Engine, objection_id: int, *, answer: str, corrected: bool, actor: str,
