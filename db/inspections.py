@@ -18,7 +18,7 @@ from db import models as m
 from db.commands import CommandResult, record_audit
 from db.engine import session_scope
 from db.projection import project_decisions
-from db.public import public_base, public_row
+from db.public import PUBLIC_COLUMNS, public_base, public_row
 from domain.credit import (
     DEFAULT_PERIOD_RULES,
     CreditFinding,
@@ -190,13 +190,8 @@ def _published_inspections(today: dt.date):
             .where(i.result_published_on.is_not(None), i.result_published_on <= today, i.result.is_not(None)))
 
 
-def _frame(rows: list[dict]) -> pd.DataFrame:
-    out = [{k: (v.value if hasattr(v, "value") else v) for k, v in r.items()} for r in rows]
-    return pd.DataFrame(out, columns=INSPECTION_COLUMNS)
-
-
-def published_inspections(engine: Engine, today: dt.date, *, uscc: str | None = None, draw_id: int | None = None,
-                          limit: int = 500) -> pd.DataFrame:
+def published_inspection_records(engine: Engine, today: dt.date, *, uscc: str | None = None,
+                                 draw_id: int | None = None, limit: int = 500) -> list[dict]:
     """Inspection results as published (only those published by ``today``); a case link only to a public decision."""
     stmt = _published_inspections(today)
     if uscc is not None:
@@ -205,7 +200,14 @@ def published_inspections(engine: Engine, today: dt.date, *, uscc: str | None = 
         stmt = stmt.where(m.Inspection.draw_id == draw_id)
     stmt = stmt.order_by(m.Inspection.ended_on.desc(), m.Inspection.id.desc()).limit(limit)
     with engine.connect() as conn:
-        return _frame([dict(r) for r in conn.execute(stmt).mappings()])
+        return [{k: (v.value if hasattr(v, "value") else v) for k, v in r.items()}
+                for r in conn.execute(stmt).mappings()]
+
+
+def published_inspections(engine: Engine, today: dt.date, *, uscc: str | None = None, draw_id: int | None = None,
+                          limit: int = 500) -> pd.DataFrame:
+    return pd.DataFrame(published_inspection_records(engine, today, uscc=uscc, draw_id=draw_id, limit=limit),
+                        columns=INSPECTION_COLUMNS)
 
 
 # ------------------------------------------------------------------------------------------------ entities
@@ -238,6 +240,8 @@ class EntityProfile:
     inspections: pd.DataFrame
     credit: CreditFinding
     objections: pd.DataFrame
+    decision_rows: tuple[dict, ...] = ()  # the same decisions as records (the open-data API)
+    inspection_rows: tuple[dict, ...] = ()
 
 
 def load_period_rules(conn: Connection) -> tuple[PeriodRule, ...]:
@@ -341,15 +345,18 @@ def entity_profile(engine: Engine, raw_code: str, today: dt.date) -> EntityProfi
             return None
         name, ptype, rep, rep_label = registered
         rules = load_period_rules(conn)
-        decisions = pd.DataFrame([public_row(r) for r in conn.execute(
+        decision_rows = tuple(public_row(r) for r in conn.execute(
             public_base(today).where(m.PublicRecord.uscc == code).order_by(m.PublicSearch.decided_on.desc())
-        ).mappings()])
+        ).mappings())
         penalties = _penalties(conn, code, rules)
         credit = credit_of(conn, code, today, rules, penalties)
         public_name = _public_name(conn, code, name)
         objections = public_objections(conn, uscc=code)
-    return EntityProfile(code, public_name, ptype, rep, rep_label, decisions, penalties,
-                         published_inspections(engine, today, uscc=code), credit, objections)
+    inspection_rows = tuple(published_inspection_records(engine, today, uscc=code))
+    return EntityProfile(code, public_name, ptype, rep, rep_label,
+                         pd.DataFrame(list(decision_rows), columns=[*PUBLIC_COLUMNS]), penalties,
+                         pd.DataFrame(list(inspection_rows), columns=INSPECTION_COLUMNS), credit, objections,
+                         decision_rows, inspection_rows)
 
 
 # ------------------------------------------------------------------------------------------------ 异议

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+import urllib.parse
 import uuid
 from pathlib import Path
 
@@ -259,6 +260,11 @@ def test_every_api_route_with_hostile_values(api_app, value: str) -> None:
             _assert_api_calm(get(api_app, route, [(key, raw)]), f"{route}?{key}", value)
     _assert_api_calm(get(api_app, "/api/v1/decisions", [(raw, "1")]), "unknown parameter name", value)
     _assert_api_calm(get(api_app, "/api/v1/stats/annual", [("year", raw)]), "stats/annual?year", value)
+    for route, key in (("/api/v1/inspections", "uscc"), ("/api/v1/inspections", "draw"), ("/api/v1/entities", "q"),
+                       ("/api/v1/draws", "q")):
+        _assert_api_calm(get(api_app, route, [(key, raw)]), f"{route}?{key}", value)
+    for route in ("/api/v1/draws/", "/api/v1/entities/"):
+        _assert_api_calm(get(api_app, route + urllib.parse.quote(raw)), route, value)
     _assert_api_calm(get(api_app, f"/api/v1/decisions/{as_delivered(value)}"), "decisions/{id}", value)
     _assert_api_calm(get(api_app, f"/api/v1/{as_delivered(value)}"), "unknown route", value)
 
