@@ -4,10 +4,10 @@ error in a published decision or an entity profile; the publishing agency answer
 import datetime as dt
 import uuid
 
+import pandas as pd
 import streamlit as st
 
 from components.data import get_engine
-from components.tables import display_frame, show_table
 from components.text import md
 from db.inspections import CONTACT_MAX, OBJECTION_MAX, objection_public, submit_objection
 from db.public import public_decision
@@ -15,9 +15,6 @@ from domain.credit import OBJECTION_LIMIT, OBJECTION_WORKDAYS, ROLLING_HOURS
 from domain.formatting import format_date, today_shanghai
 from domain.identifiers import validate_uscc
 from domain.params import clean_text, parse_id
-
-OBJECTION_LABELS = {"id": "异议编号", "submitted_on": "提交日期", "subject": "对象", "content": "异议内容",
-                    "status": "状态", "due_on": "答复期限", "answer": "答复", "answered_on": "答复日期"}
 
 engine = get_engine()
 today = today_shanghai()
@@ -30,7 +27,13 @@ if ticket is not None:
         st.warning("未找到该异议。")
     else:
         st.subheader("异议办理情况")
-        show_table(display_frame(found, OBJECTION_LABELS, dates=("submitted_on", "due_on", "answered_on")))
+        row = found.iloc[0]
+        answered = None if pd.isna(row["answered_on"]) else row["answered_on"]
+        st.markdown(f"**异议编号**：{md(row['id'])}　**状态**：{md(row['status'])}  \n"
+                    f"**提交日期**：{format_date(row['submitted_on'])}　**答复期限**：{format_date(row['due_on'])}")
+        st.markdown(f"**异议内容**：{md(row['content'])}")
+        if answered is not None:
+            st.markdown(f"**答复**（{format_date(answered)}）：{md(row['answer'])}")
 
 decision_id = parse_id(st.query_params.get("decision", ""))
 check = validate_uscc(clean_text(st.query_params.get("code", ""), 30))

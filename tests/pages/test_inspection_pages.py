@@ -122,7 +122,7 @@ def test_objection_status_and_agency_answer(writable_db) -> None:
     at.get("form_submit_button")[0].click().run()
     ticket = query(select(m.Objection.id))[0][0]
     status = _open("pages/objection.py", ticket=str(ticket))
-    assert "待处理" in set(status.dataframe[0].value["状态"])
+    assert any("**状态**：待处理" in md.value for md in status.markdown)
     # A supervisor sees it but cannot answer; an officer of the agency answers
     supervisor = _open("pages/objections_admin.py", Role.SUPERVISOR)
     assert any("只有该公示机关的执法人员" in i.value for i in supervisor.info)
