@@ -293,10 +293,13 @@ def _registered(conn: Connection, code: str) -> tuple[str, str, str, str] | None
                              .limit(1)).first()
         return (found[0], "", "", "") if found else None
     name, ptype, rep = row
+    # The representative is a natural person: masked like every natural person in a public output (the operator of
+    # a 个体工商户 must be, 总局令第45号 art. 6; a 法定代表人 is public in the registry, but this page adds nothing by
+    # repeating the full name and the sample's names may collide with a natural-person party's).
+    masked = mask_person_name(rep) if rep else ""
     if ptype is PartyType.INDIVIDUAL_BUSINESS:
-        # The operator of a 个体工商户 is a natural person: masked (总局令第45号 art. 6).
-        return name, ptype.value, mask_person_name(rep) if rep else "", "经营者"
-    return name, ptype.value, rep or "", "法定代表人"
+        return name, ptype.value, masked, "经营者"
+    return name, ptype.value, masked, "法定代表人"
 
 
 def _public_name(conn: Connection, code: str, fallback: str) -> str:

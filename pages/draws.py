@@ -7,7 +7,7 @@ import streamlit as st
 from components.data import get_engine
 from components.tables import display_frame, show_table
 from components.text import md
-from db.inspections import draw_list, draw_view, published_inspections
+from db.inspections import draw_list, draw_view, late_results, published_inspections, repeated_inspector_pairings
 from domain.draw import ALGORITHM, CONSISTENT, published_json, stratum_summary, verify_draw
 from domain.formatting import format_date, format_datetime, today_shanghai
 from domain.params import parse_id
@@ -33,6 +33,20 @@ if view is None:
                      icon=":material/open_in_new:")
     with st.expander("抽取算法"):
         st.markdown(ALGORITHM)
+    st.subheader("抽查监督")
+    late = late_results(engine)
+    st.markdown(f"**检查结果逾期公示**：{len(late)} 项（应在检查结束后 20 个工作日内公示，按法定节假日和调休计算）")
+    if not late.empty:
+        show_table(display_frame(late, {"inspection_no": "检查编号", "entity_name": "检查对象", "ended_on": "检查结束日期",
+                                        "due": "应公示日期", "result_published_on": "实际公示日期",
+                                        "late_workdays": "逾期工作日"},
+                                 dates=("ended_on", "due", "result_published_on")), key="late_results")
+    repeats = pd.DataFrame(repeated_inspector_pairings(engine), columns=["earlier", "later", "uscc", "cert_no"])
+    st.markdown(f"**同一执法人员在相邻两次抽取中被派往同一对象**：{len(repeats)} 次")
+    st.caption("随机抽取可能偶然重复；重复出现时，可核验两次抽取是否均与承诺值和名录快照一致。")
+    if not repeats.empty:
+        show_table(display_frame(repeats, {"earlier": "前一次抽取", "later": "后一次抽取", "uscc": "检查对象",
+                                           "cert_no": "执法证号"}), key="repeats")
     st.stop()
 
 st.title(md(view.draw_no))

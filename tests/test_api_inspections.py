@@ -67,3 +67,22 @@ def test_entity_profile_and_inspections(app, seeded_engine) -> None:
     assert results["total"] == len(profile["inspections"])
     found = get(app, "/api/v1/entities", {"q": profile["name"][:6]}).json()
     assert any(i["uscc"] == code for i in found["items"]) or found["total"] == 50
+
+
+def test_every_entity_profile_and_draw_holds_no_personal_data(app, seeded_engine) -> None:
+    """The redaction sweep over the new outputs: every entity profile and every draw, no ID number, phone or
+    natural-person party's full name."""
+    from domain.enums import PartyType
+
+    with seeded_engine.connect() as conn:
+        codes = sorted(set(conn.scalars(select(m.Inspection.entity_uscc)))
+                       | set(conn.scalars(select(m.PublicRecord.uscc).where(m.PublicRecord.uscc != ""))))
+        persons = {n for n in conn.scalars(select(m.Party.name).where(m.Party.party_type == PartyType.NATURAL_PERSON))
+                   if len(n) >= 3}
+        reps = {n for n in conn.scalars(select(m.Party.legal_representative)) if n and len(n) >= 3}
+    texts = [get(app, f"/api/v1/entities/{code}").text for code in codes[:150]]
+    texts += [get(app, f"/api/v1/draws/{i['id']}").text for i in get(app, "/api/v1/draws").json()["items"]]
+    assert len(texts) > 100
+    for text in texts:
+        assert not find_personal_data(text), find_personal_data(text)[:3]
+        assert not any(name in text for name in persons | reps)

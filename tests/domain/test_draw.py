@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -27,10 +28,12 @@ from domain.draw import (
     objects_from_json,
     objects_hash,
     objects_to_json,
+    published_json,
     rank_key,
     repeated_pairings,
     selection_from_json,
     selection_to_json,
+    stratum_summary,
     verify_draw,
 )
 
@@ -181,3 +184,21 @@ def test_repeated_pairings_across_consecutive_draws() -> None:
     b = (Pairing("M1", "良好", ("C2", "C3")), Pairing("M2", "良好", ("C1", "C4")))
     c = (Pairing("M1", "良好", ("C1", "C4")),)
     assert repeated_pairings([("一", a), ("二", b), ("三", c)]) == [("一", "二", "M1", "C2")]
+
+
+def test_stratum_summary_matches_the_quota() -> None:
+    inputs = _inputs()
+    rows = {r.stratum: r for r in stratum_summary(inputs, compute_draw(inputs))}
+    assert [(rows[s].pool, rows[s].quota, rows[s].drawn) for s in STRATA] == [(60, 3, 3), (20, 4, 4), (8, 4, 4),
+                                                                              (2, 2, 2)]
+
+
+def test_published_json_is_enough_to_recompute() -> None:
+    published = _published(_inputs())
+    doc = json.loads(published_json(published))
+    assert commitment_of(doc["seed"]) == doc["commitment"]
+    rebuilt = DrawInputs(doc["seed"], date.fromisoformat(doc["drawn_on"]),
+                         objects_from_json(json.dumps(doc["objects"])),
+                         inspectors_from_json(json.dumps(doc["inspectors"])),
+                         {k: Decimal(v) for k, v in doc["ratios"].items()}, doc["per_inspection"])
+    assert selection_to_json(compute_draw(rebuilt)) == json.dumps(doc["selection"], ensure_ascii=False)

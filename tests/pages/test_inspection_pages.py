@@ -36,6 +36,12 @@ def test_draw_list() -> None:
     at = _open("pages/draws.py")
     assert at.title[0].value == "双随机抽查"
     assert len(at.dataframe[0].value) >= 40
+    # The planted late result and the planted repeated pairing are shown to the public
+    assert any("**检查结果逾期公示**：1 项" in md.value for md in at.markdown)
+    late = at.dataframe[1].value
+    assert len(late) == 1 and int(late["逾期工作日"].iloc[0]) == 7
+    repeats = next(md.value for md in at.markdown if "相邻两次抽取" in md.value)
+    assert "：0 次" not in repeats
 
 
 def test_honest_draw_recomputes_as_consistent() -> None:
