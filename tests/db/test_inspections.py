@@ -215,3 +215,49 @@ def test_objection_content_with_personal_data_is_not_shown(seeded_sqlite_copy) -
     assert made.ok
     public = q.objection_public(engine, made.id)
     assert not any(personal_data_kinds(str(v)) for v in public.iloc[0].to_dict().values())
+
+
+def _single_penalty_entity(engine: Engine) -> tuple[str, int]:
+    """An organisation with exactly one public 罚款 decision (no warning) and no inspection."""
+    with engine.connect() as conn:
+        inspected = select(m.Inspection.entity_uscc)
+        return conn.execute(
+            select(m.PublicRecord.uscc, func.min(m.PublicRecord.decision_id))
+            .join(m.PublicSearch, m.PublicSearch.decision_id == m.PublicRecord.decision_id)
+            .where(m.PublicRecord.uscc != "", m.PublicRecord.uscc.not_in(inspected),
+                   m.PublicSearch.category == "行政处罚", m.PublicSearch.status == "已公示",
+                   m.PublicSearch.penalty_types == "|罚款|")
+            .group_by(m.PublicRecord.uscc).having(func.count() == 1).limit(1)).one()
+
+
+@pytest.mark.parametrize(
+    ("decided_on", "procedure", "credit", "repair", "until"),
+    [
+        # 简易程序 fine the day before the 2026 办法: 一般, published 12 months → 失信 on the sample's "today"
+        (dt.date(2026, 3, 31), "简易程序", "失信", dt.date(2026, 6, 30), dt.date(2027, 3, 31)),
+        # the day it takes effect: 轻微, not published → the entity stays 良好
+        (dt.date(2026, 4, 1), "简易程序", "良好", None, None),
+        (dt.date(2026, 4, 1), "普通程序", "失信", dt.date(2026, 7, 1), dt.date(2027, 4, 1)),
+        # the last day of the 12-month maximum: a 一般 fine of 2025-11-20 is still published on 2026-11-20, of
+        # 2025-11-19 no longer; one of 2023-04-30 (527号) ended long ago
+        (dt.date(2025, 11, 20), "普通程序", "失信", dt.date(2026, 2, 20), dt.date(2026, 11, 20)),
+        (dt.date(2025, 11, 19), "普通程序", "良好", dt.date(2026, 2, 19), dt.date(2026, 11, 19)),
+        (dt.date(2023, 4, 30), "普通程序", "良好", dt.date(2023, 7, 30), dt.date(2024, 4, 30)),
+    ],
+)
+def test_profile_periods_and_class_at_the_rule_change_dates(seeded_sqlite_copy, decided_on, procedure, credit,
+                                                            repair, until) -> None:
+    from sqlalchemy import update
+
+    engine = seeded_sqlite_copy(600, 7)
+    code, decision_id = _single_penalty_entity(engine)
+    with engine.begin() as conn:
+        case_id = conn.scalar(select(m.Decision.case_id).where(m.Decision.id == decision_id))
+        conn.execute(update(m.Decision).where(m.Decision.id == decision_id).values(decided_on=decided_on))
+        conn.execute(update(m.Case).where(m.Case.id == case_id).values(procedure=procedure))
+    profile = q.entity_profile(engine, code, AS_OF)
+    assert profile is not None
+    [penalty] = profile.penalties
+    assert penalty.decided_on == decided_on
+    assert (penalty.period.earliest_repair, penalty.period.publish_until) == (repair, until)
+    assert profile.credit.credit_class.value == credit
