@@ -124,6 +124,9 @@ class SeedReport:
                 f"  {name:<20} {self.planted[name]:>7} / {self.denominators[name]:<7} = {self.rate(name):6.2%}"
                 f"（目标 {target:.1%}）{words}"
             )
+        if self.inspection_planted:
+            out.append("双随机抽查预置问题（见 docs/inspections.md）：")
+            out += [f"  {name:<20} {where}" for name, where in sorted(self.inspection_planted.items())]
         return out
 
 

@@ -140,3 +140,23 @@ def test_objection_status_and_agency_answer(writable_db) -> None:
     decision = _open("pages/decision.py", id=str(decision_id))
     assert any("异议答复" in md.value for md in decision.markdown)
 
+
+
+HOSTILE_TEXT = ["x" * 5000, "a\x00b", "' OR 1=1 --", '"*NEAR(', "４２", "![](http://127.0.0.1:9/x.png)"]
+
+
+def test_hostile_text_in_the_objection_form_and_the_entity_search(writable_db) -> None:
+    code = _penalised_code()
+    for value in HOSTILE_TEXT:
+        at = _open("pages/objection.py", code=code)
+        at.text_area[0].input(value)
+        at.text_input[0].input(value)
+        at.get("form_submit_button")[0].click().run()
+        no_errors(at)
+        for box in at.error:
+            assert len(box.value) < 300 and value[:60] not in box.value or len(value) <= 50
+        search = _open("pages/entity.py")
+        search.text_input(key="entity_q").input(value).run()
+        no_errors(search)
+    with_bad_text = query(select(func.count()).select_from(m.Objection).where(m.Objection.content.like("%x%x%x%")))
+    assert with_bad_text[0][0] == 0  # the 5,000-character text was refused, not cut
