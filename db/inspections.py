@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from db import models as m
 from db.commands import CommandResult, record_audit
@@ -104,8 +105,6 @@ def _published(row: m.InspectionDraw, object_snapshot: str, inspector_snapshot: 
 
 
 def draw_view(engine: Engine, draw_id: int) -> DrawView | None:
-    from sqlalchemy.orm import Session
-
     with Session(engine) as s:
         row = s.get(m.InspectionDraw, draw_id)
         if row is None:
@@ -373,7 +372,8 @@ def client_key(raw: str) -> str:
     return hashlib.sha256(f"objection|{raw}".encode()).hexdigest()
 
 
-def _objection_agency(conn: Connection, decision_id: int | None, code: str | None, today: dt.date) -> int | None:
+def _objection_agency(conn: Connection, decision_id: int | None, code: str | None) -> int | None:
+    """The publishing agency: the decision's, or for a profile the agency of its latest decision or inspection."""
     if decision_id is not None:
         return conn.scalar(select(m.PublicSearch.agency_id).where(m.PublicSearch.decision_id == decision_id))
     latest_decision = conn.execute(
@@ -413,7 +413,7 @@ def submit_objection(engine: Engine, *, content: str, contact: str, client: str,
             return CommandResult(False, (limited,))
         conn = s.connection()
         code = normalize_uscc(uscc) if uscc is not None else None
-        agency_id = _objection_agency(conn, decision_id, code, today)
+        agency_id = _objection_agency(conn, decision_id, code)
         if agency_id is None:
             return CommandResult(False, ("找不到该决定或主体的公示机关，无法受理异议。",))
         due = objection_clock(today, today, calendar=calendar).due

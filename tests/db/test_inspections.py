@@ -193,6 +193,13 @@ def test_objection_flow_and_draws_postgres(seeded_pg_copy) -> None:
     _answer_flow(engine)
     failing = [no for i, no in q.all_draw_ids(engine) if not q.verify_draw_id(engine, i).ok]  # type: ignore[union-attr]
     assert len(failing) == 1
+    assert len(q.late_results(engine, WorkCalendar())) == 1
+    assert q.repeated_inspector_pairings(engine)
+    code = _entity_with_penalty(engine)
+    profile = q.entity_profile(engine, code, AS_OF)
+    assert profile is not None and profile.penalties and not profile.decisions.empty
+    assert code in set(q.search_entities(engine, profile.name)["uscc"])
+    assert not q.published_inspections(engine, AS_OF).empty
 
 
 def test_invalid_objections_write_nothing(seeded_sqlite_copy) -> None:
