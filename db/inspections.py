@@ -476,6 +476,8 @@ def agency_objections(engine: Engine, scope_agency_id: int | None) -> pd.DataFra
                 for r in conn.execute(stmt).mappings()]
     for r in rows:
         r["submitted_on"] = r["submitted_at"].astimezone(SHANGHAI).date()
+        # As text: a column of ids with gaps would otherwise become floats with NaN.
+        r["decision_id"] = str(r["decision_id"]) if r["decision_id"] is not None else None
     return pd.DataFrame(rows, columns=["id", "agency_id", "agency", "submitted_at", "submitted_on", "decision_id",
                                        "entity_uscc", "content", "contact", "status", "due_on", "answer",
                                        "answered_on"])

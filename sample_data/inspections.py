@@ -144,8 +144,8 @@ def _seed_agency(session: Session, agency: m.Agency, a_idx: int, rng: random.Ran
     abbr = ABBR[agency.code]
     by_code = {e.uscc: e for e in entities}
     previous: tuple[str, tuple[Pairing, ...]] | None = None
-    serial = 0
     for year in YEARS:
+        serial = 0  # 抽取编号 〔year〕N号 count within the year
         plans = [(InspectionPlanKind.ANNUAL, f"{year}年度{agency.short_name}“双随机、一公开”抽查计划",
                   _draw_days(year, calendar), ANNUAL_RATIOS, items)]
         if year == 2025 and a_idx in (0, 1):
