@@ -20,6 +20,7 @@ from db.commands import CommandResult, record_audit
 from db.engine import session_scope
 from db.projection import project_decisions
 from db.public import PUBLIC_COLUMNS, public_base, public_row
+from db.search import text_condition
 from domain.credit import (
     DEFAULT_PERIOD_RULES,
     CreditFinding,
@@ -265,10 +266,16 @@ def search_entities(engine: Engine, q: str, limit: int = 50) -> pd.DataFrame:
     if not q:
         return pd.DataFrame(columns=["uscc", "name"])
     like = f"%{q}%"
-    pr, i = m.PublicRecord, m.Inspection
-    listed = select(m.PublicSearch.decision_id)
+    pr, i, ps = m.PublicRecord, m.Inspection, m.PublicSearch
+    with engine.connect() as conn:
+        # The public search index narrows the decisions first (trigram FTS / pg_trgm): a LIKE over every public
+        # record would scan a million rows.
+        indexed = text_condition(conn, q)
+    if indexed is None:
+        return pd.DataFrame(columns=["uscc", "name"])
     from_decisions = (select(pr.uscc.label("uscc"), pr.party_name.label("name"))
-                      .where(pr.uscc != "", pr.held_reason.is_(None), pr.decision_id.in_(listed),
+                      .join(ps, ps.decision_id == pr.decision_id)
+                      .where(indexed, pr.uscc != "", pr.held_reason.is_(None),
                              or_(pr.party_name.like(like), pr.uscc.like(like.upper()))))
     from_inspections = (select(i.entity_uscc.label("uscc"), i.entity_name.label("name"))
                         .where(i.result_published_on.is_not(None),
