@@ -7,6 +7,12 @@ lifecycle rules, same redaction, ``assert_public_record`` on every item).
     GET /api/v1/decisions.json        every matching row, streamed: {"total", "items"}
     GET /api/v1/decisions/{id}        one decision as on its page; 404 when unknown or not public
     GET /api/v1/stats/annual?year=Y   年度行政执法数据 with small-cell suppression
+    GET /api/v1/draws                 every 双随机 draw (commitment, whether the seed is revealed)
+    GET /api/v1/draws/{id}            one draw: commitment, reveal, pools, ratios, selection, and its recomputation
+    GET /api/v1/inspections           published inspection results; ?uscc=统一社会信用代码, ?draw=抽取 id
+    GET /api/v1/entities?q=…          organisations by name or code (never natural persons)
+    GET /api/v1/entities/{uscc}       an entity profile: decisions (public projection), penalty periods, inspections,
+                                      credit class with the rule that fired
 
 Filters (all optional): q, agency (id, code or full name), category, type, year, month, amount, status, sort,
 order; see domain/filters.py. A bad parameter is HTTP 400 ``{"error": "…"}`` in Chinese, quoting at most 50
@@ -17,6 +23,7 @@ thread pool, so the blocking database calls never stall the event loop that also
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import urllib.parse
@@ -27,12 +34,14 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from db import public, stats
+from db import inspections, public, stats
 from db.engine import Engine, database_url, shared_engine
+from domain.draw import published_json, verify_draw
 from domain.filters import DecisionFilters, FilterError, describe_filters, filters_from_api_params
 from domain.formatting import today_shanghai
+from domain.identifiers import validate_uscc
 from domain.opendata import batched_text, csv_lines, dumps, json_document, json_record
-from domain.params import ParamError, parse_id, quote_input, require_int
+from domain.params import ParamError, clean_text, parse_id, quote_input, require_int
 from domain.statistics import SUPPRESSION_NOTE, annual_report
 
 PREFIX = "/api/v1"
@@ -207,6 +216,127 @@ def annual(request: Request) -> Response:
     return _json(_annual.get((database_url(), year, today_shanghai()), lambda: _annual_payload(year)))
 
 
+# ------------------------------------------------------------------------------------ 双随机、一公开 and entities
+
+
+def _no_params(request: Request, allowed: frozenset[str] = frozenset()) -> dict[str, str]:
+    params = _params(request)
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        hint = f"（可用参数：{'、'.join(sorted(allowed))}）" if allowed else ""
+        raise FilterError(f"不支持的参数：{quote_input('、'.join(unknown))}{hint}")
+    return params
+
+
+def draws(request: Request) -> Response:
+    try:
+        _no_params(request)
+    except FilterError as exc:
+        return _error(str(exc))
+    frame = inspections.draw_list(_engine())
+    items = [{"id": int(r.id), "draw_no": r.draw_no, "agency": r.agency, "plan": r.plan, "drawn_on": r.drawn_on,
+              "revealed": bool(r.revealed), "commitment": r.commitment} for r in frame.itertuples()]
+    return _json({"total": len(items), "items": items})
+
+
+def draw(request: Request) -> Response:
+    raw = request.path_params["draw_id"]
+    try:
+        _no_params(request)
+    except FilterError as exc:
+        return _error(str(exc))
+    draw_id = parse_id(raw)
+    if draw_id is None:
+        return _error(f"抽取编号应为 1–2147483647 之间的正整数（只用 0–9 数字），收到：{quote_input(raw)}")
+    view = inspections.draw_view(_engine(), draw_id)
+    if view is None:
+        return _error(f"找不到编号为 {draw_id} 的抽取记录", 404)
+    payload: dict[str, Any] = {
+        "id": view.id, "draw_no": view.draw_no, "agency": view.agency, "plan": view.plan_title,
+        "plan_kind": view.plan_kind, "items": list(view.items), "committed_at": view.committed_at,
+        "drawn_on": view.drawn_on, "commitment": view.commitment, "object_pool_hash": view.object_pool_hash,
+        "inspector_pool_hash": view.inspector_pool_hash, "revealed": view.revealed,
+    }
+    if view.published is not None:
+        result = verify_draw(view.published)
+        payload["published"] = json.loads(published_json(view.published))
+        payload["verification"] = {"consistent": result.ok, "summary": result.summary,
+                                   "differences": list(result.differences)}
+    return _json(payload)
+
+
+def inspection_results(request: Request) -> Response:
+    try:
+        params = _no_params(request, frozenset({"uscc", "draw"}))
+        uscc = None
+        if "uscc" in params:
+            check = validate_uscc(params["uscc"])
+            if not check.ok:
+                raise FilterError(f"统一社会信用代码 {quote_input(params['uscc'])} 不正确：{check.message}")
+            uscc = check.normalized
+        draw_id = require_int(params["draw"], "draw", "抽取编号", 1, 2_147_483_647) if "draw" in params else None
+    except (FilterError, ParamError) as exc:
+        return _error(str(exc))
+    rows = inspections.published_inspection_records(_engine(), today_shanghai(), uscc=uscc, draw_id=draw_id)
+    return _json({"total": len(rows), "items": [json_record(r) for r in rows]})
+
+
+def _entity_payload(profile: inspections.EntityProfile) -> dict[str, Any]:
+    credit = profile.credit
+    return json_record({
+        "uscc": profile.uscc, "name": profile.name, "party_type": profile.party_type,
+        "representative": {"label": profile.representative_label, "name": profile.representative}
+        if profile.representative else None,
+        "credit": {"class": credit.credit_class.value, "colour": credit.credit_class.colour,
+                   "explanation": credit.credit_class.explanation, "rule": credit.rule, "because": credit.because},
+        "decisions": list(profile.decision_rows),
+        "penalty_periods": [{"decision_no": p.decision_no, "decided_on": p.decided_on,
+                             "penalty_types": list(p.penalty_types),
+                             "severity": p.period.severity.value if p.period.severity else None,
+                             "published": p.period.published, "earliest_repair": p.period.earliest_repair,
+                             "publish_until": p.period.publish_until, "rule": p.period.instrument,
+                             "note": p.period.note} for p in profile.penalties],
+        "inspections": list(profile.inspection_rows),
+    })
+
+
+def entities(request: Request) -> Response:
+    try:
+        params = _no_params(request, frozenset({"q"}))
+        q = clean_text(params.get("q", ""), 100)
+        if not q:
+            raise FilterError("缺少参数 q（名称或统一社会信用代码的一部分），例如 ?q=餐饮")
+    except FilterError as exc:
+        return _error(str(exc))
+    found = inspections.search_entities(_engine(), q)
+    items = [{"uscc": r.uscc, "name": r.name} for r in found.itertuples()]
+    return _json({"total": len(items), "items": items})
+
+
+def entity(request: Request) -> Response:
+    raw = request.path_params["uscc"]
+    try:
+        _no_params(request)
+    except FilterError as exc:
+        return _error(str(exc))
+    check = validate_uscc(raw)
+    if not check.ok:
+        return _error(f"统一社会信用代码 {quote_input(raw)} 不正确：{quote_input(check.message)}")
+    profile = inspections.entity_profile(_engine(), check.normalized, today_shanghai())
+    if profile is None:
+        return _error(f"找不到统一社会信用代码为 {check.normalized} 的市场主体，或其信息未公开", 404)
+    return _json(_entity_payload(profile))
+
+
+INSPECTION_ROUTES = [
+    Route(f"{PREFIX}/draws", draws, methods=["GET"]),
+    Route(f"{PREFIX}/draws/{{draw_id}}", draw, methods=["GET"]),
+    Route(f"{PREFIX}/inspections", inspection_results, methods=["GET"]),
+    Route(f"{PREFIX}/entities", entities, methods=["GET"]),
+    Route(f"{PREFIX}/entities/{{uscc}}", entity, methods=["GET"]),
+]
+
+
 def not_found(request: Request) -> Response:
     return _error(f"没有这个接口：{quote_input(request.url.path)}（见 README“Open data API”）", 404)
 
@@ -217,6 +347,7 @@ ROUTES = [
     Route(f"{PREFIX}/decisions.json", decisions_json, methods=["GET"]),
     Route(f"{PREFIX}/decisions/{{decision_id}}", decision, methods=["GET"]),
     Route(f"{PREFIX}/stats/annual", annual, methods=["GET"]),
+    *INSPECTION_ROUTES,
     # Anything else under /api/ is a JSON 404, not the Streamlit page a browser would get.
     Route("/api/{rest:path}", not_found),
 ]

@@ -186,6 +186,40 @@ def cmd_verify_chain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_verify_draw(args: argparse.Namespace) -> int:
+    """Recompute 双随机 draws from what was published (seed, pools, ratios) and compare with the published selection,
+    the commitment and the pool snapshots. Exit 0 when consistent, 1 naming the first difference."""
+    from db.inspections import all_draw_ids, draw_id_by_no, verify_draw_id
+
+    engine = _engine()
+    if args.draw is None:
+        targets = all_draw_ids(engine)
+        if not targets:
+            raise CommandError("数据库中没有抽取记录")
+    else:
+        draw_id = draw_id_by_no(engine, args.draw.strip())
+        if draw_id is None:
+            raise CommandError(f"找不到抽取记录：{args.draw}")
+        targets = [t for t in all_draw_ids(engine) if t[0] == draw_id]
+    failed = 0
+    for draw_id, draw_no in targets:
+        result = verify_draw_id(engine, draw_id)
+        if result is None:
+            print(f"{draw_no}（id={draw_id}）：随机种子尚未公布，只能在公布后核验")
+            continue
+        if result.ok:
+            if args.draw is not None:
+                print(f"{draw_no}（id={draw_id}）：一致（承诺值、名录快照、抽取结果均可复现）")
+            continue
+        failed += 1
+        print(f"{draw_no}（id={draw_id}）：不一致。首个差异：{result.summary}")
+        for more in result.differences[1:]:
+            print(f"  另：{more}")
+    if args.draw is None:
+        print(f"已核验 {len(targets)} 次抽取，{failed} 次不一致")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -261,7 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import",
                        help="导入 CSV/Excel 数据（见 docs/import.md）；退出码 0 全部接受、1 拒绝、3 部分接受、2 文件错误")
-    p.add_argument("kind", choices=["agencies", "officers", "matters", "cases", "events", "reviews", "decisions"],
+    p.add_argument("kind", choices=["agencies", "officers", "matters", "cases", "events", "reviews", "decisions",
+                                     "inspections"],
                    help="导入类型（= db.imports.SUPPORTED_KINDS，按此顺序导入；decisions 为每行一个已公示的执法决定）")
     p.add_argument("file", help="CSV、.xlsx 或 .xls 文件")
     p.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
@@ -273,6 +308,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verify-chain", help="校验执法全过程记录的哈希链")
     p.add_argument("--case", help="只校验该案号")
     p.set_defaults(func=cmd_verify_chain)
+
+    p = sub.add_parser("verify-draw", help="按公布的种子、名录和比例重算双随机抽取，核对承诺值与抽取结果")
+    p.add_argument("draw", nargs="?", help="抽取编号（如 青市监抽〔2025〕1号）或数字 id；省略时核验全部抽取")
+    p.set_defaults(func=cmd_verify_draw)
 
     p = sub.add_parser("serve", help="启动 Web 应用")
     p.add_argument("--port", type=_positive, default=8501)

@@ -63,6 +63,17 @@ PAGES: tuple[PageSpec, ...] = (
              public_only=True),
 )
 
+# 双随机、一公开, entity credit profiles and 异议.
+INSPECTION_PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/draws.py", "双随机抽查", ":material/shuffle:", "draws", Permission.PUBLIC_READ, SECTION_PUBLIC),
+    PageSpec("pages/entity.py", "市场主体信用", ":material/domain:", "entity", Permission.PUBLIC_READ, SECTION_PUBLIC),
+    PageSpec("pages/objection.py", "提出异议", ":material/report:", "objection", Permission.PUBLIC_READ, SECTION_PUBLIC,
+             hidden=True),
+    PageSpec("pages/objections_admin.py", "异议处理", ":material/feedback:", "objections", Permission.CASES_READ,
+             SECTION_CASES),
+)
+PAGES = PAGES + INSPECTION_PAGES
+
 
 def pages_for(actor: Actor) -> list[PageSpec]:
     """The pages ``actor`` may open, in registry order. The login page is for the anonymous public only."""

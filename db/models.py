@@ -39,8 +39,12 @@ from domain.enums import (
     DataOrigin,
     DisclosureStatus,
     DiscretionTier,
+    InspectionPlanKind,
+    InspectionResult,
+    ObjectionStatus,
     PartyType,
     PenaltyType,
+    PoolKind,
     Procedure,
     RecordForm,
     ReviewOutcome,
@@ -582,3 +586,140 @@ class AuditEntry(Base):
     entity: Mapped[str_50]
     entity_id: Mapped[str | None] = mapped_column(String(50))
     detail: Mapped[text] = mapped_column(default="{}")
+
+
+# ---------------------------------------------------------------- 双随机、一公开, 信用, 异议 (docs/inspections.md)
+
+
+class InspectionPlan(AuditMixin, Base):
+    """年度 or 专项 抽查计划 of an agency, covering items of its 随机抽查事项清单."""
+
+    __tablename__ = "inspection_plans"
+    __table_args__ = (UniqueConstraint("agency_id", "title"),)
+
+    id: Mapped[intpk]
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    year: Mapped[int]
+    kind: Mapped[InspectionPlanKind] = mapped_column(str_enum(InspectionPlanKind, "plan_kind"))
+    title: Mapped[str_200]
+    published_on: Mapped[dt.date]
+
+    agency: Mapped[Agency] = relationship()
+
+
+class InspectionPlanItem(Base):
+    __tablename__ = "inspection_plan_items"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("inspection_plans.id"), primary_key=True)
+    inspection_item_id: Mapped[int] = mapped_column(ForeignKey("inspection_items.id"), primary_key=True)
+
+
+class PoolSnapshot(Base):
+    """名录库 as it stood when a draw was prepared: JSON records (domain.draw.object_record / inspector_record) and
+    their SHA-256 (domain.draw.pool_hash). Kept unchanged once taken."""
+
+    __tablename__ = "pool_snapshots"
+
+    id: Mapped[intpk]
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    kind: Mapped[PoolKind] = mapped_column(str_enum(PoolKind, "pool_kind"))
+    taken_at: Mapped[dt.datetime]
+    members: Mapped[text]
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class InspectionDraw(AuditMixin, Base):
+    """One 双随机 draw. Published before it: ``commitment`` (SHA-256 of the secret seed) and the pool hashes; at the
+    draw: ``seed``, the pools as published, the ratios and the selection (domain.draw). ``seed`` is NULL until
+    revealed."""
+
+    __tablename__ = "inspection_draws"
+
+    id: Mapped[intpk]
+    plan_id: Mapped[int] = mapped_column(ForeignKey("inspection_plans.id"), index=True)
+    draw_no: Mapped[str_50] = mapped_column(unique=True)
+    committed_at: Mapped[dt.datetime]
+    commitment: Mapped[str] = mapped_column(String(64))
+    object_snapshot_id: Mapped[int] = mapped_column(ForeignKey("pool_snapshots.id"))
+    inspector_snapshot_id: Mapped[int] = mapped_column(ForeignKey("pool_snapshots.id"))
+    object_pool_hash: Mapped[str] = mapped_column(String(64))
+    inspector_pool_hash: Mapped[str] = mapped_column(String(64))
+    drawn_on: Mapped[dt.date]
+    seed: Mapped[str | None] = mapped_column(String(100))
+    revealed_at: Mapped[dt.datetime | None]
+    published_objects: Mapped[text] = mapped_column(default="[]")
+    published_inspectors: Mapped[text] = mapped_column(default="[]")
+    ratios: Mapped[text] = mapped_column(default="{}")  # JSON {stratum: "0.05"}
+    per_inspection: Mapped[int] = mapped_column(Integer, server_default="2", default=2)
+    selection: Mapped[text] = mapped_column(default="[]")  # JSON [[member id, stratum, cert no, …], …]
+
+    plan: Mapped[InspectionPlan] = relationship()
+
+
+class Inspection(AuditMixin, Base):
+    """One inspection of one entity (from a draw, or not), its 检查结果 and the day that result was published
+    (within 20 working days of ``ended_on``); ``case_id`` links a result of 立案查处 to its case."""
+
+    __tablename__ = "inspections"
+    __table_args__ = (
+        CheckConstraint("ended_on >= started_on", name="inspection_period"),
+        Index("ix_inspections_entity_uscc", "entity_uscc"),
+    )
+
+    id: Mapped[intpk]
+    inspection_no: Mapped[str_50] = mapped_column(unique=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    draw_id: Mapped[int | None] = mapped_column(ForeignKey("inspection_draws.id"), index=True)
+    entity_uscc: Mapped[str] = mapped_column(String(18))
+    entity_name: Mapped[str_200]
+    inspector_cert_nos: Mapped[str] = mapped_column(String(200), default="")  # "、"-joined
+    started_on: Mapped[dt.date]
+    ended_on: Mapped[dt.date]
+    result: Mapped[InspectionResult | None] = mapped_column(str_enum(InspectionResult, "inspection_result"))
+    result_summary: Mapped[text] = mapped_column(default="")
+    result_published_on: Mapped[dt.date | None]
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+
+
+class CreditRuleVersion(Base):
+    """Versioned 信用中国 publication-period table (domain.credit.PeriodRule), keyed by the decision date."""
+
+    __tablename__ = "credit_rule_versions"
+    __table_args__ = (
+        UniqueConstraint("effective_from", "severity"),
+        CheckConstraint("max_months >= min_months", name="period_order"),
+    )
+
+    id: Mapped[intpk]
+    effective_from: Mapped[dt.date]
+    instrument: Mapped[str_200]
+    severity: Mapped[str_20]  # domain.credit.Severity value
+    min_months: Mapped[int]
+    max_months: Mapped[int]
+    published: Mapped[bool] = mapped_column(Boolean, server_default="1", default=True)
+
+
+class Objection(Base):
+    """异议: a public report of an error in a decision or an entity profile, answered by the publishing agency
+    within 10 working days. ``client_key`` is a hash of the submitting client, kept for rate limiting only;
+    ``contact`` is never shown publicly."""
+
+    __tablename__ = "objections"
+    __table_args__ = (
+        CheckConstraint("decision_id IS NOT NULL OR entity_uscc IS NOT NULL", name="objection_subject"),
+        Index("ix_objections_client_key_submitted_at", "client_key", "submitted_at"),
+    )
+
+    id: Mapped[intpk]
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
+    entity_uscc: Mapped[str | None] = mapped_column(String(18), index=True)
+    submitted_at: Mapped[dt.datetime]
+    client_key: Mapped[str] = mapped_column(String(64))
+    contact: Mapped[str_100] = mapped_column(default="")
+    content: Mapped[text]
+    due_on: Mapped[dt.date]
+    status: Mapped[ObjectionStatus] = mapped_column(str_enum(ObjectionStatus, "objection_status"))
+    answer: Mapped[text] = mapped_column(default="")
+    answered_on: Mapped[dt.date | None]
+    answered_by: Mapped[str | None] = mapped_column(String(50))

@@ -217,3 +217,32 @@ class DueState(StrEnum):
     PENDING = "进行中"  # not done, not yet due
     OVERDUE = "已逾期未完成"
     NOT_APPLICABLE = "不适用"  # no deadline runs (e.g. no hearing was requested)
+
+
+# ---------------------------------------------------------------- 双随机、一公开 and 异议
+
+
+class InspectionPlanKind(StrEnum):
+    ANNUAL = "年度抽查计划"
+    SPECIAL = "专项抽查计划"
+
+
+class PoolKind(StrEnum):
+    OBJECTS = "检查对象名录库"
+    INSPECTORS = "执法检查人员名录库"
+
+
+class InspectionResult(StrEnum):
+    """检查结果 as published (一公开)."""
+
+    NO_PROBLEM = "未发现问题"
+    RECTIFICATION = "发现问题已责令整改"
+    CASE_FILED = "立案查处"
+    NOT_FOUND = "未发现开展经营活动"
+    CLOSED_DOWN = "已注销或迁出"
+
+
+class ObjectionStatus(StrEnum):
+    OPEN = "待处理"
+    ANSWERED = "已答复"
+    CORRECTED = "已更正"

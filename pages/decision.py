@@ -58,4 +58,9 @@ if decision.status != "已撤回":
 st.subheader("公示记录")
 for version, day, status, reason in decision.history:
     st.markdown(f"- 第{md(version)}版 · {format_date(day)} · {md(status)}：{md(reason)}")
+st.page_link("pages/objection.py", label="认为信息有误？提出异议", query_params={"decision": str(decision.id)},
+             icon=":material/report:")
+if decision.uscc:
+    st.page_link("pages/entity.py", label="查看该主体的信用信息", query_params={"code": decision.uscc},
+                 icon=":material/domain:")
 st.page_link("pages/decisions.py", label="返回执法决定公示", icon=":material/arrow_back:")

@@ -107,6 +107,8 @@ class SeedReport:
     planted: Counter[str] = field(default_factory=Counter)
     denominators: Counter[str] = field(default_factory=Counter)
     held: int = 0  # decisions whose public projection still found personal data (待脱敏复核)
+    # 双随机、一公开 problems planted by sample_data.inspections: name → the record it is planted in
+    inspection_planted: dict[str, str] = field(default_factory=dict)
 
     def rate(self, name: str) -> float:
         d = self.denominators[name]
@@ -122,6 +124,9 @@ class SeedReport:
                 f"  {name:<20} {self.planted[name]:>7} / {self.denominators[name]:<7} = {self.rate(name):6.2%}"
                 f"（目标 {target:.1%}）{words}"
             )
+        if self.inspection_planted:
+            out.append("双随机抽查预置问题（见 docs/inspections.md）：")
+            out += [f"  {name:<20} {where}" for name, where in sorted(self.inspection_planted.items())]
         return out
 
 
@@ -1105,6 +1110,7 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
         reset_sequences(conn, m.Base.metadata.sorted_tables)
         if conn.dialect.name == "sqlite":
             conn.execute(text("ANALYZE"))
+    _seed_inspection_history(engine, seed_value, report)
     agency_ids = {c.spec.code: c for c in contexts}
     for username, display, role, agency_code, officer in DEMO_USERS:
         ctx = agency_ids.get(agency_code) if agency_code else None
@@ -1114,3 +1120,12 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
         create_user(engine, username=username, display_name=display, role=role, password=DEMO_PASSWORD,
                     agency_id=ctx.id if ctx else None, officer_id=officer_id, actor="seed")
     return report
+
+
+def _seed_inspection_history(engine: Engine, seed_value: int, report: SeedReport) -> None:
+    """双随机、一公开 plans, draws, inspections and results (sample_data.inspections)."""
+    from sample_data.inspections import seed_inspections
+
+    found = seed_inspections(engine, seed_value, AS_OF, SEED_TIME)
+    report.rows.update(found.rows)
+    report.inspection_planted.update(found.planted)

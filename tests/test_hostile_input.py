@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+import urllib.parse
 import uuid
 from pathlib import Path
 
@@ -54,10 +55,11 @@ HOSTILE = [
     "-1",
 ]
 PARAM_KEYS = ("id", "case", "agency", "year", "month", "page", "size", "page_size", "q", "category", "type", "amount",
-              "status", "sort", "order", "officer", "stage", "major", "overdue")
+              "status", "sort", "order", "officer", "stage", "major", "overdue", "code", "decision", "ticket")
 # Pages that read query parameters are walked through every round; the others get a few rounds of junk parameters.
 PARAM_PAGES = {"pages/decision.py", "pages/agency.py", "pages/decisions.py", "pages/annual.py", "pages/case.py",
-               "pages/review.py", "pages/cases.py", "pages/completeness.py"}
+               "pages/review.py", "pages/cases.py", "pages/completeness.py", "pages/draws.py", "pages/entity.py",
+               "pages/objection.py"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -258,6 +260,11 @@ def test_every_api_route_with_hostile_values(api_app, value: str) -> None:
             _assert_api_calm(get(api_app, route, [(key, raw)]), f"{route}?{key}", value)
     _assert_api_calm(get(api_app, "/api/v1/decisions", [(raw, "1")]), "unknown parameter name", value)
     _assert_api_calm(get(api_app, "/api/v1/stats/annual", [("year", raw)]), "stats/annual?year", value)
+    for route, key in (("/api/v1/inspections", "uscc"), ("/api/v1/inspections", "draw"), ("/api/v1/entities", "q"),
+                       ("/api/v1/draws", "q")):
+        _assert_api_calm(get(api_app, route, [(key, raw)]), f"{route}?{key}", value)
+    for route in ("/api/v1/draws/", "/api/v1/entities/"):
+        _assert_api_calm(get(api_app, route + urllib.parse.quote(raw)), route, value)
     _assert_api_calm(get(api_app, f"/api/v1/decisions/{as_delivered(value)}"), "decisions/{id}", value)
     _assert_api_calm(get(api_app, f"/api/v1/{as_delivered(value)}"), "unknown route", value)
 

@@ -62,12 +62,14 @@ def test_docs_column_tables_match_every_kind_spec() -> None:
 
 
 def test_every_kind_has_a_title_and_caption_for_the_admin_page() -> None:
-    assert SUPPORTED_KINDS == ("agencies", "officers", "matters", "cases", "events", "reviews", "decisions")
+    assert SUPPORTED_KINDS == ("agencies", "officers", "matters", "cases", "events", "reviews", "decisions",
+                               "inspections")
     page = (ROOT / "pages" / "data_import.py").read_text(encoding="utf-8")
     for spec in KINDS.values():
         assert isinstance(spec, KindSpec) and spec.title and spec.caption.endswith("。")
         assert spec.caption not in page  # the page reads it from the spec, it keeps no copy
-    assert [k for k, s in KINDS.items() if s.names_agencies] == ["officers", "matters", "cases", "decisions"]
+    assert [k for k, s in KINDS.items() if s.names_agencies] == ["officers", "matters", "cases", "decisions",
+                                                                           "inspections"]
 
 
 def test_rejects_file_neutralises_formulas() -> None:

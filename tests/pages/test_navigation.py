@@ -8,17 +8,19 @@ from components.registry import PAGES
 from domain.enums import Role
 from tests.pages.conftest import ROOT, make_app, no_errors
 
-PUBLIC_PAGES = {"pages/home.py", "pages/decisions.py", "pages/agencies.py", "pages/annual.py", "pages/disclosure_clock.py"}
+PUBLIC_PAGES = {"pages/home.py", "pages/decisions.py", "pages/agencies.py", "pages/annual.py", "pages/disclosure_clock.py",
+                "pages/draws.py", "pages/entity.py"}
+OBJECTIONS = "pages/objections_admin.py"
 EXPECTED_VISIBLE = {
     Role.PUBLIC: PUBLIC_PAGES | {"pages/login.py"},
-    Role.OFFICER: PUBLIC_PAGES | {"pages/cases.py"},
-    Role.REVIEWER: PUBLIC_PAGES | {"pages/cases.py", "pages/review_queue.py"},
-    Role.SUPERVISOR: PUBLIC_PAGES | {"pages/cases.py", "pages/supervision.py", "pages/completeness.py"},
+    Role.OFFICER: PUBLIC_PAGES | {"pages/cases.py", OBJECTIONS},
+    Role.REVIEWER: PUBLIC_PAGES | {"pages/cases.py", "pages/review_queue.py", OBJECTIONS},
+    Role.SUPERVISOR: PUBLIC_PAGES | {"pages/cases.py", "pages/supervision.py", "pages/completeness.py", OBJECTIONS},
     Role.ADMIN: PUBLIC_PAGES | {"pages/users.py", "pages/audit_log.py", "pages/calendar_admin.py",
                                 "pages/data_import.py", "pages/held_records.py"},
 }
 INTERNAL = ["pages/cases.py", "pages/case.py", "pages/review_queue.py", "pages/supervision.py", "pages/users.py",
-            "pages/audit_log.py"]
+            "pages/audit_log.py", OBJECTIONS]
 
 
 def test_public_home_renders_without_exception() -> None:
@@ -46,7 +48,7 @@ def test_each_role_sees_exactly_its_pages(role: Role) -> None:
 
 
 def _allowed_paths(role: Role) -> set[str]:
-    hidden = {"pages/decision.py", "pages/agency.py"}
+    hidden = {"pages/decision.py", "pages/agency.py", "pages/objection.py"}
     if "pages/cases.py" in EXPECTED_VISIBLE[role]:
         hidden.add("pages/case.py")
     if "pages/review_queue.py" in EXPECTED_VISIBLE[role]:
