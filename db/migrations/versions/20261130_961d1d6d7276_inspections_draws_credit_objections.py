@@ -5,7 +5,7 @@ published results), the versioned 信用中国 period table (filled with the rul
 administrator may add later versions) and 异议 tickets. See docs/inspections.md.
 
 Revision ID: 961d1d6d7276
-Revises: 8b1e4c2d9f30
+Revises: c3a9d1e7b5f2
 Create Date: 2026-11-30 10:10:33.155410
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import db.types
 
 revision: str = '961d1d6d7276'
-down_revision: str | None = '8b1e4c2d9f30'
+down_revision: str | None = 'c3a9d1e7b5f2'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
