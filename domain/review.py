@@ -107,9 +107,12 @@ def outcome_of(action: ReviewAction) -> ReviewOutcome:
 
 
 class RoundLike(Protocol):
-    round_no: int
-    outcome: ReviewOutcome | None
-    reviewed_on: date | None
+    @property
+    def round_no(self) -> int: ...
+    @property
+    def outcome(self) -> ReviewOutcome | None: ...
+    @property
+    def reviewed_on(self) -> date | None: ...
 
 
 def decision_gate(is_major: bool, rounds: Sequence[RoundLike], decision_day: date | None) -> list[str]:
