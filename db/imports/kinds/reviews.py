@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -12,10 +13,12 @@ from db import models as m
 from db.imports.base import Problems, Rec, Row, TableKind
 from db.imports.cells import nfkc, ordinal, review_outcome
 from db.imports.reading import compact
-from db.imports.report import ImportReport
+from db.imports.report import ImportReport, RowProblem
 from db.imports.spec import KindSpec, column
-from db.imports.store import REVIEW_COLS, Ids, chunks, insert, utc_now
+from db.imports.store import REVIEW_COLS, Ids, chunks, insert, table_of, utc_now
+from db.review_rounds import load_rounds
 from domain.enums import ReviewOutcome
+from domain.review import approved_before
 
 __all__ = ["SPEC"]
 
@@ -170,6 +173,36 @@ class _Reviews(TableKind):
             for r, rid in zip(new, ids.take(m.LegalReview.__table__, len(new)), strict=False)))
         self.update_rows(conn, m.LegalReview.__table__, recs)
         self.update_audits(conn, recs, lambda r: f"{r.ref['case_no']} 第{r.data['round_no']}轮")
+        cleared = clear_unreviewed_marks(conn, {r.ref["case_id"] for r in recs if r.action in ("insert", "update")},
+                                         actor, now)
+        for rec in recs:
+            if rec.ref.get("case_id") in cleared and rec.action in ("insert", "update"):
+                report.problems.append(RowProblem(rec.line, self.labels["reviewed_on"], f"该案决定已有决定日期前的法制审核同意记录，"
+                                                     f"“未经法制审核”标记已清除（决定书{cleared[rec.ref['case_id']]}）", "warning"))
+
+
+def clear_unreviewed_marks(conn: Connection, case_ids: set[int], actor: str, now: dt.datetime) -> dict[int, str]:
+    """Decisions marked 未经法制审核 whose case now has an approval dated on or before the decision lose the mark
+    (and only those: a later approval is not a prior review). Returns case id → decision number cleared."""
+    if not case_ids:
+        return {}
+    d = m.Decision
+    marked = conn.execute(select(d.id, d.case_id, d.decision_no, d.decided_on)
+                          .where(d.case_id.in_(sorted(case_ids)), d.unreviewed_major.is_(True))).all()
+    rounds = load_rounds(conn, [x.case_id for x in marked])
+    cleared: dict[int, str] = {}
+    for row in marked:
+        approved_on = approved_before(rounds.get(row.case_id, []), row.decided_on)
+        if approved_on is None:
+            continue
+        conn.execute(table_of(m.Decision).update().where(table_of(m.Decision).c.id == row.id)
+                     .values(unreviewed_major=False, updated_by=actor))
+        conn.execute(table_of(m.AuditEntry).insert().values(
+            occurred_at=now, actor=actor, action="import_clear_unreviewed", entity="decisions", entity_id=str(row.id),
+            detail=json.dumps({"decision_no": row.decision_no, "approved_on": approved_on.isoformat()},
+                              ensure_ascii=False)))
+        cleared[row.case_id] = row.decision_no
+    return cleared
 
 
 SPEC = KindSpec("reviews", "法制审核",
