@@ -131,3 +131,8 @@ def after_import(kind: str, *, agencies_may_change: bool) -> None:
         _forget(*_AGENCY_READS)
     else:
         _forget(_completeness)
+
+
+def after_decision_recorded() -> None:
+    """A decision recorded in the case page is published at once: every public view and the clocks change."""
+    _forget(*_DATA_READS)

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Connection, Engine, func, select
+import pandas as pd
+from sqlalchemy import Connection, Engine, func, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,7 @@ from db.commands import CommandResult, record_audit
 from db.engine import session_scope
 from db.events import CONFLICT_MESSAGE, ChainConflict, NewEvent, append_in_session
 from db.projection import project_decisions
-from db.review_rounds import RoundView, load_major_rules, load_rounds
+from db.review_rounds import RoundView, load_major_rules, load_rounds, major_rules_by_agency
 from domain.enums import (
     ActionCategory,
     CaseStatus,
@@ -31,24 +32,31 @@ from domain.enums import (
     MajorReason,
     PartyType,
     PenaltyType,
+    ReviewOutcome,
     ReviewStepKind,
     Stage,
 )
-from domain.major import ProposedPenalty, assess_major, claims_departure
+from domain.major import DEFAULT_MAJOR_RULES, MajorRules, ProposedPenalty, assess_major, claims_departure, join_types
 from domain.params import bad_characters_message, has_bad_characters
 from domain.permissions import Actor, Permission, can, may_record, may_record_review
 from domain.review import (
     CHECKLIST_LABELS,
     MATERIAL_LABELS,
+    ClockState,
     ReviewAction,
     ReviewDecision,
     ReviewRound,
+    approved_before,
     available_actions,
     decision_gate,
+    major_status,
     qualification_problem,
     recusal_problem,
+    review_clock,
+    reviewers_required,
     validate_decision,
 )
+from domain.workdays import WorkCalendar
 
 GATE_REFUSAL = "重大执法决定未经法制审核或者审核未通过，不得作出决定（行政处罚法第五十八条）"
 
@@ -509,3 +517,187 @@ def record_decision(engine: Engine, case_id: int, form: DecisionForm, actor: Act
         if "法制审核" in str(exc):
             return CommandResult(False, (GATE_REFUSAL,))
         return CommandResult(False, (CONFLICT_MESSAGE,))
+
+
+# --- what pages show ----------------------------------------------------------------------------------------------
+
+
+QUEUE_COLUMNS = ["case_id", "case_no", "agency", "party", "violation", "major_reasons", "round_no", "submitted_on",
+                 "clock_started_on", "due", "remaining", "clock", "assignee", "missing"]
+
+
+def review_queue(engine: Engine, scope_agency_id: int | None, calendar: WorkCalendar, today: dt.date) -> pd.DataFrame:
+    """Pending rounds, the least time left first (overdue at the top); rounds waiting for materials come last."""
+    c, a, p, r = m.Case, m.Agency, m.Party, m.LegalReview
+    stmt = (select(c.id, c.case_no, c.agency_id, a.short_name, p.name, c.violation, c.major_reasons)
+            .join(a, a.id == c.agency_id).join(p, p.id == c.party_id)
+            .where(c.id.in_(select(r.case_id).distinct())))
+    if scope_agency_id is not None:
+        stmt = stmt.where(c.agency_id == scope_agency_id)
+    rows = []
+    with engine.connect() as conn:
+        cases = conn.execute(stmt).all()
+        rounds = load_rounds(conn, [x.id for x in cases])
+        rules = major_rules_by_agency(conn)
+    for case in cases:
+        own = rounds.get(case.id, [])
+        if not own or not own[-1].pending:
+            continue
+        last, rule = own[-1], rules.get(case.agency_id, DEFAULT_MAJOR_RULES)
+        clock = review_clock(last.clock_started_on, last.extended, rule.review_workdays, rule.review_extension_workdays,
+                             calendar, today)
+        rows.append({"case_id": case.id, "case_no": case.case_no, "agency": case.short_name, "party": case.name,
+                     "violation": case.violation, "major_reasons": case.major_reasons, "round_no": last.round_no,
+                     "submitted_on": last.submitted_on, "clock_started_on": clock.started_on, "due": clock.due,
+                     "remaining": clock.remaining_workdays, "clock": clock.state.value, "assignee": last.assignee,
+                     "missing": "、".join(last.missing)})
+    frame = pd.DataFrame(rows, columns=QUEUE_COLUMNS)
+    if frame.empty:
+        return frame
+    frame["_waiting"] = frame["remaining"].isna()
+    frame = frame.sort_values(["_waiting", "remaining", "submitted_on", "case_id"], na_position="last")
+    return frame.drop(columns="_waiting").reset_index(drop=True)
+
+
+BOARD_COLUMNS = ["case_id", "case_no", "decision_no", "agency", "agency_id", "triggers", "status", "rounds",
+                 "first_submitted_on", "approved_on", "decided_on", "review_workdays", "overdue", "violation",
+                 "latest_outcome"]
+
+
+def major_board(engine: Engine, scope_agency_id: int | None, calendar: WorkCalendar, today: dt.date) -> pd.DataFrame:
+    """Every major case with its review status — the supervisors' list, the public aggregate and the CSV report.
+    ``violation`` is a decision made without an approval dated on or before it (including imported history)."""
+    c, a, d = m.Case, m.Agency, m.Decision
+    stmt = (select(c.id, c.case_no, c.agency_id, a.short_name, c.major_reasons, d.decision_no, d.decided_on,
+                   d.unreviewed_major)
+            .join(a, a.id == c.agency_id).outerjoin(d, d.case_id == c.id)
+            .where(or_(c.is_major.is_(True), d.unreviewed_major.is_(True))).order_by(c.id))
+    if scope_agency_id is not None:
+        stmt = stmt.where(c.agency_id == scope_agency_id)
+    rows = []
+    with engine.connect() as conn:
+        cases = conn.execute(stmt).all()
+        rounds = load_rounds(conn, [x.id for x in cases])
+        rules = major_rules_by_agency(conn)
+    for case in cases:
+        own = rounds.get(case.id, [])
+        rule = rules.get(case.agency_id, DEFAULT_MAJOR_RULES)
+        last = own[-1] if own else None
+        decided = case.decided_on is not None
+        approved = approved_before(own, case.decided_on) if decided else (
+            last.reviewed_on if last and last.outcome is ReviewOutcome.APPROVED else None)
+        violation = decided and (bool(case.unreviewed_major) or approved is None)
+        status = major_status(last.conclusion if last else None, bool(last and last.pending),
+                              bool(last and last.assignee_officer_id), decided, violation)
+        overdue = False
+        for x in own:
+            clock = review_clock(x.clock_started_on, x.extended, rule.review_workdays, rule.review_extension_workdays,
+                                 calendar, today, concluded_on=x.reviewed_on)
+            overdue = overdue or clock.state is ClockState.OVERDUE
+        first = own[0].submitted_on if own else None
+        end = approved or (last.reviewed_on if last and not last.pending else None) or (None if decided else today)
+        rows.append({
+            "case_id": case.id, "case_no": case.case_no, "decision_no": case.decision_no or "",
+            "agency": case.short_name, "agency_id": case.agency_id, "triggers": case.major_reasons or "",
+            "status": status.value, "rounds": len(own), "first_submitted_on": first, "approved_on": approved,
+            "decided_on": case.decided_on,
+            "review_workdays": calendar.workdays_between(first, end) if first and end else None,
+            "overdue": overdue, "violation": violation,
+            "latest_outcome": last.conclusion.value if last and last.conclusion else "",
+        })
+    return pd.DataFrame(rows, columns=BOARD_COLUMNS)
+
+
+@dataclass(frozen=True)
+class BenchmarkRecord:
+    """The benchmark the case records now: item, tier and its range. The discretion check extends this."""
+
+    item: str
+    tier: str
+    standard: str
+
+
+def recorded_benchmark(engine: Engine, tier_id: int | None) -> BenchmarkRecord | None:
+    if tier_id is None:
+        return None
+    t, i, s = m.BenchmarkTier, m.BenchmarkItem, m.BenchmarkSet
+    with engine.connect() as conn:
+        row = conn.execute(select(s.name, i.item_no, i.violation, t.level, t.tier, t.standard_text)
+                           .join(i, i.id == t.item_id).join(s, s.id == i.set_id).where(t.id == tier_id)).one_or_none()
+    if row is None:
+        return None
+    return BenchmarkRecord(f"{row.name} 第{row.item_no}项：{row.violation}",
+                           f"第{row.level}档" + (f"（{row.tier.value}）" if row.tier else ""), row.standard_text)
+
+
+def benchmark_choices(engine: Engine, agency_id: int, on: dt.date) -> dict[int, str]:
+    """Tier id → label of the agency's benchmark tiers in force on ``on`` (for the proposed decision form)."""
+    t, i, s = m.BenchmarkTier, m.BenchmarkItem, m.BenchmarkSet
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.id, i.item_no, i.violation, t.level, t.tier)
+                            .join(i, i.id == t.item_id).join(s, s.id == i.set_id)
+                            .where(s.agency_id == agency_id, s.effective_from <= on,
+                                   or_(s.effective_to.is_(None), s.effective_to > on))
+                            .order_by(i.item_no, t.level)).all()
+    return {r.id: f"{r.item_no} {r.violation[:40]} · 第{r.level}档" + (f"（{r.tier.value}）" if r.tier else "")
+            for r in rows}
+
+
+def agency_reviewers(engine: Engine, agency_id: int) -> dict[int, str]:
+    o = m.Officer
+    with engine.connect() as conn:
+        rows = conn.execute(select(o.id, o.name, o.cert_no).where(o.agency_id == agency_id, o.is_legal_reviewer.is_(True))
+                            .order_by(o.id)).all()
+    return {r.id: f"{r.name}（{r.cert_no}）" for r in rows}
+
+
+STAFFING_COLUMNS = ["agency", "officers", "reviewers", "required", "shortfall", "unqualified"]
+
+
+def reviewer_staffing(engine: Engine) -> pd.DataFrame:
+    """Per agency: officers, legal reviewers, the 5% requirement (118号(十一)) and reviewers lacking the
+    法律职业资格 that art. 58 ¶2 requires of those first reviewing from 2021-07-15."""
+    o, a = m.Officer, m.Agency
+    with engine.connect() as conn:
+        agencies = conn.execute(select(a.id, a.short_name).order_by(a.id)).all()
+        officers = conn.execute(select(o.agency_id, o.is_legal_reviewer, o.has_legal_qualification,
+                                       o.first_reviewed_on)).all()
+    rows = []
+    for agency in agencies:
+        own = [x for x in officers if x.agency_id == agency.id]
+        reviewers = [x for x in own if x.is_legal_reviewer]
+        required = reviewers_required(len(own))
+        unqualified = sum(1 for x in reviewers if qualification_problem(True, bool(x.has_legal_qualification),
+                                                                         x.first_reviewed_on))
+        rows.append({"agency": agency.short_name, "officers": len(own), "reviewers": len(reviewers),
+                     "required": required, "shortfall": max(0, required - len(reviewers)),
+                     "unqualified": unqualified})
+    return pd.DataFrame(rows, columns=STAFFING_COLUMNS)
+
+
+def agency_major_rules(engine: Engine, agency_id: int) -> MajorRules:
+    with engine.connect() as conn:
+        return load_major_rules(conn, agency_id)
+
+
+def save_major_rules(engine: Engine, agency_id: int, rules: MajorRules, actor: Actor) -> CommandResult:
+    """An administrator edits an agency's 目录清单 (fine thresholds on the agency, the rest in its rules row)."""
+    if not can(actor, Permission.DATA_IMPORT):
+        return CommandResult(False, ("只有管理员可以修改重大执法决定法制审核目录清单",))
+    with session_scope(engine) as session:
+        agency = session.get(m.Agency, agency_id)
+        if agency is None:
+            return CommandResult(False, ("执法主体不存在",))
+        agency.major_fine_person, agency.major_fine_org = rules.fine_person, rules.fine_org
+        row = session.get(m.MajorReviewRules, agency_id) or m.MajorReviewRules(agency_id=agency_id,
+                                                                                created_by=actor.username[:50])
+        row.inclusive, row.confiscation_person, row.confiscation_org = (rules.inclusive, rules.confiscation_person,
+                                                                        rules.confiscation_org)
+        row.penalty_types, row.hearing, row.benchmark_departure = (join_types(rules.penalty_types), rules.hearing,
+                                                                   rules.benchmark_departure)
+        row.review_workdays, row.review_extension_workdays = rules.review_workdays, rules.review_extension_workdays
+        row.updated_by = actor.username[:50]
+        session.add(row)
+        record_audit(session, actor.username, "save_major_rules", "major_review_rules", agency_id,
+                     {"inclusive": rules.inclusive, "fine_person": rules.fine_person, "fine_org": rules.fine_org})
+    return CommandResult(True, id=agency_id)

@@ -250,3 +250,23 @@ def test_imported_history_is_marked_and_the_mark_is_permanent_without_prior_appr
 def public_review_labels(engine: Engine, ids: list[int]) -> dict[int, str]:
     with engine.connect() as conn:
         return review_labels(conn, ids)
+
+
+def test_board_lists_planted_legacy_violations_and_queue_sorts_by_time_left(seeded_engine: Engine, seeded_sqlite) -> None:
+    from db.reviews import major_board, review_queue
+    from db.stats import load_calendar
+
+    calendar = load_calendar(seeded_engine)
+    board = major_board(seeded_engine, None, calendar, TODAY)
+    planted = seeded_sqlite[1].planted["unreviewed_major"]
+    assert planted > 0
+    unreviewed = board[board["status"] == "未经法制审核"]
+    assert len(unreviewed) >= planted and unreviewed["violation"].all()
+    with seeded_engine.connect() as conn:
+        marked = conn.execute(select(func.count()).select_from(m.Decision).where(m.Decision.unreviewed_major.is_(True))
+                              ).scalar_one()
+    assert len(unreviewed) == marked
+    assert set(board["status"]) >= {"已决定", "未经法制审核"}
+    queue = review_queue(seeded_engine, None, calendar, TODAY)
+    timed = queue["remaining"].dropna().tolist()
+    assert timed == sorted(timed) and len(queue) > 0
