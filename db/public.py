@@ -19,10 +19,11 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Engine, Select, func, or_, select
 
 from db import models as m
-from db.review_rounds import load_rounds
+from db.review_rounds import load_major_rules, load_rounds
 from db.search import text_condition
 from domain.enums import DisclosureStatus
 from domain.filters import DecisionFilters, SortKey
+from domain.major import rules_catalogue
 from domain.review import approved_before, public_review_label
 
 # Repeated (frozen) in the search-index migration 410ede7f7ec4; tests/db/test_search.py keeps the two equal.
@@ -414,3 +415,26 @@ def agency_keys(engine: Engine) -> dict[str, int]:
     keys.update({r.name: r.id for r in rows})
     keys.update({str(r.id): r.id for r in rows})
     return keys
+
+
+def agency_major_catalogue(engine: Engine, agency_id: int) -> tuple[str, ...]:
+    """The agency's 重大执法决定法制审核目录清单 as published sentences (国办发〔2018〕118号(十二) requires it public)."""
+    with engine.connect() as conn:
+        return rules_catalogue(load_major_rules(conn, agency_id))
+
+
+def public_review_summary(board: pd.DataFrame) -> pd.DataFrame:
+    """The public aggregate of the review status board: counts per agency, no case identifiers."""
+    columns = ["agency", "major", "decided", "reviewed", "unreviewed", "in_review", "median_workdays"]
+    if board.empty:
+        return pd.DataFrame(columns=columns)
+    decided = board[board["decided_on"].notna()]
+    rows = []
+    for agency, group in board.groupby("agency", sort=True):
+        own = decided[decided["agency"] == agency]
+        durations = group["review_workdays"].dropna()
+        rows.append({"agency": agency, "major": len(group), "decided": len(own),
+                     "reviewed": int((~own["violation"]).sum()), "unreviewed": int(own["violation"].sum()),
+                     "in_review": int(group["status"].isin(["待审核", "审核中"]).sum()),
+                     "median_workdays": "—" if durations.empty else f"{float(durations.median()):g}"})
+    return pd.DataFrame(rows, columns=columns)

@@ -7,11 +7,13 @@ Review rounds and their steps are append-only (a round row is never changed): ea
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, or_, select
@@ -37,6 +39,7 @@ from domain.enums import (
     Stage,
 )
 from domain.major import DEFAULT_MAJOR_RULES, MajorRules, ProposedPenalty, assess_major, claims_departure, join_types
+from domain.opendata import neutralise_csv_cell
 from domain.params import bad_characters_message, has_bad_characters
 from domain.permissions import Actor, Permission, can, may_record, may_record_review
 from domain.review import (
@@ -701,3 +704,29 @@ def save_major_rules(engine: Engine, agency_id: int, rules: MajorRules, actor: A
         record_audit(session, actor.username, "save_major_rules", "major_review_rules", agency_id,
                      {"inclusive": rules.inclusive, "fine_person": rules.fine_person, "fine_org": rules.fine_org})
     return CommandResult(True, id=agency_id)
+
+
+REPORT_HEADERS = ("案号", "决定书文号", "执法主体", "重大情形", "审核状态", "审核轮次", "首次报送日期", "审核同意日期",
+                  "决定日期", "未经法制审核（违法）")
+
+
+def write_review_report(engine: Engine, out: Path, calendar: WorkCalendar, today: dt.date) -> int:
+    """One row per major case (``manage.py report reviews``): UTF-8 with BOM, cells neutralised, written to a
+    temporary file first so a failed run leaves no half file. Returns the number of rows."""
+    board = major_board(engine, None, calendar, today)
+    temporary = out.with_name(out.name + ".tmp")
+
+    def cell(value: object) -> str:
+        if value is None or (isinstance(value, float) and value != value):
+            return ""
+        return neutralise_csv_cell(value.isoformat() if isinstance(value, dt.date) else str(value))
+
+    with temporary.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(REPORT_HEADERS)
+        for row in board.itertuples(index=False):
+            writer.writerow([cell(row.case_no), cell(row.decision_no), cell(row.agency), cell(row.triggers),
+                             cell(row.status), cell(row.rounds), cell(row.first_submitted_on), cell(row.approved_on),
+                             cell(row.decided_on), "是" if row.violation else "否"])
+    temporary.replace(out)
+    return len(board)

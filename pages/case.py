@@ -40,7 +40,7 @@ from domain.formatting import SHANGHAI, format_date, format_datetime, format_yua
 from domain.major import CONFISCATION_TYPES, MANUAL_TRIGGERS
 from domain.numbers import parse_amount_yuan
 from domain.params import parse_id
-from domain.permissions import Permission, can_access_agency, may_record
+from domain.permissions import Permission, can, can_access_agency, may_record
 from domain.procedure import case_clocks, completeness
 from domain.review import MATERIAL_LABELS, MATERIALS, ReviewAction, missing_materials
 
@@ -128,6 +128,9 @@ if proposal is not None:
                    icon=":material/gavel:")
 if review_rounds:
     show_table(rounds_table(review_rounds))
+    if review_rounds[-1].pending and can(actor, Permission.REVIEWS_DECIDE):
+        st.page_link("pages/review.py", label="进行法制审核", query_params={"case": str(detail.id)},
+                     icon=":material/rate_review:")
 else:
     st.caption("尚未报送法制审核。")
 if may_record(actor, detail.agency_id) and detail.decided_on is None:

@@ -8,14 +8,15 @@ from components.registry import PAGES
 from domain.enums import Role
 from tests.pages.conftest import ROOT, make_app, no_errors
 
-PUBLIC_PAGES = {"pages/home.py", "pages/decisions.py", "pages/agencies.py", "pages/annual.py", "pages/disclosure_clock.py"}
+PUBLIC_PAGES = {"pages/home.py", "pages/decisions.py", "pages/agencies.py", "pages/annual.py", "pages/disclosure_clock.py",
+                "pages/review_status.py"}
 EXPECTED_VISIBLE = {
     Role.PUBLIC: PUBLIC_PAGES | {"pages/login.py"},
     Role.OFFICER: PUBLIC_PAGES | {"pages/cases.py"},
     Role.REVIEWER: PUBLIC_PAGES | {"pages/cases.py", "pages/review_queue.py"},
     Role.SUPERVISOR: PUBLIC_PAGES | {"pages/cases.py", "pages/supervision.py", "pages/completeness.py"},
     Role.ADMIN: PUBLIC_PAGES | {"pages/users.py", "pages/audit_log.py", "pages/calendar_admin.py",
-                                "pages/data_import.py", "pages/held_records.py"},
+                                "pages/data_import.py", "pages/held_records.py", "pages/major_rules.py"},
 }
 INTERNAL = ["pages/cases.py", "pages/case.py", "pages/review_queue.py", "pages/supervision.py", "pages/users.py",
             "pages/audit_log.py"]
