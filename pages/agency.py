@@ -64,4 +64,4 @@ with tabs[7]:
     st.caption("作出下列重大执法决定前，应当进行法制审核；未经法制审核或者审核未通过的，不得作出决定"
                "（国办发〔2018〕118号第（十二）项，行政处罚法第五十八条）。")
     for number, line in enumerate(agency_major_catalogue(get_engine(), profile.id), start=1):
-        st.markdown(f"{number}. {md(line)}")
+        st.markdown(f"{md(number)}. {md(line)}")

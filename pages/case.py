@@ -121,8 +121,9 @@ st.subheader("法制审核")
 review_rounds = rounds_of(engine, detail.id)
 proposal = proposal_of(engine, detail.id)
 if proposal is not None:
-    st.markdown(f"**拟处理决定（第{proposal.version}版）**：" + "，".join(
-        md(t.value) + (f"{format_yuan(a, compact=False)}" if a is not None else "") for t, a in proposal.items))
+    st.markdown(f"**拟处理决定（第{md(proposal.version)}版）**")
+    for kind, amount in proposal.items:
+        st.markdown(f"- {md(kind.value)}" + (f"：{format_yuan(amount, compact=False)}" if amount is not None else ""))
     if proposal.is_major:
         st.warning(f"按本机关重大执法决定法制审核目录清单，本案为重大执法决定：{md(proposal.major_explanation)}",
                    icon=":material/gavel:")
@@ -200,7 +201,7 @@ if may_record(actor, detail.agency_id) and detail.decided_on is None:
     if proposal is not None and (proposal.is_major or detail.is_major):
         sv = st.session_state.setdefault("submit_version", 0)
         if last_round is not None and last_round.pending:
-            st.info(f"第{last_round.round_no}轮法制审核进行中（报送于{format_date(last_round.submitted_on)}）。")
+            st.info(f"第{md(last_round.round_no)}轮法制审核进行中（报送于{format_date(last_round.submitted_on)}）。")
             lacking = [k for k, _ in MATERIALS if k not in last_round.materials]
             if lacking and not last_round.imported:
                 st.warning("送审材料不全，审核期限自材料补齐之日起计算。缺少："
@@ -217,7 +218,7 @@ if may_record(actor, detail.agency_id) and detail.decided_on is None:
                         st.error(md(message))
         else:
             label = "重新报送法制审核" if last_round is not None else "报送法制审核"
-            st.markdown(f"**{label}**")
+            st.markdown(f"**{md(label)}**")
             ready = ["proposed_decision"] + (["discretion_statement"] if proposal.discretion_statement else [])
             provided = st.multiselect("随案报送的材料", [k for k, _ in MATERIALS], format_func=MATERIAL_LABELS.get,
                                       key=f"materials_{sv}", default=ready, placeholder="选择已准备好的送审材料")
@@ -227,10 +228,10 @@ if may_record(actor, detail.agency_id) and detail.decided_on is None:
                            + "。可以先行报送，审核期限自材料补齐之日起计算。", icon=":material/warning:")
             response = ""
             if last_round is not None and last_round.conclusion is ReviewAction.RETURN:
-                st.caption(f"第{last_round.round_no}轮审核意见：{md(last_round.opinion)}")
+                st.caption(f"第{md(last_round.round_no)}轮审核意见：{md(last_round.opinion)}")
                 response = st.text_area("对审核意见的研究处理情况", key=f"response_{sv}",
                                         placeholder="说明已如何修改或补充，以及不采纳的理由")
-            if st.button(label, type="primary", key=f"submit_review_{sv}"):
+            if st.button(md(label), type="primary", key=f"submit_review_{sv}"):
                 result = submit_for_review(engine, detail.id, provided, actor, today, response=response)
                 if result.ok:
                     st.session_state["submit_version"] = sv + 1

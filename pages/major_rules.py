@@ -81,4 +81,4 @@ if saved:
         st.error(md(message))
 st.subheader("公布的目录清单")
 for number, line in enumerate(rules_catalogue(rules), start=1):
-    st.markdown(f"{number}. {md(line)}")
+    st.markdown(f"{md(number)}. {md(line)}")

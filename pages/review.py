@@ -15,7 +15,7 @@ from components.review import (
     rounds_table,
 )
 from components.tables import display_frame, show_table
-from components.text import md
+from components.text import md, show_text
 from components.timeline import clocks_table
 from db.events import load_case_facts
 from db.queries import case_detail
@@ -75,6 +75,8 @@ if last is not None and last.pending:
         st.info(md(message), icon=":material/schedule:")
 
 st.subheader("拟处理决定")
+st.markdown("**案件记录的违法事实**")
+show_text(detail.facts)
 if proposal is None:
     st.warning("承办机构尚未填写拟处理决定。")
 else:
@@ -127,7 +129,7 @@ with st.form(f"review_form_{v}"):
     for key, label in CHECKLIST:
         c1, c2 = st.columns([2, 3])
         verdict = c1.radio(md(label), [PASS, PROBLEM], index=None, horizontal=True, key=f"chk_{key}_{v}")
-        comment = c2.text_input(f"{label}：说明", key=f"cmt_{key}_{v}", label_visibility="collapsed",
+        comment = c2.text_input(f"{md(label)}：说明", key=f"cmt_{key}_{v}", label_visibility="collapsed",
                                 placeholder="存在问题时说明问题和依据")
         if verdict is not None:
             checklist[key] = (verdict == PASS, comment)
