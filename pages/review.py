@@ -131,6 +131,9 @@ with st.form(f"review_form_{v}"):
         verdict = c1.radio(md(label), [PASS, PROBLEM], index=None, horizontal=True, key=f"chk_{key}_{v}")
         comment = c2.text_input(f"{md(label)}：说明", key=f"cmt_{key}_{v}", label_visibility="collapsed",
                                 placeholder="存在问题时说明问题和依据")
+        if key == "discretion":
+            c1.caption(f"本案记录：{md(benchmark.tier) if benchmark else '未关联裁量基准档次'}；裁量阶次"
+                       f"{md(proposal.claimed_tier.value) if proposal and proposal.claimed_tier else '未填写'}")
         if verdict is not None:
             checklist[key] = (verdict == PASS, comment)
     opinion = st.text_area("书面审核意见", key=f"opinion_{v}",
