@@ -40,6 +40,7 @@ class RoundView:
     supplements: tuple[dt.date, ...]
     extended: bool
     imported: bool
+    concluded_at: dt.datetime | None = None  # when the 审核意见 was recorded in the app (None for imported rounds)
 
     @property
     def pending(self) -> bool:
@@ -114,6 +115,7 @@ def load_rounds(conn: Connection, case_ids: Iterable[int]) -> dict[int, list[Rou
             materials=frozenset(materials),
             supplements=tuple(x.occurred_on for x in own if x.kind is ReviewStepKind.SUPPLEMENT),
             extended=any(x.kind is ReviewStepKind.EXTEND for x in own), imported=submit is None,
+            concluded_at=conclude.recorded_at if conclude is not None else None,
         ))
     return out
 

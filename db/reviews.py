@@ -216,6 +216,10 @@ def record_proposal(engine: Engine, case_id: int, form: ProposalForm, actor: Act
                 raise _Refused(("只有本案所属执法主体的执法人员可以填写拟处理决定",))
             if conn.execute(select(m.Decision.id).where(m.Decision.case_id == case_id)).first():
                 raise _Refused(("本案已作出决定，不能再修改拟处理决定",))
+            rounds = load_rounds(conn, [case_id]).get(case_id, [])
+            if rounds and rounds[-1].pending:
+                raise _Refused((f"第{rounds[-1].round_no}轮法制审核进行中，不能修改拟处理决定；"
+                                "请待审核意见作出后修改并重新报送",))
             departs = (form.departs_from_benchmark if form.departs_from_benchmark is not None
                        else claims_departure(form.claimed_tier))
             assessment = assess_major(load_major_rules(conn, case.agency_id), ProposedPenalty(
@@ -482,9 +486,13 @@ def record_decision(engine: Engine, case_id: int, form: DecisionForm, actor: Act
             if form.decided_on < case.filed_on:
                 raise _Refused(("决定日期不能早于立案日期",))
             rounds = load_rounds(conn, [case_id]).get(case_id, [])
-            problems = decision_gate(case.is_major or proposal.is_major, rounds, form.decided_on)
+            major = case.is_major or proposal.is_major
+            problems = decision_gate(major, rounds, form.decided_on)
             if problems:
                 raise _Refused(tuple(problems))
+            approved_at = rounds[-1].concluded_at if major and rounds else None
+            if approved_at is not None and proposal.recorded_at > approved_at:
+                raise _Refused(("拟处理决定在法制审核同意后又被修改，修改后的内容未经法制审核：请重新报送法制审核",))
             conclusion = form.conclusion.strip() or "，".join(
                 f"{t.value}{a}元" if a is not None else t.value for t, a in proposal.items)
             decision = m.Decision(

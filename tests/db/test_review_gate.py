@@ -270,3 +270,17 @@ def test_board_lists_planted_legacy_violations_and_queue_sorts_by_time_left(seed
     queue = review_queue(seeded_engine, None, calendar, TODAY)
     timed = queue["remaining"].dropna().tolist()
     assert timed == sorted(timed) and len(queue) > 0
+
+
+def test_the_approval_covers_the_proposal_it_reviewed(any_db: Engine) -> None:
+    officer, reviewer, _ = actors(any_db)
+    case_id = new_case(any_db)
+    assert record_proposal(any_db, case_id, proposal("150000"), officer).ok
+    assert submit_for_review(any_db, case_id, ALL_MATERIALS, officer, TODAY).ok
+    frozen = record_proposal(any_db, case_id, proposal("300000"), officer)  # not while it is under review
+    assert not frozen.ok and "审核进行中" in frozen.errors[0]
+    assert decide_review(any_db, case_id, ReviewDecision(ReviewAction.APPROVE, ALL_PASS, "同意。事实清楚，证据确凿。"),
+                         reviewer, TODAY).ok
+    assert record_proposal(any_db, case_id, proposal("300000"), officer).ok  # changed after the approval
+    refused = record_decision(any_db, case_id, DecisionForm("改后〔2026〕1号", TODAY), officer, TODAY)
+    assert not refused.ok and "重新报送" in refused.errors[0]
