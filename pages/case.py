@@ -35,7 +35,7 @@ from db.reviews import (
     supplement_materials,
 )
 from db.stats import load_calendar
-from domain.enums import DiscretionTier, PenaltyType, RecordForm, Stage
+from domain.enums import DiscretionTier, MajorReason, PenaltyType, RecordForm, Stage
 from domain.formatting import SHANGHAI, format_date, format_datetime, format_yuan, today_shanghai
 from domain.major import CONFISCATION_TYPES, MANUAL_TRIGGERS
 from domain.numbers import parse_amount_yuan
@@ -139,6 +139,7 @@ if may_record(actor, detail.agency_id) and detail.decided_on is None:
     pv = st.session_state.setdefault("proposal_form_version", 0)
     with st.expander("填写或修改拟处理决定", expanded=proposal is None):
         amounts = {t: a for t, a in proposal.items if a is not None} if proposal else {}
+        stated = {r for r in MajorReason if r.value in (detail.major_reasons or "").split("；")}
         with st.form(f"proposal_{pv}"):
             c1, c2, c3 = st.columns(3)
             fine_text = c1.text_input("罚款（元）", value=str(amounts.get(PenaltyType.FINE, "")), key=f"pp_fine_{pv}",
@@ -156,10 +157,12 @@ if may_record(actor, detail.agency_id) and detail.decided_on is None:
                                  placeholder="法律、法规、规章名称及条款")
             facts = st.text_area("违法事实", value=proposal.facts if proposal else detail.facts, key=f"pp_facts_{pv}")
             c4, c5 = st.columns(2)
-            hearing = c4.checkbox("已经过听证程序", value=proposal.hearing_held if proposal else False,
-                                  key=f"pp_hearing_{pv}")
+            # Without a proposal yet, start from what the case record already states (e.g. imported reasons).
+            hearing = c4.checkbox("已经过听证程序", key=f"pp_hearing_{pv}",
+                                  value=proposal.hearing_held if proposal else MajorReason.HEARING in stated)
             manual = c5.multiselect("承办机构认定的重大情形", list(MANUAL_TRIGGERS), format_func=lambda r: r.value,
-                                    default=[r for r in MANUAL_TRIGGERS if proposal and r in proposal.manual],
+                                    default=[r for r in MANUAL_TRIGGERS if (r in proposal.manual if proposal
+                                                                            else r in stated)],
                                     key=f"pp_manual_{pv}", placeholder="金额、处罚种类、听证由系统按目录清单判断")
             tiers = benchmark_choices(engine, detail.agency_id, today)
             tier_id = st.selectbox("适用的裁量基准条目和档次", list(tiers), format_func=tiers.get, key=f"pp_tier_{pv}",
