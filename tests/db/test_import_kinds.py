@@ -317,6 +317,19 @@ def officer(n: int, changes: dict[str, str] | None = None) -> dict[str, str]:
     return base
 
 
+def test_officers_reviewer_qualification_and_first_review_date(engine: Engine) -> None:
+    rows = [officer(1, {"是否法制审核人员": "是", "初次从事法制审核日期": "2019-03-01"}),
+            officer(2, {"是否法制审核人员": "是", "初次从事法制审核日期": ""}),
+            officer(3, {"是否法制审核人员": "是", "是否具有法律职业资格": "是", "初次从事法制审核日期": "2022-05-01"})]
+    report = run(engine, "officers", rows)
+    assert (report.exit_code, report.inserted) == (EXIT_OK, 3), report.lines()
+    assert msgs(report, 2, "warning") == [] and msgs(report, 4, "warning") == []
+    assert any("法律职业资格" in t for t in msgs(report, 3, "warning", "是否具有法律职业资格"))
+    stored = {r["cert_no"]: r["first_reviewed_on"] for r in rows_of(engine, m.Officer.__table__)}
+    assert stored == {"T4499000001": dt.date(2019, 3, 1), "T4499000002": None, "T4499000003": dt.date(2022, 5, 1)}
+    assert run(engine, "officers", rows).unchanged == 3
+
+
 def test_officers_valid_idempotent_and_updated(engine: Engine) -> None:
     rows = [officer(1), officer(2, {"执法机关": "QS-STHJ", "是否法制审核人员": "是", "是否具有法律职业资格": "√",
                                     "证件有效期起": "2024年1月1日", "证件有效期止": "20281231"})]
