@@ -3,18 +3,12 @@ without, how many are in review, and how long reviews take — aggregates only, 
 
 import streamlit as st
 
-from components.data import get_engine
+from components.cached import public_review
 from components.review import review_duration_chart
 from components.tables import display_frame, show_table
-from db.public import public_review_summary
-from db.reviews import major_board
-from db.stats import load_calendar
 from domain.formatting import today_shanghai
 
-engine = get_engine()
-today = today_shanghai()
-board = major_board(engine, None, load_calendar(engine), today)
-summary = public_review_summary(board)
+summary, durations = public_review(today_shanghai())
 st.title("重大执法决定法制审核情况")
 st.caption("重大执法决定应当在作出决定前经法制审核，未经法制审核或者审核未通过的，不得作出决定（行政处罚法第五十八条、"
            "国办发〔2018〕118号）。各机关的审核范围见其“重大执法决定法制审核目录清单”。")
@@ -29,5 +23,5 @@ c3.metric("未经法制审核", int(summary["unreviewed"].sum()),
 show_table(display_frame(summary, {"agency": "执法主体", "major": "重大案件", "decided": "已作出决定",
                                    "reviewed": "经法制审核", "unreviewed": "未经法制审核", "in_review": "正在审核",
                                    "median_workdays": "审核用时中位数（工作日）"}))
-if board["review_workdays"].notna().any():
-    st.altair_chart(review_duration_chart(board[["agency", "review_workdays", "status"]]), use_container_width=True)
+if durations["review_workdays"].notna().any():
+    st.altair_chart(review_duration_chart(durations), use_container_width=True)

@@ -187,3 +187,14 @@ def test_review_decision_is_recorded_in_the_case_chain(writable_db) -> None:
         count = len(conn.execute(select(m.CaseEvent.seq).where(m.CaseEvent.case_id == case_id)).scalars().all())
     assert count == len(before) + 1 and stage.value == "法制审核" and action == "法制审核同意"
     assert case_chain_status(writable_db, case_id) is None and verify_chains(writable_db).first_break is None
+
+
+def test_public_review_summary_counts_the_planted_violations_without_naming_cases(seeded_sqlite) -> None:
+    at = make_app()
+    at.switch_page("pages/review_status.py").run()
+    no_errors(at)
+    labels = {m.label: m.value for m in at.metric}
+    assert int(labels["未经法制审核"]) >= seeded_sqlite[1].planted["unreviewed_major"] > 0
+    table = at.dataframe[0].value
+    assert "执法主体" in table.columns and "案号" not in table.columns and "决定书文号" not in table.columns
+    assert "None" not in table.to_string()
