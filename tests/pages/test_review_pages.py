@@ -198,3 +198,37 @@ def test_public_review_summary_counts_the_planted_violations_without_naming_case
     table = at.dataframe[0].value
     assert "执法主体" in table.columns and "案号" not in table.columns and "决定书文号" not in table.columns
     assert "None" not in table.to_string()
+
+
+def test_agency_page_publishes_its_major_decision_catalogue() -> None:
+    agency_id = query(select(m.Agency.id).order_by(m.Agency.id).limit(1))[0][0]
+    at = make_app(id=str(agency_id))
+    at.switch_page("pages/agency.py").run()
+    no_errors(at)
+    lines = [x.value for x in at.markdown]
+    assert any("对自然人罚款" in x and "以上（含本数）" in x for x in lines)
+    assert any("审核时限" in x and "7个工作日" in x for x in lines)
+
+
+def test_admin_edits_the_catalogue_and_bad_amounts_write_nothing(writable_db) -> None:
+    from db.reviews import agency_major_rules
+
+    with writable_db.connect() as conn:
+        agency_id = conn.execute(select(m.Agency.id).order_by(m.Agency.id).limit(1)).scalar_one()
+    at = make_app(Role.ADMIN)
+    at.switch_page("pages/major_rules.py").run()
+    at.selectbox(key="rules_agency").set_value(agency_id).run()
+    no_errors(at)
+    at.text_input[0].input("一些")
+    at.get("form_submit_button")[0].click().run()
+    assert any("无法识别" in e.value for e in at.error)
+    assert agency_major_rules(writable_db, agency_id).inclusive is True
+    at.text_input[0].input("5000")
+    at.text_input[1].input("50000")
+    at.radio[0].set_value("超过（不含本数）")
+    at.get("form_submit_button")[0].click().run()
+    no_errors(at)
+    assert at.success and "已保存" in at.success[0].value
+    rules = agency_major_rules(writable_db, agency_id)
+    assert (rules.fine_person, rules.fine_org, rules.inclusive) == (Decimal("5000.00"), Decimal("50000.00"), False)
+    assert any("超过5\\,000元（不含本数）" in x.value for x in at.markdown)  # md() escapes the comma
