@@ -254,6 +254,28 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from db.migrate import current_revision, head_revision
+    from db.reviews import write_review_report
+    from db.stats import load_calendar
+    from domain.formatting import today_shanghai
+
+    out = Path(args.out)
+    if out.is_dir():
+        raise CommandError(f"输出路径是目录，请给出文件名：{out}")
+    if not out.parent.is_dir():
+        raise CommandError(f"输出目录不存在：{out.parent}")
+    engine = _engine()
+    if current_revision(engine) != head_revision():
+        raise CommandError("数据库结构不是最新版本，请先运行 python manage.py init")
+    try:
+        n = write_review_report(engine, out, load_calendar(engine), today_shanghai())
+    except OSError as exc:
+        raise CommandError(f"无法写入文件 {out}：{exc.strerror or exc}") from exc
+    print(f"已导出 {n} 件重大执法决定的法制审核情况（CSV）到 {out}")
+    return EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from db.bench import run_bench
     from sample_data.generator import AS_OF, seed
@@ -324,6 +346,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="csv（UTF-8 带 BOM，中文表头）或 json（{total, items}）")
     p.add_argument("--out", required=True, help="输出文件（写完后才替换同名文件）")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("report", help="报表：reviews（每件重大执法决定一行的法制审核情况）")
+    p.add_argument("dataset", choices=["reviews"], help="reviews：重大执法决定法制审核情况")
+    p.add_argument("--format", choices=["csv"], required=True, help="csv（UTF-8 带 BOM，中文表头）")
+    p.add_argument("--out", required=True, help="输出文件（写完后才替换同名文件）")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("bench", help="性能基准测试，输出 docs/performance.md 的表格")
     p.add_argument("--cases", type=_positive, default=100_000)

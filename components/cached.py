@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components.data import engine_for, get_engine
-from db import public, stats
+from db import public, reviews, stats
 from db.engine import database_url
 from db.events import completeness_table
 from domain.filters import DecisionFilters
@@ -97,7 +97,20 @@ def completeness_scores(agency: int | None) -> pd.DataFrame:
 # A write forgets only the cached reads whose data it changed: the other pages, and the schema check every page
 # makes, stay cached.
 
-_AGENCY_READS = (_agency_names, _public_decisions, _public_summary, _annual_records, _completeness)
+@st.cache_data(ttl="5m", show_spinner="正在统计…")
+def _public_review(url: str, today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    engine = engine_for(url)
+    board = reviews.major_board(engine, None, stats.load_calendar(engine), today)
+    # Only aggregates and the anonymous durations are cached for the public: no case or decision number.
+    return public.public_review_summary(board), board[["agency", "review_workdays", "status"]].copy()
+
+
+def public_review(today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per-agency summary, anonymous review durations) of major decisions for the public page."""
+    return _public_review(_url(), today)
+
+
+_AGENCY_READS = (_agency_names, _public_decisions, _public_summary, _annual_records, _completeness, _public_review)
 _DATA_READS = (*_AGENCY_READS, _years, _clocks)
 CASE_RECORD_KINDS = frozenset({"officers", "matters", "cases", "events", "reviews"})  # nothing public until decided
 
@@ -108,8 +121,8 @@ def _forget(*reads) -> None:
 
 
 def after_review_decision() -> None:
-    """A legal review's outcome is one of the checks the completeness scores make."""
-    _forget(_completeness)
+    """A legal review's outcome is one of the checks the completeness scores make, and moves the public summary."""
+    _forget(_completeness, _public_review)
 
 
 def after_case_event() -> None:
@@ -131,3 +144,8 @@ def after_import(kind: str, *, agencies_may_change: bool) -> None:
         _forget(*_AGENCY_READS)
     else:
         _forget(_completeness)
+
+
+def after_decision_recorded() -> None:
+    """A decision recorded in the case page is published at once: every public view and the clocks change."""
+    _forget(*_DATA_READS)

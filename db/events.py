@@ -30,6 +30,7 @@ from db.commands import CommandResult, record_audit
 from db.engine import session_scope
 from db.public import public_base
 from db.queries import case_list_frame, case_list_statement
+from db.review_rounds import load_rounds
 from db.stats import load_calendar
 from domain.chain import event_hash
 from domain.enums import ActionCategory, DueState, MajorReason, PartyType, Procedure, RecordForm, Stage
@@ -166,14 +167,10 @@ def _load_records(conn: Connection, condition: ColumnElement[bool], roster: Mapp
         .where(e.case_id.in_(ids)).order_by(e.case_id, e.seq)
     ):
         events[event_row.case_id].append(event_row)
-    r = m.LegalReview
     reviews: dict[int, list[ReviewFact]] = defaultdict(list)
-    for review_row in conn.execute(
-        select(r.case_id, r.round_no, r.submitted_on, r.reviewed_on, r.outcome).where(r.case_id.in_(ids))
-    ):
-        reviews[review_row.case_id].append(
-            ReviewFact(review_row.round_no, review_row.submitted_on, review_row.reviewed_on, review_row.outcome)
-        )
+    for case_id, rounds in load_rounds(conn, [row.id for row in cases]).items():
+        reviews[case_id] = [ReviewFact(x.round_no, x.clock_started_on or x.submitted_on, x.reviewed_on, x.outcome,
+                                       extended=x.extended) for x in rounds]
     items = {row[0] for row in conn.execute(
         select(m.PenaltyItem.decision_id).join(d, d.id == m.PenaltyItem.decision_id).where(d.case_id.in_(ids))
         .distinct())}

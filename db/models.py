@@ -48,10 +48,15 @@ from domain.enums import (
     Procedure,
     RecordForm,
     ReviewOutcome,
+    ReviewStepKind,
     Role,
     Stage,
     WithdrawalReason,
 )
+from domain.major import DEFAULT_MAJOR_TYPES, join_types
+from domain.review import ReviewAction
+
+MAJOR_TYPES_TEXT = join_types(DEFAULT_MAJOR_TYPES)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -150,6 +155,9 @@ class Officer(AuditMixin, Base):
     cert_valid_to: Mapped[dt.date]
     is_legal_reviewer: Mapped[bool_false]
     has_legal_qualification: Mapped[bool_false]
+    # 行政处罚法 art. 58 ¶2 binds those who first review from 2021-07-15: the date decides whether the
+    # 法律职业资格 is required of a reviewer without one.
+    first_reviewed_on: Mapped[dt.date | None]
 
     agency: Mapped[Agency] = relationship()
 
@@ -366,6 +374,75 @@ class LegalReview(AuditMixin, Base):
     outcome: Mapped[ReviewOutcome | None] = mapped_column(str_enum(ReviewOutcome, "review_outcome"))
     opinion: Mapped[text] = mapped_column(default="")  # internal: never public
     checklist: Mapped[text] = mapped_column(default="{}")  # JSON {item: {"ok": bool, "comment": str}}
+
+
+class ReviewStep(Base):
+    """One step of a review round, append-only: 报送 (with its materials), 补充材料 (restarts the clock), 领取, 指派,
+    延长审核期限 and the 审核意见 itself. The round row is never changed after it is written; its current state
+    (assignee, conclusion) is the latest step of each kind."""
+
+    __tablename__ = "review_steps"
+
+    id: Mapped[intpk]
+    review_id: Mapped[int] = mapped_column(ForeignKey("legal_reviews.id"), index=True)
+    kind: Mapped[ReviewStepKind] = mapped_column(str_enum(ReviewStepKind, "review_step_kind"))
+    occurred_on: Mapped[dt.date]
+    recorded_at: Mapped[dt.datetime]
+    recorded_by: Mapped[str_50]
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))  # who acted
+    assignee_officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    conclusion: Mapped[ReviewAction | None] = mapped_column(str_enum(ReviewAction, "review_conclusion"))
+    opinion: Mapped[text] = mapped_column(default="")  # internal: never public
+    checklist: Mapped[text] = mapped_column(default="{}")  # JSON {item: {"ok": bool, "comment": str}}
+    materials: Mapped[str] = mapped_column(String(200), default="")  # "、"-joined domain.review.MATERIALS keys
+    note: Mapped[text] = mapped_column(default="")
+
+
+class MajorReviewRules(AuditMixin, Base):
+    """An agency's 重大执法决定法制审核目录清单 beyond its fine thresholds (agencies.major_fine_person/org): whether
+    the thresholds include the figure, confiscation thresholds, penalty types, hearing and benchmark triggers, and
+    its review time limit. An agency without a row uses domain.major.DEFAULT_MAJOR_RULES."""
+
+    __tablename__ = "major_review_rules"
+    __table_args__ = (CheckConstraint("review_workdays >= 1 AND review_extension_workdays >= 0",
+                                      name="review_workdays_positive"),)
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    inclusive: Mapped[bool] = mapped_column(Boolean, server_default="1", default=True)
+    confiscation_person: Mapped[Decimal | None] = mapped_column(Money())
+    confiscation_org: Mapped[Decimal | None] = mapped_column(Money())
+    penalty_types: Mapped[str] = mapped_column(String(200), default=MAJOR_TYPES_TEXT, server_default=MAJOR_TYPES_TEXT)
+    hearing: Mapped[bool] = mapped_column(Boolean, server_default="1", default=True)
+    benchmark_departure: Mapped[bool] = mapped_column(Boolean, server_default="1", default=True)
+    review_workdays: Mapped[int] = mapped_column(Integer, server_default="7", default=7)
+    review_extension_workdays: Mapped[int] = mapped_column(Integer, server_default="3", default=3)
+
+
+class ProposedPenalty(Base):
+    """拟处理决定, one row per version (append-only): what the handling unit proposes, with the major-decision
+    assessment computed from it when it was recorded. The newest version is the one under review."""
+
+    __tablename__ = "proposed_penalties"
+    __table_args__ = (UniqueConstraint("case_id", "version"),)
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    version: Mapped[int]
+    items: Mapped[text]  # JSON [{"type": PenaltyType value, "amount": "1234.00" | null}]
+    fine_total: Mapped[money] = mapped_column(default=Decimal("0"))
+    confiscation_total: Mapped[money] = mapped_column(default=Decimal("0"))
+    legal_basis: Mapped[text]
+    facts: Mapped[text]
+    hearing_held: Mapped[bool_false]
+    manual_triggers: Mapped[str] = mapped_column(String(200), default="")  # "；"-joined MajorReason values
+    benchmark_tier_id: Mapped[int | None] = mapped_column(ForeignKey("benchmark_tiers.id"))
+    claimed_tier: Mapped[DiscretionTier | None] = mapped_column(str_enum(DiscretionTier, "proposed_tier"))
+    discretion_statement: Mapped[text] = mapped_column(default="")
+    is_major: Mapped[bool_false]
+    major_reasons: Mapped[text] = mapped_column(default="")
+    major_explanation: Mapped[text] = mapped_column(default="")
+    recorded_at: Mapped[dt.datetime]
+    recorded_by: Mapped[str_50]
 
 
 class Decision(AuditMixin, Base):

@@ -21,9 +21,12 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Engine, Select, func, or_, select
 
 from db import models as m
+from db.review_rounds import load_major_rules, load_rounds
 from db.search import split_terms, text_condition
 from domain.enums import DisclosureStatus
 from domain.filters import DecisionFilters, SortKey
+from domain.major import rules_catalogue
+from domain.review import approved_before, public_review_label
 
 # Repeated (frozen) in the search-index migration 410ede7f7ec4; tests/db/test_search.py keeps the two equal.
 LISTED_STATUSES = (DisclosureStatus.PUBLISHED, DisclosureStatus.CORRECTED, DisclosureStatus.WITHDRAWN)
@@ -244,6 +247,22 @@ class PublicDecision:
     public_explanation: str
     penalty_items: tuple[tuple[str, Decimal | None], ...]
     history: tuple[tuple[int, dt.date, str, str], ...]  # version, date, status, reason
+    legal_review: str = ""  # 经法制审核（日期） / 未经法制审核 for a major decision; empty otherwise
+
+
+def review_labels(conn: Connection, decision_ids: list[int]) -> dict[int, str]:
+    """Decision id → what the public sees about legal review (行政处罚法 art. 58): the approval date for a major
+    decision approved on or before it, 未经法制审核 for one without (including imported history)."""
+    d, c = m.Decision, m.Case
+    rows = conn.execute(select(d.id, d.case_id, d.decided_on, d.unreviewed_major, c.is_major)
+                        .join(c, c.id == d.case_id).where(d.id.in_(decision_ids))).all()
+    rounds = load_rounds(conn, [r.case_id for r in rows if r.is_major or r.unreviewed_major])
+    labels = {}
+    for r in rows:
+        major = bool(r.is_major or r.unreviewed_major)
+        approved = None if r.unreviewed_major else approved_before(rounds.get(r.case_id, []), r.decided_on)
+        labels[r.id] = public_review_label(major, approved)
+    return labels
 
 
 def public_decision(engine: Engine, decision_id: int, today: dt.date) -> PublicDecision | None:
@@ -264,6 +283,7 @@ def public_decision(engine: Engine, decision_id: int, today: dt.date) -> PublicD
             select(m.PenaltyItem.penalty_type, m.PenaltyItem.amount)
             .where(m.PenaltyItem.decision_id == decision_id).order_by(m.PenaltyItem.id)
         ).all()
+        legal_review = review_labels(conn, [decision_id]).get(decision_id, "")
     base = public_row({k: row[k] for k in (*PUBLIC_COLUMNS, "agency_id")})
     withdrawn = row["status"] == DisclosureStatus.WITHDRAWN.value
     return PublicDecision(
@@ -280,6 +300,7 @@ def public_decision(engine: Engine, decision_id: int, today: dt.date) -> PublicD
         penalty_items=() if withdrawn else tuple((t.value, a) for t, a in items),
         history=tuple((v, dt.date.fromisoformat(day), status, reason) for v, day, status, reason
                       in json.loads(row["history"])),
+        legal_review=legal_review,
     )
 
 
@@ -417,6 +438,7 @@ def public_decision_record(d: PublicDecision) -> dict:
         "public_explanation": d.public_explanation,
         "penalty_items": [{"penalty_type": t, "amount": a} for t, a in d.penalty_items],
         "history": [{"version": v, "changed_on": day, "status": s, "reason": r} for v, day, s, r in d.history],
+        "legal_review": d.legal_review,
     }
 
 
@@ -428,3 +450,26 @@ def agency_keys(engine: Engine) -> dict[str, int]:
     keys.update({r.name: r.id for r in rows})
     keys.update({str(r.id): r.id for r in rows})
     return keys
+
+
+def agency_major_catalogue(engine: Engine, agency_id: int) -> tuple[str, ...]:
+    """The agency's 重大执法决定法制审核目录清单 as published sentences (国办发〔2018〕118号(十二) requires it public)."""
+    with engine.connect() as conn:
+        return rules_catalogue(load_major_rules(conn, agency_id))
+
+
+def public_review_summary(board: pd.DataFrame) -> pd.DataFrame:
+    """The public aggregate of the review status board: counts per agency, no case identifiers."""
+    columns = ["agency", "major", "decided", "reviewed", "unreviewed", "in_review", "median_workdays"]
+    if board.empty:
+        return pd.DataFrame(columns=columns)
+    decided = board[board["decided_on"].notna()]
+    rows = []
+    for agency, group in board.groupby("agency", sort=True):
+        own = decided[decided["agency"] == agency]
+        durations = group["review_workdays"].dropna()
+        rows.append({"agency": agency, "major": len(group), "decided": len(own),
+                     "reviewed": int((~own["violation"]).sum()), "unreviewed": int(own["violation"].sum()),
+                     "in_review": int(group["status"].isin(["待审核", "审核中"]).sum()),
+                     "median_workdays": "—" if durations.empty else f"{float(durations.median()):g}"})
+    return pd.DataFrame(rows, columns=columns)

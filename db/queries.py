@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Engine, Select, func, select
 
 from db import models as m
+from db.review_rounds import load_rounds
 from db.stats import clock_summary, disclosure_clocks, worst_late
 from domain.filters import CaseFilters
 from domain.params import parse_id
@@ -99,10 +100,9 @@ def case_detail(engine: Engine, case_id: int) -> CaseDetail | None:
         events = [dict(r) for r in conn.execute(
             select(e.seq, e.occurred_at, e.stage, e.action, e.officer_cert_nos, e.document_no, e.record_forms,
                    e.location, e.note, e.hash).where(e.case_id == case_id).order_by(e.seq)).mappings()]
-        r = m.LegalReview
-        reviews = [dict(x) for x in conn.execute(
-            select(r.round_no, r.submitted_on, r.reviewed_on, r.outcome, r.opinion)
-            .where(r.case_id == case_id).order_by(r.round_no)).mappings()]
+        reviews = [{"round_no": x.round_no, "submitted_on": x.submitted_on, "reviewed_on": x.reviewed_on,
+                    "outcome": x.conclusion.value if x.conclusion else None, "opinion": x.opinion}
+                   for x in load_rounds(conn, [case_id]).get(case_id, [])]
     return CaseDetail(
         id=row["id"], case_no=row["case_no"], agency_id=row["agency_id"], agency=row["agency"], party=row["party"],
         party_type=row["party_type"].value, violation=row["violation"], facts=row["facts"],
@@ -112,24 +112,6 @@ def case_detail(engine: Engine, case_id: int) -> CaseDetail | None:
         conclusion=row["conclusion"], unreviewed_major=bool(row["unreviewed_major"]),
         events=pd.DataFrame(_values(events)), reviews=pd.DataFrame(_values(reviews)),
     )
-
-
-def load_review_queue(engine: Engine, scope_agency_id: int | None) -> pd.DataFrame:
-    """Pending review rounds (outcome not yet given), oldest submission first."""
-    r, c, a, p = m.LegalReview, m.Case, m.Agency, m.Party
-    stmt = (
-        select(c.id.label("case_id"), c.case_no, a.short_name.label("agency"), p.name.label("party"), c.violation,
-               c.major_reasons, r.round_no, r.submitted_on)
-        .join(c, c.id == r.case_id).join(a, a.id == c.agency_id).join(p, p.id == c.party_id)
-        .where(r.outcome.is_(None))
-        .order_by(r.submitted_on, c.id)
-    )
-    if scope_agency_id is not None:
-        stmt = stmt.where(c.agency_id == scope_agency_id)
-    with engine.connect() as conn:
-        rows = [dict(x) for x in conn.execute(stmt).mappings()]
-    return pd.DataFrame(rows, columns=["case_id", "case_no", "agency", "party", "violation", "major_reasons",
-                                       "round_no", "submitted_on"])
 
 
 @dataclass(frozen=True)

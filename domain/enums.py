@@ -167,6 +167,15 @@ class ReviewOutcome(StrEnum):
     PROBLEMS = "存在问题"
 
 
+class ReviewStepKind(StrEnum):
+    SUBMIT = "报送"
+    SUPPLEMENT = "补充材料"
+    CLAIM = "领取"
+    ASSIGN = "指派"
+    EXTEND = "延长审核期限"
+    CONCLUDE = "审核意见"
+
+
 class DiscretionTier(StrEnum):
     LIGHTER = "从轻"
     GENERAL = "一般"

@@ -24,6 +24,7 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from domain.enums import AUDIO_VISUAL_FORMS, ActionCategory, DueState, Procedure, RecordForm, ReviewOutcome, Stage
+from domain.review import decision_gate
 from domain.workdays import Deadline, WorkCalendar
 
 __all__ = [
@@ -590,22 +591,8 @@ def _stage_problems(
 
 
 def _review_problems(case: CaseFacts, decision_day: date | None) -> list[str]:
-    if not case.reviews:
-        return ["重大执法决定未经法制审核，不得作出决定（行政处罚法第五十八条、国办发〔2018〕118号第四部分）"]
-    last = case.reviews[-1]
-    if last.outcome is None or last.reviewed_on is None:
-        return [f"第{last.round_no}轮法制审核尚未完成，未经法制审核不得作出决定（行政处罚法第五十八条）"]
-    if last.outcome is not ReviewOutcome.APPROVED:
-        return [
-            f"第{last.round_no}轮法制审核意见为“{last.outcome.value}”：应当研究处理后再次报送审核，"
-            f"审核未通过的不得作出决定（行政处罚法第五十八条）"
-        ]
-    if decision_day is not None and last.reviewed_on > decision_day:
-        return [
-            f"法制审核于{last.reviewed_on.isoformat()}通过，晚于决定日期{decision_day.isoformat()}："
-            f"应当先审核、后决定（行政处罚法第五十八条）"
-        ]
-    return []
+    # One gate for the event form, the decision service and the importer (domain.review.decision_gate).
+    return decision_gate(True, case.reviews, decision_day)
 
 
 # --- statutory clocks -------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from components.data import get_engine
 from components.flow import procedure_flow_chart
 from components.tables import display_frame, show_table
 from components.text import md, show_text
-from db.public import agency_profile, benchmark_table
+from db.public import agency_major_catalogue, agency_profile, benchmark_table
 from domain.formatting import format_date, today_shanghai
 from domain.params import parse_id
 
@@ -22,7 +22,8 @@ if profile is None:
 st.title(md(profile.name))
 st.markdown(f"{md(profile.level)} · {md(profile.kind)}执法主体 · {md(profile.region_name)}  \n"
             f"地址：{md(profile.address)}  \n联系电话：{md(profile.contact)}")
-tabs = st.tabs(["职责与依据", "权责清单", "执法人员", "随机抽查事项", "裁量基准", "执法流程", "救济渠道"])
+tabs = st.tabs(["职责与依据", "权责清单", "执法人员", "随机抽查事项", "裁量基准", "执法流程", "救济渠道",
+                "重大执法决定法制审核目录清单"])
 with tabs[0]:
     st.markdown(f"**主要职责**：{md(profile.duties)}")
     st.markdown(f"**执法依据**：{md(profile.legal_basis_summary)}")
@@ -59,3 +60,8 @@ with tabs[6]:
     show_text(profile.remedy_channels)
     st.markdown("- 行政复议：自知道该行政行为之日起 **60 日**内提出（行政复议法第二十条）。\n"
                 "- 行政诉讼：自知道作出行政行为之日起 **6 个月**内提起（行政诉讼法第四十六条）。")
+with tabs[7]:
+    st.caption("作出下列重大执法决定前，应当进行法制审核；未经法制审核或者审核未通过的，不得作出决定"
+               "（国办发〔2018〕118号第（十二）项，行政处罚法第五十八条）。")
+    for number, line in enumerate(agency_major_catalogue(get_engine(), profile.id), start=1):
+        st.markdown(f"{md(number)}. {md(line)}")

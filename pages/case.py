@@ -6,8 +6,9 @@ import datetime as dt
 import streamlit as st
 
 from components.auth import require
-from components.cached import after_case_event
+from components.cached import after_case_event, after_decision_recorded
 from components.data import get_engine
+from components.review import rounds_table
 from components.tables import show_table
 from components.text import md, show_text
 from components.timeline import (
@@ -22,14 +23,29 @@ from components.timeline import (
 from db.events import NewEvent, agency_officers, append_event, evidence_from_bytes, load_case_facts
 from db.integrity import case_chain_status
 from db.queries import case_detail
+from db.reviews import (
+    DecisionForm,
+    ProposalForm,
+    benchmark_choices,
+    proposal_of,
+    record_decision,
+    record_proposal,
+    rounds_of,
+    submit_for_review,
+    supplement_materials,
+)
 from db.stats import load_calendar
-from domain.enums import RecordForm, Stage
-from domain.formatting import SHANGHAI, format_date, format_datetime, today_shanghai
+from domain.enums import DiscretionTier, MajorReason, PenaltyType, RecordForm, Stage
+from domain.formatting import SHANGHAI, format_date, format_datetime, format_yuan, today_shanghai
+from domain.major import CONFISCATION_TYPES, MANUAL_TRIGGERS
+from domain.numbers import parse_amount_yuan
 from domain.params import parse_id
-from domain.permissions import Permission, can_access_agency, may_record
+from domain.permissions import Permission, can, can_access_agency, may_record
 from domain.procedure import case_clocks, completeness
+from domain.review import MATERIAL_LABELS, MATERIALS, ReviewAction, missing_materials
 
 FLASH = "case_event_flash"
+AMOUNT_TYPES = frozenset({PenaltyType.FINE, *CONFISCATION_TYPES})
 
 actor = require(Permission.CASES_READ)
 engine = get_engine()
@@ -102,8 +118,150 @@ else:
     st.info("本案不适用行政处罚法规定的办案时限（立案至决定、送达、听证），也没有法制审核记录。")
 
 st.subheader("法制审核")
-show_table(detail.reviews.rename(columns={"round_no": "轮次", "submitted_on": "报送日期", "reviewed_on": "审核日期",
-                                          "outcome": "审核结论", "opinion": "审核意见"}))
+review_rounds = rounds_of(engine, detail.id)
+proposal = proposal_of(engine, detail.id)
+if proposal is not None:
+    st.markdown(f"**拟处理决定（第{md(proposal.version)}版）**")
+    for kind, amount in proposal.items:
+        st.markdown(f"- {md(kind.value)}" + (f"：{format_yuan(amount, compact=False)}" if amount is not None else ""))
+    if proposal.is_major:
+        st.warning(f"按本机关重大执法决定法制审核目录清单，本案为重大执法决定：{md(proposal.major_explanation)}",
+                   icon=":material/gavel:")
+if review_rounds:
+    show_table(rounds_table(review_rounds))
+    if review_rounds[-1].pending and can(actor, Permission.REVIEWS_DECIDE):
+        st.page_link("pages/review.py", label="进行法制审核", query_params={"case": str(detail.id)},
+                     icon=":material/rate_review:")
+else:
+    st.caption("尚未报送法制审核。")
+if may_record(actor, detail.agency_id) and detail.decided_on is None:
+    # 拟处理决定: every save is a new version, and the major-decision assessment is made again from it.
+    pv = st.session_state.setdefault("proposal_form_version", 0)
+    with st.expander("填写或修改拟处理决定", expanded=proposal is None):
+        amounts = {t: a for t, a in proposal.items if a is not None} if proposal else {}
+        stated = {r for r in MajorReason if r.value in (detail.major_reasons or "").split("；")}
+        with st.form(f"proposal_{pv}"):
+            c1, c2, c3 = st.columns(3)
+            fine_text = c1.text_input("罚款（元）", value=str(amounts.get(PenaltyType.FINE, "")), key=f"pp_fine_{pv}",
+                                      placeholder="例如：150000 或 15万")
+            gains_text = c2.text_input("没收违法所得（元）", value=str(amounts.get(PenaltyType.CONFISCATE_GAINS, "")),
+                                       key=f"pp_gains_{pv}", placeholder="没有的留空")
+            property_text = c3.text_input("没收非法财物价值（元）",
+                                          value=str(amounts.get(PenaltyType.CONFISCATE_PROPERTY, "")),
+                                          key=f"pp_property_{pv}", placeholder="没有的留空")
+            other_types = [t for t in PenaltyType if t not in AMOUNT_TYPES]
+            others = st.multiselect("其他处罚种类", other_types, format_func=lambda t: t.value, key=f"pp_types_{pv}",
+                                    default=[t for t, a in proposal.items if t in other_types] if proposal else [],
+                                    placeholder="如警告、责令停产停业、吊销许可证件")
+            basis = st.text_area("拟适用的法律依据", value=proposal.legal_basis if proposal else "", key=f"pp_basis_{pv}",
+                                 placeholder="法律、法规、规章名称及条款")
+            facts = st.text_area("违法事实", value=proposal.facts if proposal else detail.facts, key=f"pp_facts_{pv}")
+            c4, c5 = st.columns(2)
+            # Without a proposal yet, start from what the case record already states (e.g. imported reasons).
+            hearing = c4.checkbox("已经过听证程序", key=f"pp_hearing_{pv}",
+                                  value=proposal.hearing_held if proposal else MajorReason.HEARING in stated)
+            manual = c5.multiselect("承办机构认定的重大情形", list(MANUAL_TRIGGERS), format_func=lambda r: r.value,
+                                    default=[r for r in MANUAL_TRIGGERS if (r in proposal.manual if proposal
+                                                                            else r in stated)],
+                                    key=f"pp_manual_{pv}", placeholder="金额、处罚种类、听证由系统按目录清单判断")
+            tiers = benchmark_choices(engine, detail.agency_id, today)
+            tier_id = st.selectbox("适用的裁量基准条目和档次", list(tiers), format_func=tiers.get, key=f"pp_tier_{pv}",
+                                   index=list(tiers).index(proposal.benchmark_tier_id)
+                                   if proposal and proposal.benchmark_tier_id in tiers else None,
+                                   placeholder="选择本机关现行裁量基准的条目和档次")
+            claimed = st.selectbox("裁量阶次", list(DiscretionTier), format_func=lambda t: t.value,
+                                   key=f"pp_claimed_{pv}", placeholder="从轻、一般、从重或减轻",
+                                   index=list(DiscretionTier).index(proposal.claimed_tier)
+                                   if proposal and proposal.claimed_tier else None)
+            statement = st.text_area("裁量说明", value=proposal.discretion_statement if proposal else "",
+                                     key=f"pp_statement_{pv}", placeholder="说明适用的档次和理由")
+            save = st.form_submit_button("保存拟处理决定")
+        if save:
+            items, problems = [], []
+            for kind, raw in ((PenaltyType.FINE, fine_text), (PenaltyType.CONFISCATE_GAINS, gains_text),
+                              (PenaltyType.CONFISCATE_PROPERTY, property_text)):
+                if raw.strip():
+                    try:
+                        items.append((kind, parse_amount_yuan(raw)))
+                    except ValueError:
+                        problems.append(f"{kind.value}金额“{raw.strip()[:30]}”无法识别，请填写数字（元），如150000或15万")
+            items.extend((t, None) for t in others)
+            if problems:
+                for message in problems:
+                    st.error(md(message))
+            else:
+                result = record_proposal(engine, detail.id, ProposalForm(
+                    items=tuple(items), legal_basis=basis, facts=facts, hearing_held=hearing, manual=frozenset(manual),
+                    claimed_tier=claimed, benchmark_tier_id=tier_id, discretion_statement=statement), actor)
+                if result.ok:
+                    st.session_state["proposal_form_version"] = pv + 1
+                    st.session_state[FLASH] = f"拟处理决定已保存（第{result.id}版）。"
+                    st.rerun()
+                for message in result.errors:
+                    st.error(md(message))
+
+    last_round = review_rounds[-1] if review_rounds else None
+    if proposal is not None and (proposal.is_major or detail.is_major):
+        sv = st.session_state.setdefault("submit_version", 0)
+        if last_round is not None and last_round.pending:
+            st.info(f"第{md(last_round.round_no)}轮法制审核进行中（报送于{format_date(last_round.submitted_on)}）。")
+            lacking = [k for k, _ in MATERIALS if k not in last_round.materials]
+            if lacking and not last_round.imported:
+                st.warning("送审材料不全，审核期限自材料补齐之日起计算。缺少："
+                           + "、".join(md(MATERIAL_LABELS[k]) for k in lacking))
+                extra = st.multiselect("补充材料", lacking, format_func=MATERIAL_LABELS.get, key=f"supplement_{sv}",
+                                       placeholder="选择本次补充的材料")
+                if st.button("提交补充材料", key=f"supplement_button_{sv}"):
+                    result = supplement_materials(engine, detail.id, extra, "", actor, today)
+                    if result.ok:
+                        st.session_state["submit_version"] = sv + 1
+                        st.session_state[FLASH] = "补充材料已提交。"
+                        st.rerun()
+                    for message in result.errors:
+                        st.error(md(message))
+        else:
+            label = "重新报送法制审核" if last_round is not None else "报送法制审核"
+            st.markdown(f"**{md(label)}**")
+            ready = ["proposed_decision"] + (["discretion_statement"] if proposal.discretion_statement else [])
+            provided = st.multiselect("随案报送的材料", [k for k, _ in MATERIALS], format_func=MATERIAL_LABELS.get,
+                                      key=f"materials_{sv}", default=ready, placeholder="选择已准备好的送审材料")
+            missing = missing_materials(provided)
+            if missing:
+                st.warning("缺少送审材料：" + "、".join(md(x) for x in missing)
+                           + "。可以先行报送，审核期限自材料补齐之日起计算。", icon=":material/warning:")
+            response = ""
+            if last_round is not None and last_round.conclusion is ReviewAction.RETURN:
+                st.caption(f"第{md(last_round.round_no)}轮审核意见：{md(last_round.opinion)}")
+                response = st.text_area("对审核意见的研究处理情况", key=f"response_{sv}",
+                                        placeholder="说明已如何修改或补充，以及不采纳的理由")
+            if st.button(md(label), type="primary", key=f"submit_review_{sv}"):
+                result = submit_for_review(engine, detail.id, provided, actor, today, response=response)
+                if result.ok:
+                    st.session_state["submit_version"] = sv + 1
+                    st.session_state[FLASH] = f"已{label}（第{result.id}轮）。"
+                    st.rerun()
+                for message in result.errors:
+                    st.error(md(message))
+
+    if proposal is not None:
+        dv = st.session_state.setdefault("decision_version", 0)
+        st.markdown("**作出决定**")
+        st.caption("重大执法决定须经法制审核同意后方可作出（行政处罚法第五十八条）。决定按拟处理决定的内容记录，并即时公示。")
+        with st.form(f"decision_{dv}"):
+            c1, c2 = st.columns(2)
+            number = c1.text_input("决定书文号", key=f"decision_no_{dv}", placeholder="例如：青市监罚〔2026〕101号")
+            decided_on = c2.date_input("决定日期", value=today, max_value=today, key=f"decided_on_{dv}",
+                                       format="YYYY-MM-DD")
+            decide = st.form_submit_button("记录决定", type="primary")
+        if decide:
+            result = record_decision(engine, detail.id, DecisionForm(number, decided_on), actor, today)
+            if result.ok:
+                after_decision_recorded()
+                st.session_state["decision_version"] = dv + 1
+                st.session_state[FLASH] = f"决定{number.strip()}已记录并公示。"
+                st.rerun()
+            for message in result.errors:
+                st.error(md(message))
 
 if may_record(actor, detail.agency_id):
     st.subheader("追加执法记录")

@@ -36,6 +36,9 @@ left.markdown(f"**执法类别**：{md(decision.category)}")
 right.markdown(f"**决定日期**：{format_date(decision.decided_on)}")
 right.markdown(f"**公示日期**：{format_date(decision.published_on)}")
 right.markdown(f"**公示状态**：{md(decision.status)}")
+if decision.legal_review:
+    right.markdown(f"**重大执法决定法制审核**：{md(decision.legal_review)}",
+                   help="重大执法决定应当在作出决定前经法制审核（行政处罚法第五十八条）；“未经法制审核”为作出决定时没有审核同意记录。")
 
 st.subheader("违法行为与事实")
 st.markdown(f"**违法行为类型**：{md(decision.violation)}")

@@ -1,19 +1,25 @@
-"""执法监督概览: disclosure punctuality per agency and major decisions without legal review."""
+"""执法监督概览: disclosure punctuality per agency, and the legal-review status board — every major decision with
+its review status, time in review, overdue reviews, outcome mix per agency, the list of violations, reviewer
+staffing (118号(十一)) and qualification (行政处罚法 art. 58 ¶2)."""
 
 import streamlit as st
 
 from components.auth import require
 from components.data import get_engine
+from components.review import outcome_mix, review_duration_chart, workdays_text
 from components.stats_charts import on_time_rate_chart
 from components.tables import display_frame, show_table
 from db.queries import supervision_overview
+from db.reviews import major_board, reviewer_staffing
 from db.stats import load_calendar
 from domain.formatting import format_rate, today_shanghai
 from domain.permissions import Permission
 
 require(Permission.SUPERVISION_READ)
 engine = get_engine()
-overview = supervision_overview(engine, today_shanghai(), load_calendar(engine))
+today = today_shanghai()
+calendar = load_calendar(engine)
+overview = supervision_overview(engine, today, calendar)
 st.title("执法监督概览")
 st.caption("公示时限：行政处罚、行政许可决定自作出之日起7个工作日内公示，其他执法决定20个工作日内（国办发〔2018〕118号）。"
            "按国务院公布的节假日和调休安排计算工作日，决定当日不计入。")
@@ -22,13 +28,15 @@ if overview.per_agency.empty:
     st.stop()
 per = overview.per_agency
 due = int(per["on_time"].sum() + per["late"].sum() + per["overdue"].sum())
+board = major_board(engine, None, calendar, today)
+violations = board[board["violation"]]
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("按时公示率", format_rate(int(per["on_time"].sum()), due),
           help="已到公示期限的决定中按时公示的比例；尚未到期的待公示决定和依法不予公开的决定不计入。")
 c2.metric("逾期公示", int(per["late"].sum()), help="在期限后才公示的决定数。")
 c3.metric("逾期未公示", int(per["overdue"].sum()), help="已超过公示期限仍未公示的决定数。")
-c4.metric("未经法制审核的重大决定", int(per["unreviewed_major"].sum()),
-          help="重大执法决定没有通过法制审核的记录（多为历史导入数据），应逐案核查。")
+c4.metric("未经法制审核的重大决定", len(violations),
+          help="作出决定时没有决定日期前的法制审核同意记录的重大执法决定（含历史导入数据），逐案列于下方“违法情形”。")
 st.altair_chart(on_time_rate_chart(per), use_container_width=True)
 show_table(display_frame(per, {"agency": "执法主体", "decisions": "决定数", "on_time": "按时公示", "late": "逾期公示",
                                "overdue": "逾期未公示", "unreviewed_major": "未经法制审核的重大决定"}))
@@ -36,3 +44,32 @@ st.subheader("逾期最严重的决定")
 show_table(display_frame(overview.worst_late, {"agency": "执法主体", "decision_no": "决定书文号", "decided_on": "决定日期",
                                                "clock": "公示情况", "late_workdays": "逾期工作日"},
                          dates=("decided_on",)))
+
+st.header("重大执法决定法制审核")
+st.caption("未经法制审核或者审核未通过的，不得作出决定（行政处罚法第五十八条）。审核用时按工作日计，自首次报送至同意（尚未"
+           "审结的计至今日）；审核超时指任一轮审核超过本机关规定的审核期限。")
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("重大执法决定", len(board), help="按各机关重大执法决定法制审核目录清单认定的重大案件数（含尚未决定的）。")
+m2.metric("审核中", int(board["status"].isin(["待审核", "审核中"]).sum()), help="已报送、尚未作出审核意见的案件数。")
+m3.metric("审核超时", int(board["overdue"].sum()), help="任一轮审核超过审核期限的案件数。")
+m4.metric("违法情形", len(violations), help="未经法制审核（或审核同意晚于决定日期）即作出决定的重大执法决定数。")
+st.subheader("各机关审核情况")
+show_table(outcome_mix(board))
+if board["review_workdays"].notna().any():
+    st.altair_chart(review_duration_chart(board), use_container_width=True)
+st.subheader("违法情形：未经法制审核作出的重大执法决定")
+show_table(display_frame(violations, {"case_no": "案号", "decision_no": "决定书文号", "agency": "执法主体",
+                                      "triggers": "重大情形", "decided_on": "决定日期", "approved_on": "审核同意日期",
+                                      "status": "违法情形"}, dates=("decided_on", "approved_on")))
+st.subheader("全部重大执法决定")
+show_table(display_frame(workdays_text(board), {"case_no": "案号", "decision_no": "决定书文号", "agency": "执法主体",
+                                 "triggers": "重大情形", "status": "法制审核状态", "rounds": "审核轮次",
+                                 "first_submitted_on": "首次报送", "approved_on": "审核同意", "decided_on": "决定日期",
+                                 "review_workdays": "审核用时（工作日）", "overdue": "审核超时"},
+                         dates=("first_submitted_on", "approved_on", "decided_on")))
+st.subheader("法制审核人员配备")
+st.caption("法制审核人员原则上不少于本单位执法人员总数的5%（国办发〔2018〕118号第（十一）项）；2021年7月15日后初次从事"
+           "法制审核的人员应当取得法律职业资格（行政处罚法第五十八条第二款）。")
+show_table(display_frame(reviewer_staffing(engine), {"agency": "执法主体", "officers": "执法人员", "reviewers": "法制审核人员",
+                                                     "required": "5%标准应配", "shortfall": "缺额",
+                                                     "unqualified": "未取得法律职业资格的审核人员"}))

@@ -233,3 +233,29 @@ def test_server_mounts_the_api_routes() -> None:
     import server
 
     assert server.API_ROUTES is api.ROUTES
+
+
+def test_decision_says_whether_a_major_decision_was_reviewed(app, engine) -> None:
+    """A major decision shows 经法制审核（date） or 未经法制审核 (planted legacy history); other decisions nothing."""
+    from db.public import public_decision
+
+    today = today_shanghai()
+    with engine.connect() as conn:
+        rows = conn.execute(select(m.Decision.id, m.Decision.unreviewed_major, m.Case.is_major)
+                            .join(m.Case, m.Case.id == m.Decision.case_id)
+                            .join(m.Disclosure, m.Disclosure.decision_id == m.Decision.id)
+                            .where(m.Disclosure.status == DisclosureStatus.PUBLISHED)).all()
+    seen = set()
+    for decision_id, unreviewed, major in rows:
+        kind = "unreviewed" if unreviewed else ("reviewed" if major else "plain")
+        if kind in seen or public_decision(engine, decision_id, today) is None:
+            continue
+        seen.add(kind)
+        label = get(app, f"/api/v1/decisions/{decision_id}").json()["legal_review"]
+        if kind == "unreviewed":
+            assert label == "未经法制审核"
+        elif kind == "reviewed":
+            assert re.fullmatch(r"经法制审核（\d{4}-\d{2}-\d{2}）", label), label
+        else:
+            assert label == ""
+    assert seen == {"unreviewed", "reviewed", "plain"}

@@ -109,3 +109,30 @@ def test_import_exit_codes_and_rejects_file(tmp_path, monkeypatch, capsys) -> No
     with pytest.raises(SystemExit) as exited:  # argparse refuses an unknown kind with its one-line error
         manage.main(["import", "people", str(good)])
     assert exited.value.code == 2
+
+
+def test_report_reviews_writes_one_row_per_major_case(seeded_sqlite_copy, tmp_path, monkeypatch, capsys) -> None:
+    import csv
+
+    from sqlalchemy import func, or_, select
+
+    from db import models as m
+
+    engine = seeded_sqlite_copy(40, 3)
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    out = tmp_path / "reviews.csv"
+    assert manage.main(["report", "reviews", "--format", "csv", "--out", str(out)]) == 0
+    assert "重大执法决定" in capsys.readouterr().out
+    with out.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    with engine.connect() as conn:
+        major = conn.execute(select(func.count()).select_from(m.Case).outerjoin(m.Decision, m.Decision.case_id == m.Case.id)
+                             .where(or_(m.Case.is_major.is_(True), m.Decision.unreviewed_major.is_(True)))).scalar_one()
+        marked = conn.execute(select(m.Decision.decision_no).where(m.Decision.unreviewed_major.is_(True))).scalars().all()
+    assert len(rows) == major > 0
+    assert list(rows[0]) == ["案号", "决定书文号", "执法主体", "重大情形", "审核状态", "审核轮次", "首次报送日期",
+                             "审核同意日期", "决定日期", "未经法制审核（违法）"]
+    flagged = {r["决定书文号"] for r in rows if r["未经法制审核（违法）"] == "是"}
+    assert set(marked) <= flagged
+    assert all(r["审核状态"] for r in rows) and not any("None" in v for r in rows for v in r.values())
+    assert manage.main(["report", "reviews", "--format", "csv", "--out", str(tmp_path / "missing" / "x.csv")]) == 2

@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from db.imports.reading import compact
 from domain.enums import DiscretionTier, PartyType, PenaltyType, ReviewOutcome
+from domain.major import DEFAULT_MAJOR_RULES, MajorRules
 from domain.numbers import parse_chinese_number
 from domain.parsing import (
     FieldError,
@@ -45,6 +46,12 @@ class AgencyRef:
     major_fine_person: Decimal
     major_fine_org: Decimal
     first_line: int = 0  # for agencies to be created
+    major_rules: MajorRules | None = None  # the stored 目录清单; None: defaults with the thresholds above
+
+    def rules(self) -> MajorRules:
+        if self.major_rules is not None:
+            return self.major_rules
+        return replace(DEFAULT_MAJOR_RULES, fine_person=self.major_fine_person, fine_org=self.major_fine_org)
 
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Table, select, text
 from db import models as m
 from db.bulk import insert_rows, max_id
 from db.imports.cells import CHINA_TZ, AgencyRef, agency_key
+from db.review_rounds import major_rules_by_agency
 from domain.enums import AgencyKind, AgencyLevel
 
 __all__ = ["CASE_COLS", "PARTY_COLS", "REVIEW_COLS", "Ids", "audit", "chunks", "create_agency", "generated_agency_code",
@@ -56,7 +57,8 @@ def load_agencies(conn: Connection) -> dict[str, AgencyRef]:
     """agency_key(name / short name / code) → agency; short names and codes only where they name one agency."""
     rows = conn.execute(select(m.Agency.id, m.Agency.name, m.Agency.short_name, m.Agency.code,
                                m.Agency.major_fine_person, m.Agency.major_fine_org)).all()
-    refs = {aid: AgencyRef(aid, name, person, org) for aid, name, _, _, person, org in rows}
+    rules = major_rules_by_agency(conn)
+    refs = {aid: AgencyRef(aid, name, person, org, major_rules=rules.get(aid)) for aid, name, _, _, person, org in rows}
     agencies: dict[str, AgencyRef] = {agency_key(name): refs[aid] for aid, name, *_ in rows}
     alias_hits: dict[str, set[int]] = {}
     for aid, _, short, code, _, _ in rows:

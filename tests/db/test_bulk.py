@@ -29,12 +29,14 @@ def _roundtrip(engine) -> None:
                     ("id", "case_no", "agency_id", "party_id", "procedure", "filed_on", "status", "origin",
                      "violation", "facts", "is_major", "confidential", "major_reasons", "chain_head", "created_at",
                      "internal_note", "decision_extension_days"),
-                    [(i + 1, f"C{i}", 1, i + 1, "普通程序", dt.date(2026, 9, 1), "已决定", "系统录入", "v", "f", False,
+                    # imported history: the 1,712万 fine is a major decision without review, accepted only marked
+                    [(i + 1, f"C{i}", 1, i + 1, "普通程序", dt.date(2026, 9, 1), "已决定", "导入", "v", "f", False,
                       False, "", "0" * 64, moment, "", 0) for i in range(3)])
         insert_rows(conn, m.Decision.__table__,
                     ("id", "case_id", "decision_no", "decided_on", "category", "conclusion", "legal_basis",
                      "fine_total", "confiscation_total", "unreviewed_major", "created_at", "discretion_statement"),
-                    [(i + 1, i + 1, f"D{i}", dt.date(2026, 9, 8), "行政处罚", "罚款", "依据", a, Decimal(0), False, moment, "")
+                    [(i + 1, i + 1, f"D{i}", dt.date(2026, 9, 8), "行政处罚", "罚款", "依据", a, Decimal(0),
+                      a >= Decimal("100000"), moment, "")
                      for i, a in enumerate(amounts)])
         reset_sequences(conn, [m.Decision.__table__, m.Case.__table__, m.Party.__table__])
     with Session(engine) as s:

@@ -39,6 +39,7 @@ from db.imports import (
 )
 from db.imports.kinds.events import parse_event_time
 from db.integrity import verify_chains
+from db.review_rounds import load_rounds
 from domain.chain import GENESIS
 from domain.enums import (
     ActionCategory,
@@ -314,6 +315,19 @@ def officer(n: int, changes: dict[str, str] | None = None) -> dict[str, str]:
             "是否具有法律职业资格": ""}
     base.update(changes or {})
     return base
+
+
+def test_officers_reviewer_qualification_and_first_review_date(engine: Engine) -> None:
+    rows = [officer(1, {"是否法制审核人员": "是", "初次从事法制审核日期": "2019-03-01"}),
+            officer(2, {"是否法制审核人员": "是", "初次从事法制审核日期": ""}),
+            officer(3, {"是否法制审核人员": "是", "是否具有法律职业资格": "是", "初次从事法制审核日期": "2022-05-01"})]
+    report = run(engine, "officers", rows)
+    assert (report.exit_code, report.inserted) == (EXIT_OK, 3), report.lines()
+    assert msgs(report, 2, "warning") == [] and msgs(report, 4, "warning") == []
+    assert any("法律职业资格" in t for t in msgs(report, 3, "warning", "是否具有法律职业资格"))
+    stored = {r["cert_no"]: r["first_reviewed_on"] for r in rows_of(engine, m.Officer.__table__)}
+    assert stored == {"T4499000001": dt.date(2019, 3, 1), "T4499000002": None, "T4499000003": dt.date(2022, 5, 1)}
+    assert run(engine, "officers", rows).unchanged == 3
 
 
 def test_officers_valid_idempotent_and_updated(engine: Engine) -> None:
@@ -713,7 +727,18 @@ def test_reviews_rounds_idempotent_and_pending_completed(major_case: Engine) -> 
     assert run(engine, "reviews", rows).unchanged == 2
     completed = run(engine, "reviews", [rows[0], review(2, {"审核意见": "已补充证据。"})])
     assert (completed.updated, completed.unchanged) == (1, 1), completed.lines()
-    assert rows_of(engine, m.LegalReview.__table__, m.LegalReview.round_no == 2)[0]["outcome"] is ReviewOutcome.APPROVED
+    # the pending round row stays as written; its conclusion is a new 审核意见 step
+    assert rows_of(engine, m.LegalReview.__table__, m.LegalReview.round_no == 2)[0]["outcome"] is None
+    with engine.connect() as conn:
+        case_id = conn.execute(select(m.LegalReview.case_id).limit(1)).scalar_one()
+        completed_round = load_rounds(conn, [case_id])[case_id][1]
+    assert (completed_round.outcome, completed_round.opinion) == (ReviewOutcome.APPROVED, "已补充证据。")
+    assert run(engine, "reviews", [rows[0], review(2, {"审核意见": "已补充证据。"})]).unchanged == 2
+    moved = run(engine, "reviews", [review(1, {"审核结论": "存在问题：证据不足", "审核人员执法证号": "T4499000001"}),
+                                    review(3, {"审核日期": "", "审核结论": "", "审核意见": ""})])
+    assert moved.inserted == 1
+    refused_with(run(engine, "reviews", [review(3, {"报送日期": "2026-03-23", "审核日期": "", "审核结论": "",
+                                                    "审核意见": ""})]), 2, "报送日期", "报送记录不能修改")
     changed = run(engine, "reviews", [review(2, {"审核结论": "存在问题"})])
     refused_with(changed, 2, "审核结论", "已完成的审核不能通过导入修改")
     note = run(engine, "reviews", [review(1, case_no="青测立〔2026〕2号")], dry_run=True)

@@ -25,7 +25,8 @@ def reviewer(agency_id: int = 3) -> Actor:
 
 
 def test_qualified_reviewer_of_same_agency_can_approve_or_return() -> None:
-    assert available_actions(ROUND, reviewer(), True) == [ReviewAction.APPROVE, ReviewAction.RETURN]
+    assert available_actions(ROUND, reviewer(), True) == [ReviewAction.APPROVE, ReviewAction.RETURN,
+                                                          ReviewAction.TRANSFER]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from domain.enums import Role
 from tests.pages.conftest import ROOT, make_app, no_errors
 
 PUBLIC_PAGES = {"pages/home.py", "pages/decisions.py", "pages/agencies.py", "pages/annual.py", "pages/disclosure_clock.py",
-                "pages/draws.py", "pages/entity.py"}
+                "pages/draws.py", "pages/entity.py", "pages/review_status.py"}
 OBJECTIONS = "pages/objections_admin.py"
 EXPECTED_VISIBLE = {
     Role.PUBLIC: PUBLIC_PAGES | {"pages/login.py"},
@@ -17,7 +17,7 @@ EXPECTED_VISIBLE = {
     Role.REVIEWER: PUBLIC_PAGES | {"pages/cases.py", "pages/review_queue.py", OBJECTIONS},
     Role.SUPERVISOR: PUBLIC_PAGES | {"pages/cases.py", "pages/supervision.py", "pages/completeness.py", OBJECTIONS},
     Role.ADMIN: PUBLIC_PAGES | {"pages/users.py", "pages/audit_log.py", "pages/calendar_admin.py",
-                                "pages/data_import.py", "pages/held_records.py"},
+                                "pages/data_import.py", "pages/held_records.py", "pages/major_rules.py"},
 }
 INTERNAL = ["pages/cases.py", "pages/case.py", "pages/review_queue.py", "pages/supervision.py", "pages/users.py",
             "pages/audit_log.py", OBJECTIONS]

@@ -61,7 +61,8 @@ def test_supervision_overview_has_metrics_and_chart() -> None:
     at.switch_page("pages/supervision.py").run()
     no_errors(at)
     labels = [metric.label for metric in at.metric]
-    assert labels == ["按时公示率", "逾期公示", "逾期未公示", "未经法制审核的重大决定"]
+    assert labels == ["按时公示率", "逾期公示", "逾期未公示", "未经法制审核的重大决定",
+                      "重大执法决定", "审核中", "审核超时", "违法情形"]
     assert int(at.metric[1].value) > 0 and int(at.metric[3].value) > 0
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
 

@@ -43,6 +43,7 @@ from domain.enums import (
     Procedure,
     ReviewOutcome,
 )
+from domain.major import ProposedPenalty, assess_major, claims_departure
 from domain.numbers import parse_chinese_number
 from domain.parsing import FieldError, PenaltyContent, parse_yes_no
 
@@ -52,7 +53,7 @@ __all__ = ["DECISION_FIELDS", "DEFAULT_PERIOD_MONTHS_ORG", "DEFAULT_PERIOD_MONTH
 DEFAULT_PERIOD_MONTHS_PERSON = 24  # 公示期限 when the column is blank (local practice: 2 years)
 DEFAULT_PERIOD_MONTHS_ORG = 60  # … and 5 years for organisations
 SIMPLE_PROCEDURE_MAX_FINE = {True: Decimal("200"), False: Decimal("3000")}  # 行政处罚法 art. 51, keyed by "person"
-SEVERE_TYPES = frozenset({PenaltyType.ORDER_SUSPENSION, PenaltyType.ORDER_CLOSURE, PenaltyType.REVOKE_LICENCE})
+AMOUNT_KINDS = frozenset({PenaltyType.FINE, PenaltyType.CONFISCATE_GAINS, PenaltyType.CONFISCATE_PROPERTY})
 MONEY_FIELDS = ("fine_amount", "confiscation_amount", "base_amount")
 DECISION_FIELDS: tuple[TemplateField, ...] = (
     TemplateField("decision_no", "决定书文号", True, "行政处罚决定书文号，导入的唯一标识（同一文号再次导入即为更新）",
@@ -545,15 +546,18 @@ class DecisionRows:
                decided_on: dt.date) -> tuple[bool, list[MajorReason], bool]:
         """(major, reasons, unreviewed): the agency's thresholds and severe types make a decision major whatever
         the row says; a major decision without an approving review before it is marked 未经法制审核."""
-        threshold = agency.major_fine_person if person else agency.major_fine_org
-        reasons: list[MajorReason] = []
-        if p.fine_total >= threshold or p.conf_total >= threshold:
-            reasons.append(MajorReason.LARGE_AMOUNT)
-        if {t for t, _, _ in p.items} & SEVERE_TYPES:
-            reasons.append(MajorReason.SEVERE_TYPE)
+        rules = agency.rules()
+        party = PartyType.NATURAL_PERSON if person else PartyType.LEGAL_PERSON
+        # The totals (the amount columns win over the penalty text) are what the database gate measures too.
+        kinds = tuple((t, None) for t, _, _ in p.items if t not in AMOUNT_KINDS)
+        proposal = ProposedPenalty(party, ((PenaltyType.FINE, p.fine_total), (PenaltyType.CONFISCATE_GAINS, p.conf_total),
+                                           *kinds), departs_from_benchmark=claims_departure(p.claimed))
+        # Hearings and manual triggers are not columns of a decision file: the 是否重大 column speaks for them.
+        reasons = list(assess_major(rules, proposal).reasons)
         if p.is_major_flag is False and reasons:
+            threshold = rules.fine_threshold(party)
             row.warn("is_major", f"是否重大填写为“否”，但该决定{('、'.join(r.value for r in reasons))}"
-                                 f"（本机关对{'自然人' if person else '单位'}的重大标准为罚没{money_text(threshold)}元），"
+                                 f"（本机关对{'自然人' if person else '单位'}的重大标准为罚没{rules.boundary_text(threshold)}），"
                                  "按重大执法决定处理")
         major = bool(reasons) or p.is_major_flag is True
         outcome, reviewed_on = p.outcome, p.reviewed_on

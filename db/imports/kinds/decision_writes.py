@@ -268,6 +268,11 @@ def _insert_decisions(conn: Connection, ids: Ids, recs: list[DecisionRec], repor
     insert(conn, m.Case.__table__, CASE_COLS, (
         _case_row(r, cid, actor, now, f"{source}第{r.line}行" + (f"；{_UNREVIEWED_NOTE}" if r.unreviewed_major else ""))
         for r, cid in zip(recs, case_ids, strict=False)))
+    # The review goes in before the decision: the database refuses a major decision without a prior approval.
+    reviewed = [(r, cid, r.review) for r, cid in zip(recs, case_ids, strict=False) if r.review is not None]
+    insert(conn, m.LegalReview.__table__, REVIEW_COLS, (
+        (rid, cid, 1, review[1] or r.decided_on, None, review[1], review[0], review[2], "{}", now, actor)
+        for rid, (r, cid, review) in zip(ids.take(m.LegalReview.__table__, len(reviewed)), reviewed, strict=False)))
     insert(conn, m.Decision.__table__, DECISION_COLS, (
         (did, cid, r.decision_no, r.decided_on, ActionCategory.PENALTY, r.conclusion, r.legal_basis,
          r.benchmark_tier_id, r.claimed_tier, r.base_amount, r.discretion_statement, r.fine_total,
@@ -278,14 +283,10 @@ def _insert_decisions(conn: Connection, ids: Ids, recs: list[DecisionRec], repor
 
 def _insert_children(conn: Connection, ids: Ids, rows: list[tuple[DecisionRec, int, int]], actor: str,
                      now: dt.datetime, today: dt.date) -> None:
-    """Penalty items, legal review, disclosure (+ its first version) of freshly inserted decisions."""
+    """Penalty items, disclosure (+ its first version) of freshly inserted decisions."""
     item_rows = [(did, t, a, d) for r, _, did in rows for t, a, d in r.items]
     insert(conn, m.PenaltyItem.__table__, ITEM_COLS, (
         (iid, *row) for iid, row in zip(ids.take(m.PenaltyItem.__table__, len(item_rows)), item_rows, strict=False)))
-    reviewed = [(r, cid, r.review) for r, cid, _ in rows if r.review is not None]
-    insert(conn, m.LegalReview.__table__, REVIEW_COLS, (
-        (rid, cid, 1, review[1] or r.decided_on, None, review[1], review[0], review[2], "{}", now, actor)
-        for rid, (r, cid, review) in zip(ids.take(m.LegalReview.__table__, len(reviewed)), reviewed, strict=False)))
     _insert_disclosures(conn, ids, [(r, did) for r, _, did in rows], actor, now, today)
 
 
@@ -319,6 +320,7 @@ def _update_decisions(conn: Connection, ids: Ids, recs: list[DecisionRec], repor
         "procedure": r.procedure, "filed_on": r.filed_on, "is_major": r.is_major, "major_reasons": r.major_reasons,
         "violation": r.violation, "facts": r.facts, "updated_by": actor,
     } for r in recs if r.existing and r.agency and r.party])
+    _replace_reviews(conn, ids, recs, actor, now)
     conn.execute(decision_table.update().where(decision_table.c.id == bindparam("b_id")), [{
         "b_id": r.existing.decision_id, "decided_on": r.decided_on, "conclusion": r.conclusion,
         "legal_basis": r.legal_basis, "benchmark_tier_id": r.benchmark_tier_id, "claimed_tier": r.claimed_tier,
@@ -332,21 +334,26 @@ def _update_decisions(conn: Connection, ids: Ids, recs: list[DecisionRec], repor
     _update_disclosures(conn, ids, recs, report, actor, now, today)
 
 
-def _replace_children(conn: Connection, ids: Ids, recs: list[DecisionRec], actor: str, now: dt.datetime) -> None:
-    """Penalty items and the legal review of updated decisions, as the file now has them."""
-    decision_ids = [r.existing.decision_id for r in recs if r.existing]
+def _replace_reviews(conn: Connection, ids: Ids, recs: list[DecisionRec], actor: str, now: dt.datetime) -> None:
+    """The legal review of updated decisions, as the file now has it (before the decision and its items, which the
+    database checks against it)."""
     case_ids = [r.existing.case_id for r in recs if r.existing]
-    for chunk in chunks(decision_ids):
-        conn.execute(table_of(m.PenaltyItem).delete().where(m.PenaltyItem.__table__.c.decision_id.in_(chunk)))
     for chunk in chunks(case_ids):
         conn.execute(table_of(m.LegalReview).delete().where(m.LegalReview.__table__.c.case_id.in_(chunk)))
-    item_rows = [(r.existing.decision_id, t, a, d) for r in recs if r.existing for t, a, d in r.items]
-    insert(conn, m.PenaltyItem.__table__, ITEM_COLS, (
-        (iid, *row) for iid, row in zip(ids.take(m.PenaltyItem.__table__, len(item_rows)), item_rows, strict=False)))
     reviewed = [(r, r.existing, r.review) for r in recs if r.review is not None and r.existing]
     insert(conn, m.LegalReview.__table__, REVIEW_COLS, (
         (rid, old.case_id, 1, review[1] or r.decided_on, None, review[1], review[0], review[2], "{}", now, actor)
         for rid, (r, old, review) in zip(ids.take(m.LegalReview.__table__, len(reviewed)), reviewed, strict=False)))
+
+
+def _replace_children(conn: Connection, ids: Ids, recs: list[DecisionRec], actor: str, now: dt.datetime) -> None:
+    """Penalty items of updated decisions, as the file now has them."""
+    decision_ids = [r.existing.decision_id for r in recs if r.existing]
+    for chunk in chunks(decision_ids):
+        conn.execute(table_of(m.PenaltyItem).delete().where(m.PenaltyItem.__table__.c.decision_id.in_(chunk)))
+    item_rows = [(r.existing.decision_id, t, a, d) for r in recs if r.existing for t, a, d in r.items]
+    insert(conn, m.PenaltyItem.__table__, ITEM_COLS, (
+        (iid, *row) for iid, row in zip(ids.take(m.PenaltyItem.__table__, len(item_rows)), item_rows, strict=False)))
 
 
 def _update_disclosures(conn: Connection, ids: Ids, recs: list[DecisionRec], report: ImportReport, actor: str,

@@ -13,6 +13,7 @@ from db.imports.reading import WS_RE
 from db.imports.report import ImportReport
 from db.imports.spec import KindSpec, column
 from db.imports.store import Ids, chunks, insert, utc_now
+from domain.review import qualification_problem
 
 __all__ = ["SPEC"]
 
@@ -28,10 +29,13 @@ OFFICER_FIELDS = (
     column("is_legal_reviewer", "是否法制审核人员", False, "是/否（留空为否）", "否", "法制审核人员"),
     column("has_legal_qualification", "是否具有法律职业资格", False, "是/否（留空为否）", "否", "法律职业资格",
        "是否取得法律职业资格"),
+    column("first_reviewed_on", "初次从事法制审核日期", False,
+           "日期；2021年7月15日以前已从事法制审核的人员可不具有法律职业资格，留空则按初次从事处理", "2019-03-01",
+           "初次审核日期", "从事法制审核起始日期"),
 )
 
 _OFFICER_COLS = ("id", "agency_id", "name", "cert_no", "enforcement_field", "cert_valid_from", "cert_valid_to",
-                 "is_legal_reviewer", "has_legal_qualification", "created_at", "created_by")
+                 "is_legal_reviewer", "has_legal_qualification", "first_reviewed_on", "created_at", "created_by")
 
 
 class _Officers(TableKind):
@@ -69,6 +73,12 @@ class _Officers(TableKind):
         for key in ("is_legal_reviewer", "has_legal_qualification"):
             if key in self.present:
                 data[key] = bool(self.yes_no(v, key, row))
+        if "first_reviewed_on" in self.present:
+            data["first_reviewed_on"] = self.date(v, "first_reviewed_on", row)
+            problem = qualification_problem(True, bool(data.get("has_legal_qualification")), data["first_reviewed_on"])
+            if data.get("is_legal_reviewer") and problem and not row.failed:
+                row.warn("has_legal_qualification", "该法制审核人员没有法律职业资格记录，且不是2021年7月15日以前已从事"
+                                                    "法制审核的人员：取得法律职业资格前不能审核（行政处罚法第五十八条第二款）")
         if agency is None or row.failed:
             return None
         data["agency_id"] = self.agency_token(agency)
@@ -82,6 +92,7 @@ class _Officers(TableKind):
         for chunk in chunks(sorted({r.data["cert_no"] for r in recs})):
             for r in conn.execute(select(o.id, o.agency_id, o.name, o.cert_no, o.enforcement_field, o.cert_valid_from,
                                          o.cert_valid_to, o.is_legal_reviewer, o.has_legal_qualification,
+                                         o.first_reviewed_on,
                                          m.Agency.name.label("agency_name"))
                                   .join(m.Agency, m.Agency.id == o.agency_id).where(o.cert_no.in_(chunk))).mappings():
                 stored[r["cert_no"]] = dict(r)
@@ -102,7 +113,7 @@ class _Officers(TableKind):
         insert(conn, m.Officer.__table__, _OFFICER_COLS, (
             (oid, r.ref["agency"].id, r.data["name"], r.data["cert_no"], r.data.get("enforcement_field", ""),
              r.data["cert_valid_from"], r.data["cert_valid_to"], r.data.get("is_legal_reviewer", False),
-             r.data.get("has_legal_qualification", False), now, actor)
+             r.data.get("has_legal_qualification", False), r.data.get("first_reviewed_on"), now, actor)
             for r, oid in zip(new, ids.take(m.Officer.__table__, len(new)), strict=False)))
         self.update_rows(conn, m.Officer.__table__, recs,
                          lambda r, c: r.ref["agency"].id if c == "agency_id" else r.data[c])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -12,10 +13,12 @@ from db import models as m
 from db.imports.base import Problems, Rec, Row, TableKind
 from db.imports.cells import nfkc, ordinal, review_outcome
 from db.imports.reading import compact
-from db.imports.report import ImportReport
+from db.imports.report import ImportReport, RowProblem
 from db.imports.spec import KindSpec, column
-from db.imports.store import REVIEW_COLS, Ids, chunks, insert, utc_now
-from domain.enums import ReviewOutcome
+from db.imports.store import REVIEW_COLS, Ids, chunks, insert, table_of, utc_now
+from db.review_rounds import load_rounds
+from domain.enums import ReviewOutcome, ReviewStepKind
+from domain.review import ReviewAction, approved_before, outcome_of
 
 __all__ = ["SPEC"]
 
@@ -89,6 +92,15 @@ class _Reviews(TableKind):
             for row in conn.execute(select(r.id, r.case_id, r.round_no, r.submitted_on, r.reviewed_on, r.outcome,
                                            r.opinion, r.reviewer_officer_id).where(r.case_id.in_(chunk))).mappings():
                 rounds[row["case_id"]][row["round_no"]] = dict(row)
+        # A round concluded in the app (or by an earlier import) carries its conclusion in a 审核意见 step: the
+        # round row itself is never changed.
+        by_id = {x["id"]: x for own in rounds.values() for x in own.values()}
+        s = m.ReviewStep
+        for chunk in chunks(sorted(by_id)):
+            for step in conn.execute(select(s.review_id, s.conclusion, s.occurred_on, s.opinion, s.officer_id)
+                                     .where(s.review_id.in_(chunk), s.kind == ReviewStepKind.CONCLUDE)):
+                by_id[step.review_id].update(outcome=outcome_of(step.conclusion), reviewed_on=step.occurred_on,
+                                             opinion=step.opinion, reviewer_officer_id=step.officer_id)
         officers: dict[str, dict[str, Any]] = {}
         for chunk in chunks(sorted({x.ref["reviewer"] for x in recs if x.ref["reviewer"]})):
             for row in conn.execute(select(o.id, o.cert_no, o.name, o.agency_id, o.is_legal_reviewer)
@@ -138,6 +150,11 @@ class _Reviews(TableKind):
                                         "已完成的审核不能通过导入修改（本行不同的是："
                                         + "、".join(self.column_label(k) for k in rec.changed) + "）")
                 return
+            if rec.action == "update" and (data["outcome"] is None or "submitted_on" in rec.changed):
+                out.err(rec, "submitted_on" if "submitted_on" in rec.changed else "outcome",
+                        f"第{n}轮法制审核已报送、尚待审核：导入只能补记其审核结论和审核日期，报送记录不能修改（本行不同的是："
+                        + "、".join(self.column_label(k) for k in rec.changed) + "）")
+                return
         else:
             if n > 1:
                 previous = final.get(n - 1)
@@ -168,8 +185,46 @@ class _Reviews(TableKind):
             (rid, r.ref["case_id"], r.data["round_no"], r.data["submitted_on"], r.data.get("reviewer_officer_id"),
              r.data["reviewed_on"], r.data["outcome"], r.data.get("opinion", ""), "{}", now, actor)
             for r, rid in zip(new, ids.take(m.LegalReview.__table__, len(new)), strict=False)))
-        self.update_rows(conn, m.LegalReview.__table__, recs)
+        # Completing a pending round is a new 审核意见 step; any other change is refused in resolve.
+        steps = [r for r in recs if r.action == "update"]
+        if steps:
+            conn.execute(table_of(m.ReviewStep).insert(), [{
+                "review_id": r.id, "kind": ReviewStepKind.CONCLUDE, "occurred_on": r.data["reviewed_on"],
+                "recorded_at": now, "recorded_by": actor, "officer_id": r.data.get("reviewer_officer_id"),
+                "assignee_officer_id": None, "conclusion": ReviewAction.APPROVE if r.data["outcome"] is
+                ReviewOutcome.APPROVED else ReviewAction.RETURN, "opinion": r.data.get("opinion", ""),
+                "checklist": "{}", "materials": "", "note": "导入"} for r in steps])
         self.update_audits(conn, recs, lambda r: f"{r.ref['case_no']} 第{r.data['round_no']}轮")
+        cleared = clear_unreviewed_marks(conn, {r.ref["case_id"] for r in recs if r.action in ("insert", "update")},
+                                         actor, now)
+        for rec in recs:
+            if rec.ref.get("case_id") in cleared and rec.action in ("insert", "update"):
+                report.problems.append(RowProblem(rec.line, self.labels["reviewed_on"], f"该案决定已有决定日期前的法制审核同意记录，"
+                                                     f"“未经法制审核”标记已清除（决定书{cleared[rec.ref['case_id']]}）", "warning"))
+
+
+def clear_unreviewed_marks(conn: Connection, case_ids: set[int], actor: str, now: dt.datetime) -> dict[int, str]:
+    """Decisions marked 未经法制审核 whose case now has an approval dated on or before the decision lose the mark
+    (and only those: a later approval is not a prior review). Returns case id → decision number cleared."""
+    if not case_ids:
+        return {}
+    d = m.Decision
+    marked = conn.execute(select(d.id, d.case_id, d.decision_no, d.decided_on)
+                          .where(d.case_id.in_(sorted(case_ids)), d.unreviewed_major.is_(True))).all()
+    rounds = load_rounds(conn, [x.case_id for x in marked])
+    cleared: dict[int, str] = {}
+    for row in marked:
+        approved_on = approved_before(rounds.get(row.case_id, []), row.decided_on)
+        if approved_on is None:
+            continue
+        conn.execute(table_of(m.Decision).update().where(table_of(m.Decision).c.id == row.id)
+                     .values(unreviewed_major=False, updated_by=actor))
+        conn.execute(table_of(m.AuditEntry).insert().values(
+            occurred_at=now, actor=actor, action="import_clear_unreviewed", entity="decisions", entity_id=str(row.id),
+            detail=json.dumps({"decision_no": row.decision_no, "approved_on": approved_on.isoformat()},
+                              ensure_ascii=False)))
+        cleared[row.case_id] = row.decision_no
+    return cleared
 
 
 SPEC = KindSpec("reviews", "法制审核",
