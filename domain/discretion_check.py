@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from domain.discretion import (
     ParsedStandard,
@@ -55,7 +56,9 @@ __all__ = [
     "parse_no_penalty_list",
     "peer_stats",
     "public_distribution",
+    "ResolutionStatus",
     "score_peers",
+    "score_rolling",
     "statement_explains_discretion",
     "summarise_values",
 ]
@@ -477,15 +480,15 @@ def _robust_z(value: Decimal, values: Sequence[Decimal], stats: PeerStats) -> fl
 
 
 def score_peers(
-    groups: Mapping[object, Sequence[tuple[object, Decimal]]],
+    groups: Mapping[Any, Sequence[tuple[Any, Decimal]]],
     *,
     z_limit: Decimal = DEFAULT_Z_LIMIT,
     min_group: int = DEFAULT_MIN_GROUP,
     describe: Callable[[Decimal], str] = format_yuan,
-) -> dict[object, PeerScore]:
+) -> dict[Any, PeerScore]:
     """Robust z of every member of every peer group; beyond ±z_limit is 畸重/畸轻. Groups smaller than
     `min_group` are not scored and say so."""
-    out: dict[object, PeerScore] = {}
+    out: dict[Any, PeerScore] = {}
     limit = float(z_limit)
     for members in groups.values():
         values = [v for _, v in members]
@@ -529,3 +532,37 @@ def public_distribution(values: Sequence[Decimal], min_count: int = PUBLIC_MIN_G
     q = summarise_values(values)
     assert q is not None
     return Distribution(len(values), q[1], q[0], q[2], False, tuple(sorted(values)))
+
+
+def score_rolling(
+    groups: Mapping[Any, Sequence[tuple[Any, dt.date, Decimal]]],
+    *,
+    period_years: int = DEFAULT_PERIOD_YEARS,
+    z_limit: Decimal = DEFAULT_Z_LIMIT,
+    min_group: int = DEFAULT_MIN_GROUP,
+    describe: Callable[[Decimal], str] = format_yuan,
+) -> dict[Any, PeerScore]:
+    """`score_peers` where a decision's peers are the group's decisions dated within `period_years` before or
+    after it. A group whose dates all lie within the period is one comparison, as most are."""
+    span = dt.timedelta(days=round(365.25 * period_years))
+    out: dict[Any, PeerScore] = {}
+    for group, members in groups.items():
+        if not members:
+            continue
+        days = [d for _, d, _ in members]
+        if max(days) - min(days) <= span:
+            out.update(score_peers({group: [(k, v) for k, _, v in members]}, z_limit=z_limit, min_group=min_group,
+                                   describe=describe))
+            continue
+        for key, day, _ in members:
+            window = [(k, v) for k, d, v in members if abs(d - day) <= span]
+            out[key] = score_peers({group: window}, z_limit=z_limit, min_group=min_group, describe=describe)[key]
+    return out
+
+
+class ResolutionStatus(StrEnum):
+    """How a supervisor closed a flag. Each needs a note; all are kept in the audit log."""
+
+    EXPLAINED = "已说明理由"
+    CORRECTED = "已纠正"
+    FALSE_ALARM = "误报"

@@ -9,7 +9,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from domain.discretion_check import BenchmarkRule, DiscretionFlag as F, TierRule, check_fine
+from domain.discretion_check import BenchmarkRule, TierRule, check_fine
+from domain.discretion_check import DiscretionFlag as F
 from sample_data.jiangmen import load_jiangmen_table
 
 STATEMENT = "依据江门市生态环境局裁量标准，认定违法情节，适用相应裁量等级。"

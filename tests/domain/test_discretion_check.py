@@ -11,7 +11,6 @@ import pytest
 from domain.discretion import parse_penalty_standard
 from domain.discretion_check import (
     BenchmarkRule,
-    DiscretionFlag as F,
     TierModel,
     TierRule,
     check_fine,
@@ -22,6 +21,9 @@ from domain.discretion_check import (
     public_distribution,
     score_peers,
     statement_explains_discretion,
+)
+from domain.discretion_check import (
+    DiscretionFlag as F,
 )
 from domain.enums import DiscretionTier as T
 
