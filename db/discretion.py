@@ -55,6 +55,9 @@ __all__ = [
     "flag_explanations",
     "flag_rates",
     "flagged_decisions",
+    "item_of_decision",
+    "item_rule",
+    "officer_options",
     "benchmark_choices",
     "item_distribution",
     "recompute_checks",
@@ -485,17 +488,20 @@ class BenchmarkChoice:
 
 
 def benchmark_choices(engine: Engine, day: dt.date) -> list[BenchmarkChoice]:
-    """Benchmark items in force on `day`, for choosing a violation in 类案参考."""
+    """Benchmark items for choosing a violation: those in force on `day` first, then earlier versions (decisions
+    made under them are still compared with their own version), each labelled with its set and number."""
     s, i = m.BenchmarkSet, m.BenchmarkItem
     with engine.connect() as conn:
         rows = conn.execute(
-            select(i.id, i.item_no, i.violation, s.name, s.agency_id)
-            .join(s, s.id == i.set_id)
-            .where(s.effective_from <= day, or_(s.effective_to.is_(None), s.effective_to > day))
-            .order_by(s.agency_id, s.id, i.id)
+            select(i.id, i.item_no, i.violation, s.name, s.agency_id, s.effective_from, s.effective_to)
+            .join(s, s.id == i.set_id).where(s.effective_from <= day)
+            .order_by(s.agency_id, s.effective_from.desc(), s.id, i.id)
         ).all()
-    return [BenchmarkChoice(r.id, f"{r.name}：{r.item_no} {(r.violation or '').splitlines()[0][:60]}", r.agency_id)
-            for r in rows]
+    current = [r for r in rows if r.effective_to is None or r.effective_to > day]
+    earlier = [r for r in rows if not (r.effective_to is None or r.effective_to > day)]
+    return [BenchmarkChoice(r.id, f"{r.name}：{r.item_no} {(r.violation or '').splitlines()[0][:60]}"
+                            + ("" if r in current else f"（{r.effective_to}起不再适用）"), r.agency_id)
+            for r in (*current, *earlier)]
 
 
 def item_rule(engine: Engine, item_id: int) -> BenchmarkRule | None:
@@ -589,3 +595,18 @@ def check_rows(engine: Engine) -> Iterable[dict[str, str]]:
 
 def _multiple(value: Decimal) -> str:
     return f"基数的{value.normalize():f}倍" if value >= 1 else f"基数的{(value * 100).quantize(Decimal('0.01'))}%"
+
+
+def officer_options(engine: Engine, agency_id: int | None = None) -> dict[int, str]:
+    """Officers for the supervisor's filter: id → "姓名（执法证号）", of one agency or all."""
+    o = m.Officer
+    query = select(o.id, o.name, o.cert_no).order_by(o.agency_id, o.id)
+    if agency_id is not None:
+        query = query.where(o.agency_id == agency_id)
+    with engine.connect() as conn:
+        return {r.id: f"{r.name}（{r.cert_no}）" for r in conn.execute(query)}
+
+
+def item_of_decision(engine: Engine, decision_id: int) -> int | None:
+    with engine.connect() as conn:
+        return conn.execute(select(_DC.c.benchmark_item_id).where(_DC.c.decision_id == decision_id)).scalar()

@@ -8,12 +8,14 @@ from components.registry import PAGES
 from domain.enums import Role
 from tests.pages.conftest import ROOT, make_app, no_errors
 
-PUBLIC_PAGES = {"pages/home.py", "pages/decisions.py", "pages/agencies.py", "pages/annual.py", "pages/disclosure_clock.py"}
+PUBLIC_PAGES = {"pages/home.py", "pages/decisions.py", "pages/agencies.py", "pages/annual.py", "pages/disclosure_clock.py",
+                "pages/similar_cases.py"}
 EXPECTED_VISIBLE = {
     Role.PUBLIC: PUBLIC_PAGES | {"pages/login.py"},
     Role.OFFICER: PUBLIC_PAGES | {"pages/cases.py"},
     Role.REVIEWER: PUBLIC_PAGES | {"pages/cases.py", "pages/review_queue.py"},
-    Role.SUPERVISOR: PUBLIC_PAGES | {"pages/cases.py", "pages/supervision.py", "pages/completeness.py"},
+    Role.SUPERVISOR: PUBLIC_PAGES | {"pages/cases.py", "pages/supervision.py", "pages/completeness.py",
+                                     "pages/discretion_flags.py", "pages/discretion_item.py"},
     Role.ADMIN: PUBLIC_PAGES | {"pages/users.py", "pages/audit_log.py", "pages/calendar_admin.py",
                                 "pages/data_import.py", "pages/held_records.py"},
 }
