@@ -60,6 +60,7 @@ __all__ = [
     "officer_options",
     "benchmark_choices",
     "item_distribution",
+    "recheck_all",
     "recompute_checks",
     "rescore_peers",
     "resolve_flag",
@@ -610,3 +611,9 @@ def officer_options(engine: Engine, agency_id: int | None = None) -> dict[int, s
 def item_of_decision(engine: Engine, decision_id: int) -> int | None:
     with engine.connect() as conn:
         return conn.execute(select(_DC.c.benchmark_item_id).where(_DC.c.decision_id == decision_id)).scalar()
+
+
+def recheck_all(engine: Engine, model: TierModel = TierModel.SPLIT_30_40_30) -> CheckSummary:
+    """Recompute every decision's check (after benchmark data changed outside an import, or on demand)."""
+    with engine.begin() as conn:
+        return recompute_checks(conn, model=model)
