@@ -268,6 +268,19 @@ def _fmt_amount(v: Decimal) -> str:
     return f"{int(v)}元" if v == v.to_integral() else f"{v}元"
 
 
+def _statutory_text(ms: MatterSpec) -> str:
+    """The law's fine range of a penalty matter as the 权责清单 states it ("" for other matters)."""
+    if ms.category is not ActionCategory.PENALTY:
+        return ""
+    if ms.base_name and ms.factor_min is not None and ms.factor_max is not None:
+        return f"处{ms.base_name}{ms.factor_min.normalize():f}倍以上{ms.factor_max.normalize():f}倍以下的罚款"
+    if ms.fine_max is None:
+        return ""
+    if ms.fine_min is None:
+        return f"处{_fmt_amount(ms.fine_max)}以下的罚款"
+    return f"处{_fmt_amount(ms.fine_min)}以上{_fmt_amount(ms.fine_max)}以下的罚款"
+
+
 def _write_static(session: Session, rng: random.Random, calendar: WorkCalendar) -> list[AgencyCtx]:
     from sample_data.jiangmen import DEFAULT_JIANGMEN_PATH, load_jiangmen_table
 
@@ -331,6 +344,7 @@ def _write_static(session: Session, rng: random.Random, calendar: WorkCalendar) 
         for mspec in spec.matters:
             matter = m.Matter(agency_id=agency.id, code=mspec.code, name=mspec.name, category=mspec.category,
                               legal_basis=mspec.legal_basis, time_limit_days=mspec.time_limit_days,
+                              statutory_range=_statutory_text(mspec),
                               accepting_body=spec.short_name, approving_body=spec.short_name,
                               conditions="依法定条件和程序办理" if mspec.category is ActionCategory.LICENCE else "",
                               created_by="seed", created_at=SEED_TIME)

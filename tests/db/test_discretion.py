@@ -180,3 +180,21 @@ def test_check_rows_for_the_command(seeded_engine: Engine) -> None:
                                      "标记", "说明"}
     flagged = [r for r in rows if r["标记"]]
     assert flagged and all(all(c.isascii() for c in r["标记"]) for r in flagged)
+
+
+def test_matter_statutory_range_checks_decisions_without_a_benchmark(seeded_sqlite_copy) -> None:
+    engine = seeded_sqlite_copy(600, 7)
+    with engine.begin() as conn:
+        row = conn.execute(
+            select(m.Decision.id, m.Matter.statutory_range)
+            .join(m.Case, m.Case.id == m.Decision.case_id).join(m.Matter, m.Matter.id == m.Case.matter_id)
+            .where(m.Matter.statutory_range.like("%万元以上%万元以下%"), m.Decision.fine_total > 0)
+            .order_by(m.Decision.id).limit(1)).one()
+        # the agency has no benchmark for this decision: only the 权责清单 states the law's range
+        conn.execute(update(m.Decision).where(m.Decision.id == row.id)
+                     .values(benchmark_tier_id=None, fine_total=Decimal("5000000")))
+        recompute_checks(conn, [row.id])
+    stored = decision_check(engine, decision_id=row.id)
+    assert stored is not None and stored.flags[0] is F.OUT_OF_RANGE
+    assert "法定幅度" in stored.check.explanation() and stored.benchmark_item_id is None
+    engine.dispose()

@@ -137,3 +137,13 @@ def test_similar_cases_suppresses_small_groups() -> None:
     metrics = {mt.label: mt.value for mt in at.metric}
     assert metrics["罚款中位数"] == "—"
     assert any("少于3件" in i.value for i in at.info)
+
+
+def test_case_page_shows_the_discretion_check_of_its_decision() -> None:
+    decision_id, case_id, _ = _flagged("out_of_range")
+    agency = query(select(m.Agency.code).join(m.Case, m.Case.agency_id == m.Agency.id).where(m.Case.id == case_id))[0][0]
+    at = make_app(Role.OFFICER, agency, id=str(case_id))
+    at.switch_page("pages/case.py").run()
+    no_errors(at)
+    assert any("超出法定幅度" in e.value for e in at.error)
+    assert any("裁量基准核查" in x.label for x in at.expander)
