@@ -49,7 +49,10 @@ __all__ = [
     "BenchmarkChoice",
     "CheckSummary",
     "StoredCheck",
+    "Comparable",
     "check_proposed",
+    "check_unsaved",
+    "comparable_for_tier",
     "comparable_decisions",
     "decision_check",
     "flag_explanations",
@@ -377,18 +380,52 @@ def check_proposed(engine: Engine, *, benchmark_tier_id: int | None, claimed_tie
                    amount: Decimal, base_amount: Decimal | None, statement: str,
                    model: TierModel = TierModel.SPLIT_30_40_30) -> DiscretionCheck | None:
     """Check a penalty that is proposed but not decided (legal review); writes nothing. None without a tier."""
-    if benchmark_tier_id is None:
+    return check_unsaved(engine, [(benchmark_tier_id, claimed_tier, amount, base_amount, statement)], model=model)[0]
+
+
+def check_unsaved(engine: Engine,
+                  penalties: Sequence[tuple[int | None, DiscretionTier | None, Decimal, Decimal | None, str]], *,
+                  model: TierModel = TierModel.SPLIT_30_40_30) -> list[DiscretionCheck | None]:
+    """Check penalties that are not stored (a proposed decision, the rows of an import dry run): each is
+    (tier id, claimed tier, amount, base amount, 裁量说明). Writes nothing; no peer comparison."""
+    tier_ids = sorted({p[0] for p in penalties if p[0] is not None})
+    with engine.connect() as conn:
+        item_ids = set()
+        for chunk in _batches(tier_ids):
+            item_ids |= set(conn.execute(select(m.BenchmarkTier.item_id).where(m.BenchmarkTier.id.in_(chunk)))
+                            .scalars())
+        lib = _library(conn, item_ids) if item_ids else None
+    out: list[DiscretionCheck | None] = []
+    for tier_id, claimed, amount, base, statement in penalties:
+        if lib is None or tier_id is None or (item_id := lib.item_of_tier.get(tier_id)) is None:
+            out.append(None)
+            continue
+        rule = lib.rules[item_id]
+        circumstances = " ".join((lib.tier_text.get(tier_id, ("", ""))[0], statement or ""))
+        entry = match_no_penalty(lib.no_penalty.get(item_id, ()), rule.legal_basis, circumstances)
+        out.append(check_fine(rule, tier_id, claimed, amount, base, statement, model=model, no_penalty=entry))
+    return out
+
+
+@dataclass(frozen=True)
+class Comparable:
+    """What the 类案参考 panel shows for one benchmark tier (see components.discretion.show_comparable_panel)."""
+
+    rule: BenchmarkRule
+    tier: TierRule | None
+    distribution: Distribution
+
+
+def comparable_for_tier(engine: Engine, tier_id: int | None, today: dt.date) -> Comparable | None:
+    """The 类案参考 panel's data for a tier (e.g. the one a case under review applies); None without a tier."""
+    if tier_id is None:
         return None
     with engine.connect() as conn:
-        item_id = conn.execute(select(m.BenchmarkTier.item_id).where(m.BenchmarkTier.id == benchmark_tier_id)).scalar()
+        item_id = conn.execute(select(m.BenchmarkTier.item_id).where(m.BenchmarkTier.id == tier_id)).scalar()
         if item_id is None:
             return None
-        lib = _library(conn, [item_id])
-    rule = lib.rules[item_id]
-    circumstances = " ".join((lib.tier_text.get(benchmark_tier_id, ("", ""))[0], statement or ""))
-    entry = match_no_penalty(lib.no_penalty.get(item_id, ()), rule.legal_basis, circumstances)
-    return check_fine(rule, benchmark_tier_id, claimed_tier, amount, base_amount, statement, model=model,
-                      no_penalty=entry)
+        rule = _library(conn, [item_id]).rules[item_id]
+    return Comparable(rule, rule.tier(tier_id), comparable_decisions(engine, item_id, tier_id, today))
 
 
 def _filtered(agency_id: int | None, officer_id: int | None, flag: DiscretionFlag | None,

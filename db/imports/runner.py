@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from db import models as m
-from db.discretion import flag_explanations, recompute_checks
+from db.discretion import check_unsaved, flag_explanations, recompute_checks
 from db.imports.base import Handler, Options
 from db.imports.reading import Source, Table, quoted, read_source
 from db.imports.report import PREVIEW_ROWS, ImportFileError, ImportReport, RowProblem
@@ -82,6 +82,8 @@ def run(
     writing = _count(handler, report, accepted)
     if not dry_run and writing:
         _write(engine, spec, handler, writing, report, actor)
+    elif writing:
+        _preview_discretion(engine, writing, report)
     if progress:
         progress(len(table.rows), len(table.rows))
     by_line = {r.line: r for r in found.recs}
@@ -194,6 +196,20 @@ def _check_discretion(conn: Connection, decision_ids: list[int], line_of: dict, 
         if line is not None:
             for text in explanation:
                 report.problems.append(RowProblem(line, "裁量基准编号", f"裁量基准核查：{text}", "warning"))
+
+
+def _preview_discretion(engine: Engine, writing: list[Any], report: ImportReport) -> None:
+    """A dry run shows the same discretion warnings as the import would, computed without writing."""
+    recs = [r for r in writing if getattr(r, "benchmark_tier_id", None) is not None]
+    if not recs:
+        return
+    checks = check_unsaved(engine, [(r.benchmark_tier_id, r.claimed_tier, r.fine_total, r.base_amount,
+                                     r.discretion_statement) for r in recs])
+    for rec, check in zip(recs, checks, strict=True):
+        if check is not None:
+            for finding in check.findings:
+                report.problems.append(RowProblem(rec.line, "裁量基准编号", f"裁量基准核查：{finding.explanation}",
+                                                  "warning"))
 
 
 def _write(engine: Engine, spec: KindSpec, handler: Handler, writing: list[Any], report: ImportReport,

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select, update
 from db import models as m
 from db.discretion import (
     check_proposed,
+    comparable_for_tier,
     check_rows,
     comparable_decisions,
     decision_check,
@@ -198,3 +199,13 @@ def test_matter_statutory_range_checks_decisions_without_a_benchmark(seeded_sqli
     assert stored is not None and stored.flags[0] is F.OUT_OF_RANGE
     assert "法定幅度" in stored.check.explanation() and stored.benchmark_item_id is None
     engine.dispose()
+
+
+def test_comparable_for_tier_is_what_the_review_panel_shows(seeded_engine: Engine) -> None:
+    with seeded_engine.connect() as conn:
+        tier_id = conn.execute(select(m.Decision.benchmark_tier_id).where(m.Decision.benchmark_tier_id.is_not(None))
+                               .order_by(m.Decision.id).limit(1)).scalar_one()
+    found = comparable_for_tier(seeded_engine, tier_id, dt.date(2026, 11, 20))
+    assert found is not None and found.tier is not None and found.tier.tier_id == tier_id
+    assert found.rule.tier(tier_id) is found.tier
+    assert comparable_for_tier(seeded_engine, None, dt.date(2026, 11, 20)) is None

@@ -846,6 +846,8 @@ def test_tier_number_is_the_printed_grade_and_flags_are_warnings(engine: Engine,
                     "裁量说明": statement}),
             row(3, {"裁量基准编号": "3-1", "裁量档次": "第1级", "罚款金额": "250000", "处罚内容": "罚款25万元",
                     "裁量说明": statement})]
+    preview = run(engine, tmp_path, rows, dry_run=True)
+    assert any("超出法定幅度" in w for w in msgs(preview, 4, "warning", "裁量基准编号"))
     report = run(engine, tmp_path, rows)
     assert report.exit_code == EXIT_OK, report.lines()
     first, second, third = (decision(engine, f"青市监罚〔2026〕{n}号")["decision"] for n in (1, 2, 3))
