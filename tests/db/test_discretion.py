@@ -13,9 +13,9 @@ from sqlalchemy import Engine, select, update
 from db import models as m
 from db.discretion import (
     check_proposed,
-    comparable_for_tier,
     check_rows,
     comparable_decisions,
+    comparable_for_tier,
     decision_check,
     flag_rates,
     flagged_decisions,
