@@ -102,7 +102,7 @@ class _Library:
     tier_text: dict[int, tuple[str, str]]  # tier id → (circumstance, standard text)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8192)
 def _parse(text: str) -> ParsedStandard:
     return parse_penalty_standard(text)
 
