@@ -18,7 +18,7 @@ from itertools import islice
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, and_, func, or_, select
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, func, or_, select
 
 from db import models as m
 from domain.discretion import ParsedStandard, parse_penalty_standard
@@ -296,11 +296,14 @@ def rescore_peers(conn: Connection, *, z_limit: Decimal = DEFAULT_Z_LIMIT, min_g
         note = score.explanation if score.flag is not None or not score.stats.scored else (
             f"同类决定{score.stats.count}件，稳健z值{score.z:.1f}，在正常范围内")
         updates[r.decision_id] = (score.z, note[:200], _flag_text(kept))
-    for decision_id, (z, text, flag_text) in updates.items():
-        r = by_id[decision_id]
-        if (r.robust_z, r.peer_note, r.flags) != (z, text, flag_text):
-            conn.execute(_DC.update().where(_DC.c.decision_id == decision_id)
-                         .values(robust_z=z, peer_note=text, flags=flag_text))
+    changed = [{"key": decision_id, "z": z, "note": text, "flag_text": flag_text}
+               for decision_id, (z, text, flag_text) in updates.items()
+               if (by_id[decision_id].robust_z, by_id[decision_id].peer_note, by_id[decision_id].flags)
+               != (z, text, flag_text)]
+    statement = (_DC.update().where(_DC.c.decision_id == bindparam("key"))
+                 .values(robust_z=bindparam("z"), peer_note=bindparam("note"), flags=bindparam("flag_text")))
+    for start in range(0, len(changed), BATCH):
+        conn.execute(statement, changed[start:start + BATCH])
 
 
 # ---------------------------------------------------------------------------------------------------------

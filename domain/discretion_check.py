@@ -468,15 +468,35 @@ def peer_stats(values: Sequence[Decimal], min_group: int = DEFAULT_MIN_GROUP) ->
     return PeerStats(n, median, q[0], q[2], mad, True, "")
 
 
-def _robust_z(value: Decimal, values: Sequence[Decimal], stats: PeerStats) -> float:
+def _robust_z(value: Decimal, stats: PeerStats, mean_ad: float) -> float:
     assert stats.median is not None and stats.mad is not None
     diff = float(value - stats.median)
     if stats.mad > 0:
         return _MAD_SCALE * diff / float(stats.mad)
-    mean_ad = sum(abs(float(v - stats.median)) for v in values) / len(values)
     if mean_ad > 0:
         return diff / (_MEAN_AD_SCALE * mean_ad)
     return 0.0
+
+
+def _score_members(key_values: Sequence[tuple[Any, Decimal]], peers: Sequence[Decimal], limit: Decimal,
+                   min_group: int, describe: Callable[[Decimal], str], out: dict[Any, PeerScore]) -> None:
+    stats = peer_stats(peers, min_group)
+    if not stats.scored:
+        for key, _ in key_values:
+            out[key] = PeerScore(key, None, None, stats, stats.note)
+        return
+    assert stats.median is not None and stats.q1 is not None and stats.q3 is not None
+    mean_ad = sum(abs(float(v - stats.median)) for v in peers) / len(peers)
+    bound = float(limit)
+    for key, value in key_values:
+        z = _robust_z(value, stats, mean_ad)
+        flag = DiscretionFlag.TOO_HEAVY if z > bound else DiscretionFlag.TOO_LIGHT if z < -bound else None
+        text = ""
+        if flag is not None:
+            word = "高于" if flag is DiscretionFlag.TOO_HEAVY else "低于"
+            text = (f"{describe(value)}明显{word}同类决定（{stats.count}件，中位数{describe(stats.median)}，"
+                    f"四分位距{describe(stats.q1)}至{describe(stats.q3)}），稳健z值为{z:.1f}，超过±{limit}")
+        out[key] = PeerScore(key, z, flag, stats, text)
 
 
 def score_peers(
@@ -489,24 +509,46 @@ def score_peers(
     """Robust z of every member of every peer group; beyond ±z_limit is 畸重/畸轻. Groups smaller than
     `min_group` are not scored and say so."""
     out: dict[Any, PeerScore] = {}
-    limit = float(z_limit)
     for members in groups.values():
-        values = [v for _, v in members]
-        stats = peer_stats(values, min_group)
-        for key, value in members:
-            if not stats.scored:
-                out[key] = PeerScore(key, None, None, stats, stats.note)
-                continue
-            z = _robust_z(value, values, stats)
-            flag = DiscretionFlag.TOO_HEAVY if z > limit else DiscretionFlag.TOO_LIGHT if z < -limit else None
-            text = ""
-            if flag is not None:
-                assert stats.median is not None and stats.q1 is not None and stats.q3 is not None
-                word = "高于" if flag is DiscretionFlag.TOO_HEAVY else "低于"
-                text = (f"{describe(value)}明显{word}同类决定（{stats.count}件，中位数{describe(stats.median)}，"
-                        f"四分位距{describe(stats.q1)}至{describe(stats.q3)}），稳健z值为{z:.1f}，超过±{z_limit}")
-            out[key] = PeerScore(key, z, flag, stats, text)
+        _score_members(members, [v for _, v in members], z_limit, min_group, describe, out)
     return out
+
+
+def score_rolling(
+    groups: Mapping[Any, Sequence[tuple[Any, dt.date, Decimal]]],
+    *,
+    period_years: int = DEFAULT_PERIOD_YEARS,
+    z_limit: Decimal = DEFAULT_Z_LIMIT,
+    min_group: int = DEFAULT_MIN_GROUP,
+    describe: Callable[[Decimal], str] = format_yuan,
+) -> dict[Any, PeerScore]:
+    """`score_peers` where a decision's peers are the group's decisions of the months within `period_years`
+    before or after its own month (whole months, so that one comparison serves every decision of a month)."""
+    span = 12 * period_years
+    out: dict[Any, PeerScore] = {}
+    for members in groups.values():
+        by_month: dict[int, list[tuple[Any, Decimal]]] = {}
+        for key, day, value in members:
+            by_month.setdefault(day.year * 12 + day.month - 1, []).append((key, value))
+        months = sorted(by_month)
+        if not months:
+            continue
+        if months[-1] - months[0] <= span:
+            _score_members([(k, v) for k, _, v in members], [v for _, _, v in members], z_limit, min_group,
+                           describe, out)
+            continue
+        for month in months:
+            peers = [v for other in months if abs(other - month) <= span for _, v in by_month[other]]
+            _score_members(by_month[month], peers, z_limit, min_group, describe, out)
+    return out
+
+
+class ResolutionStatus(StrEnum):
+    """How a supervisor closed a flag. Each needs a note; all are kept in the audit log."""
+
+    EXPLAINED = "已说明理由"
+    CORRECTED = "已纠正"
+    FALSE_ALARM = "误报"
 
 
 @dataclass(frozen=True)
@@ -533,36 +575,3 @@ def public_distribution(values: Sequence[Decimal], min_count: int = PUBLIC_MIN_G
     assert q is not None
     return Distribution(len(values), q[1], q[0], q[2], False, tuple(sorted(values)))
 
-
-def score_rolling(
-    groups: Mapping[Any, Sequence[tuple[Any, dt.date, Decimal]]],
-    *,
-    period_years: int = DEFAULT_PERIOD_YEARS,
-    z_limit: Decimal = DEFAULT_Z_LIMIT,
-    min_group: int = DEFAULT_MIN_GROUP,
-    describe: Callable[[Decimal], str] = format_yuan,
-) -> dict[Any, PeerScore]:
-    """`score_peers` where a decision's peers are the group's decisions dated within `period_years` before or
-    after it. A group whose dates all lie within the period is one comparison, as most are."""
-    span = dt.timedelta(days=round(365.25 * period_years))
-    out: dict[Any, PeerScore] = {}
-    for group, members in groups.items():
-        if not members:
-            continue
-        days = [d for _, d, _ in members]
-        if max(days) - min(days) <= span:
-            out.update(score_peers({group: [(k, v) for k, _, v in members]}, z_limit=z_limit, min_group=min_group,
-                                   describe=describe))
-            continue
-        for key, day, _ in members:
-            window = [(k, v) for k, d, v in members if abs(d - day) <= span]
-            out[key] = score_peers({group: window}, z_limit=z_limit, min_group=min_group, describe=describe)[key]
-    return out
-
-
-class ResolutionStatus(StrEnum):
-    """How a supervisor closed a flag. Each needs a note; all are kept in the audit log."""
-
-    EXPLAINED = "已说明理由"
-    CORRECTED = "已纠正"
-    FALSE_ALARM = "误报"

@@ -226,3 +226,19 @@ def test_public_distribution_is_suppressed_below_three() -> None:
     assert public_distribution([D(1), D(2)]).suppressed
     shown = public_distribution([D(1), D(2), D(9)])
     assert not shown.suppressed and shown.median == D(2) and shown.count == 3
+
+
+def test_rolling_period_compares_decisions_within_three_years() -> None:
+    from domain.discretion_check import score_rolling
+
+    early = [(f"a{i}", dt.date(2018, 1, 10 + i), D(20000 + 100 * i)) for i in range(6)]
+    late = [(f"b{i}", dt.date(2023, 6, 1 + i), D(90000 + 100 * i)) for i in range(6)]
+    # 2018 and 2023 are more than three years apart: each half is its own comparison, so nobody is an outlier
+    scores = score_rolling({"g": early + late})
+    assert all(s.flag is None and s.stats.count == 6 for s in scores.values())
+    # within three years they are one group of twelve (median between the two clusters)
+    close = [(k, dt.date(2021, 1, 1), v) for k, _, v in late]
+    scores = score_rolling({"g": early + close})
+    assert scores["a0"].stats.count == 12
+    one_off = early + [("x", dt.date(2018, 2, 1), D(500000))]
+    assert score_rolling({"g": one_off})["x"].flag is F.TOO_HEAVY
