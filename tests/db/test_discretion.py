@@ -209,3 +209,19 @@ def test_comparable_for_tier_is_what_the_review_panel_shows(seeded_engine: Engin
     assert found is not None and found.tier is not None and found.tier.tier_id == tier_id
     assert found.rule.tier(tier_id) is found.tier
     assert comparable_for_tier(seeded_engine, None, dt.date(2026, 11, 20)) is None
+
+
+@pytest.mark.postgres
+def test_checks_filters_and_resolution_on_postgres(seeded_pg_copy) -> None:
+    engine = seeded_pg_copy(300, 7)
+    flags = _flags(engine)
+    assert any("|tier_mismatch|" in f for f in flags.values())
+    decision_id = _a_flagged(engine, "tier_mismatch")
+    ok, _ = resolve_flag(engine, decision_id=decision_id, flag=F.TIER_MISMATCH, status=ResolutionStatus.FALSE_ALARM,
+                         note="复核后认定情节属于第二级", actor="supervisor")
+    assert ok
+    rows, total = flagged_decisions(engine, flag=F.TIER_MISMATCH, status=ResolutionStatus.FALSE_ALARM.value)
+    assert total == 1 and list(rows["decision_id"]) == [decision_id]
+    with engine.begin() as conn:
+        recompute_checks(conn)
+    assert _flags(engine) == flags
