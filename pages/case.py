@@ -65,8 +65,8 @@ show_text(detail.facts)
 if detail.decision_no:
     st.markdown(f"**决定**：{md(detail.decision_no)}（{format_date(detail.decided_on)}）{md(detail.conclusion)}")
     if (check := decision_check(engine, case_id=detail.id)) is not None:
-        with st.expander("裁量基准核查" + (f"：{'、'.join(f.value for f in check.flags)}" if check.flags else "：未发现问题"),
-                         expanded=bool(check.open_flags())):
+        found = "、".join(f.value for f in check.flags) or "未发现问题"
+        with st.expander(f"裁量基准核查：{md(found)}", expanded=bool(check.open_flags())):
             show_discretion_check(check.check, tier_circumstance=check.tier_circumstance,
                                   tier_standard=check.tier_standard, legal_basis=check.legal_basis,
                                   resolutions=check.resolutions)

@@ -115,6 +115,18 @@ def _law_section(sheet: _Sheet, header_row: int) -> str:
     return sheet.name
 
 
+def _row_level(text: str, last_level: int | None, warnings: list[str]) -> int:
+    level = _level(text)
+    if level is not None:
+        return level
+    # Unmerged blank 类别/裁量标准 under a tier (e.g. item 4-17): a second circumstance of that tier.
+    if text:
+        warnings.append(f"类别“{text}”不是数字，沿用上一档")
+    elif last_level is None:
+        warnings.append("类别为空且无上一档可沿用，记为0")
+    return last_level if last_level is not None else 0
+
+
 def _items(sheet: _Sheet) -> Iterator[BenchmarkItem]:
     found = _header(sheet)
     if found is None:
@@ -165,17 +177,8 @@ def _items(sheet: _Sheet) -> Iterator[BenchmarkItem]:
             if values[name] and values[name] not in current[name]:
                 current[name].append(values[name])
 
-        level = _level(values["level"])
-        if level is None:
-            # Unmerged blank 类别/裁量标准 under a tier (e.g. item 4-17): a second circumstance of that tier.
-            level = last_level if last_level is not None else 0
-            if values["level"]:
-                warnings.append(f"类别“{values['level']}”不是数字，沿用上一档")
-            elif last_level is None:
-                warnings.append("类别为空且无上一档可沿用，记为0")
-        standard = values["standard"]
-        if not standard and last_standard:
-            standard = last_standard
+        level = _row_level(values["level"], last_level, warnings)
+        standard = values["standard"] or last_standard
         for (hr, hc), hidden in sheet.hidden.items():
             if hr == r:
                 label = label_zh.get(hidden_labels.get(hc, ""), f"第{hc + 1}列")

@@ -143,15 +143,26 @@ def import_benchmarks(engine: Engine, path: Path | str, agency: str, *, create_a
                 report.closed_version = f"{current.name}（{current.effective_from.isoformat()}起）"
     if dry_run or report.exit_code:
         return report
+    _write_set(engine, path, items, report, agency, found.id if found is not None else None, actor)
+    report.written = True
+    return report
+
+
+def _write_set(engine: Engine, path: Path, items: list[BenchmarkItem], report: BenchmarkImportReport, agency: str,
+               found_id: int | None, actor: str) -> None:
+    """Write the new version (and the agency, when asked to create it), close the one in force, recheck the
+    agency's decisions, audit — one transaction."""
+    s = m.BenchmarkSet
+    start, set_name = report.effective_from, report.set_name
     try:
         with engine.begin() as conn:
             at = utc_now()
-            if found is None:
+            if found_id is None:
                 ref = new_agency(agency[:100], 0)
                 create_agency(conn, ref, actor, path.name, at)
                 agency_id = ref.id
             else:
-                agency_id = found.id
+                agency_id = found_id
                 conn.execute(update(s).where(s.agency_id == agency_id, s.name == set_name, s.effective_to.is_(None))
                              .values(effective_to=start))
             assert agency_id is not None
@@ -185,5 +196,3 @@ def import_benchmarks(engine: Engine, path: Path | str, agency: str, *, create_a
                    "effective_from": start.isoformat(), "closed": report.closed_version})
     except SQLAlchemyError as exc:
         raise BenchmarkImportError(f"写入数据库失败，已全部回滚：{type(exc).__name__}") from exc
-    report.written = True
-    return report
