@@ -47,6 +47,7 @@ from domain.params import text_problem
 
 __all__ = [
     "BenchmarkChoice",
+    "BenchmarkLibrary",
     "CheckSummary",
     "StoredCheck",
     "Comparable",
@@ -59,6 +60,7 @@ __all__ = [
     "flag_rates",
     "flagged_decisions",
     "item_of_decision",
+    "load_library",
     "item_rule",
     "officer_options",
     "benchmark_choices",
@@ -94,7 +96,7 @@ def _batches(ids: Iterable[int], size: int = BATCH) -> Iterable[list[int]]:
 
 
 @dataclass(frozen=True)
-class _Library:
+class BenchmarkLibrary:
     rules: dict[int, BenchmarkRule]  # item id → rule
     item_of_tier: dict[int, int]
     agency_of_item: dict[int, int]
@@ -124,7 +126,7 @@ def _parsed_tier(t: Any) -> ParsedStandard:
     return parsed
 
 
-def _library(conn: Connection, item_ids: Iterable[int] | None = None) -> _Library:
+def _library(conn: Connection, item_ids: Iterable[int] | None = None) -> BenchmarkLibrary:
     s, i, t = m.BenchmarkSet, m.BenchmarkItem, m.BenchmarkTier
     query = (select(i.id, i.item_no, i.violation, i.legal_basis, i.statutory_range, s.id.label("set_id"), s.name,
                     s.agency_id, s.effective_from, s.effective_to)
@@ -156,8 +158,13 @@ def _library(conn: Connection, item_ids: Iterable[int] | None = None) -> _Librar
                             tuple(tiers.get(r.id, ())), _parse(r.statutory_range) if r.statutory_range else None)
         for r in items
     }
-    return _Library(rules, item_of_tier, {r.id: r.agency_id for r in items},
+    return BenchmarkLibrary(rules, item_of_tier, {r.id: r.agency_id for r in items},
                     {r.id: set_lists.get(r.set_id, ()) for r in items}, tier_text)
+
+
+def load_library(conn: Connection) -> BenchmarkLibrary:
+    """Every benchmark item as rules, for a bulk writer that checks many batches against an unchanged library."""
+    return _library(conn)
 
 
 def _matter_rule(matter_id: int, name: str, basis: str, statutory: str) -> BenchmarkRule:
@@ -177,7 +184,7 @@ class CheckSummary:
     flagged: dict[DiscretionFlag, int]
 
 
-def _check_row(r: Any, lib: _Library, model: TierModel, now: dt.datetime) -> dict | None:
+def _check_row(r: Any, lib: BenchmarkLibrary, model: TierModel, now: dt.datetime) -> dict | None:
     tier_id = r.benchmark_tier_id
     item_id = lib.item_of_tier.get(tier_id) if tier_id is not None else None
     amount = r.fine_total or Decimal(0)
@@ -232,13 +239,14 @@ def _decision_rows(conn: Connection, ids: list[int] | None) -> Iterable[Any]:
 def recompute_checks(conn: Connection, decision_ids: Iterable[int] | None = None, *,
                      model: TierModel = TierModel.SPLIT_30_40_30, now: dt.datetime | None = None,
                      z_limit: Decimal = DEFAULT_Z_LIMIT, min_group: int = DEFAULT_MIN_GROUP,
-                     period_years: int = DEFAULT_PERIOD_YEARS, score: bool = True) -> CheckSummary:
+                     period_years: int = DEFAULT_PERIOD_YEARS, score: bool = True,
+                     library: BenchmarkLibrary | None = None) -> CheckSummary:
     """Check `decision_ids` (all decisions when None) against their benchmarks and store the results, then score
     every peer group again (a new decision moves its group's median). A bulk writer passes score=False for each
-    batch and calls `rescore_peers` once at the end."""
+    batch and calls `rescore_peers` once at the end, and may pass the `load_library` it read once."""
     now = now or dt.datetime.now(dt.UTC)
     ids = None if decision_ids is None else sorted(set(decision_ids))
-    lib = _library(conn)
+    lib = library if library is not None else _library(conn)
     rows = [row for r in _decision_rows(conn, ids) if (row := _check_row(r, lib, model, now)) is not None]
     if ids is None:
         conn.execute(_DC.delete())

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from db import models as m
 from db.bulk import prepare_rows, reset_sequences, write_prepared
-from db.discretion import recompute_checks, rescore_peers
+from db.discretion import load_library, recompute_checks, rescore_peers
 from db.projection import project_decisions
 from domain.chain import GENESIS, event_hash
 from domain.deadlines import add_months
@@ -1129,6 +1129,8 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
     # writes; imap keeps the order, which keeps the output identical to a single-process run.
     pool = multiprocessing.get_context("fork").Pool(min(2, len(tasks))) if len(tasks) > 2 else None
     done = 0
+    with engine.connect() as conn:
+        library = load_library(conn)  # written above, unchanged while the cases are written
     try:
         for prepared, planted, denominators, n, decision_ids, planted_ids in _ordered_results(pool, tasks):
             with engine.begin() as conn:
@@ -1137,7 +1139,7 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
                 held = project_decisions(conn, decision_ids, now=SEED_TIME)
                 report.rows["public_records"] += len(decision_ids)
                 report.held += len(held)
-                recompute_checks(conn, decision_ids, now=SEED_TIME, score=False)
+                recompute_checks(conn, decision_ids, now=SEED_TIME, score=False, library=library)
             report.planted.update(planted)
             for name, ids in planted_ids.items():
                 report.planted_decisions.setdefault(name, set()).update(ids)
