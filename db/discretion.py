@@ -40,6 +40,7 @@ from domain.discretion_check import (
     match_no_penalty,
     parse_no_penalty_list,
     public_distribution,
+    rate_interval,
     score_rolling,
 )
 from domain.enums import BenchmarkRangeKind, DisclosureStatus, DiscretionTier, PartyType
@@ -607,11 +608,15 @@ def flag_rates(engine: Engine, *, by: str = "agency") -> pd.DataFrame:
         if flags != _BAR + _BAR:
             g[1] += 1
             g[2] += did in resolved
+    def interval(f: int, n: int) -> str:
+        bounds = rate_interval(f, n)
+        return "—" if bounds is None else f"{bounds[0]:.1f}–{bounds[1]:.1f}"
+
     out = pd.DataFrame([{"分组": k, "核查决定数": n, "被标记决定数": f,
-                         "每百件标记数": round(100 * f / n, 1) if n else 0.0,
+                         "每百件标记数": round(100 * f / n, 1) if n else 0.0, "95%置信区间": interval(f, n),
                          "已处理数": r, "处理率": f"{100 * r / f:.0f}%" if f else "—"}
                         for k, (n, f, r) in sorted(groups.items())],
-                       columns=["分组", "核查决定数", "被标记决定数", "每百件标记数", "已处理数", "处理率"])
+                       columns=["分组", "核查决定数", "被标记决定数", "每百件标记数", "95%置信区间", "已处理数", "处理率"])
     return out
 
 

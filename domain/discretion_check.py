@@ -56,6 +56,7 @@ __all__ = [
     "parse_no_penalty_list",
     "peer_stats",
     "public_distribution",
+    "rate_interval",
     "ResolutionStatus",
     "score_peers",
     "score_rolling",
@@ -575,3 +576,15 @@ def public_distribution(values: Sequence[Decimal], min_count: int = PUBLIC_MIN_G
     assert q is not None
     return Distribution(len(values), q[1], q[0], q[2], False, tuple(sorted(values)))
 
+
+
+def rate_interval(flagged: int, total: int, z: float = 1.96) -> tuple[float, float] | None:
+    """Wilson 95 % interval of a flag rate, per 100 decisions: a small agency's rate is shown with how uncertain it
+    is. None when nothing was checked."""
+    if total <= 0:
+        return None
+    p = flagged / total
+    denominator = 1 + z * z / total
+    centre = (p + z * z / (2 * total)) / denominator
+    half = z * ((p * (1 - p) / total + z * z / (4 * total * total)) ** 0.5) / denominator
+    return round(100 * max(0.0, centre - half), 1), round(100 * min(1.0, centre + half), 1)

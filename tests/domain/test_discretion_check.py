@@ -242,3 +242,12 @@ def test_rolling_period_compares_decisions_within_three_years() -> None:
     assert scores["a0"].stats.count == 12
     one_off = early + [("x", dt.date(2018, 2, 1), D(500000))]
     assert score_rolling({"g": one_off})["x"].flag is F.TOO_HEAVY
+
+
+@pytest.mark.parametrize(("flagged", "total", "expected"), [
+    (0, 0, None), (0, 10, (0.0, 27.8)), (5, 100, (2.2, 11.2)), (10, 10, (72.2, 100.0)),
+])
+def test_rate_interval(flagged: int, total: int, expected: tuple[float, float] | None) -> None:
+    from domain.discretion_check import rate_interval
+
+    assert rate_interval(flagged, total) == expected
