@@ -143,7 +143,7 @@ def test_import_benchmarks_reports_the_parse_and_versions(tmp_path, monkeypatch,
 def test_import_benchmarks_flat_csv_lists_unreadable_rows(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bc.sqlite3'}")
     manage.main(["init"])
-    manage.main(["seed", "--cases", "10"])
+    manage.main(["seed", "--cases", "20"])
     flat = tmp_path / "flat.csv"
     flat.write_text("序号,违法行为,法律依据,类别,裁量情节,裁量标准\n"
                     "1,未按规定公示,《条例》第十条,1,初次,处一千元以上五千元以下罚款\n"
