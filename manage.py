@@ -7,6 +7,8 @@ Errors are one line on stderr with exit code 2 (bad arguments, unreachable datab
 from __future__ import annotations
 
 import argparse
+import csv
+import datetime as dt
 import os
 import sys
 import time
@@ -141,6 +143,29 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为日期 YYYY-MM-DD：{value[:40]!r}") from None
+
+
+def _import_benchmarks(args: argparse.Namespace, engine) -> int:
+    from db.imports.benchmarks import BenchmarkImportError, import_benchmarks
+
+    if not args.agency:
+        raise CommandError("导入裁量基准须用 --agency 指明适用该基准的执法主体（代码或全称）")
+    try:
+        report = import_benchmarks(engine, args.file, args.agency, create_agency_if_missing=args.create_agency,
+                                   effective_from=args.effective_from, name=args.name, dry_run=args.dry_run,
+                                   actor="manage.py")
+    except BenchmarkImportError as exc:
+        raise CommandError(str(exc)) from exc
+    for line in report.lines():
+        print(line)
+    return report.exit_code
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from db.imports import ImportFileError, run_import
     from db.migrate import current_revision, head_revision
@@ -151,6 +176,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     engine = _engine()
     if current_revision(engine) != head_revision():
         raise CommandError("数据库结构不是最新版本，请先运行 python manage.py init")
+    if args.kind == "benchmarks":
+        return _import_benchmarks(args, engine)
 
     def progress(done: int, total: int) -> None:
         if total >= 20000 and done % 20000 == 0:
@@ -167,6 +194,40 @@ def cmd_import(args: argparse.Namespace) -> int:
         written = report.rejects_csv(args.rejects)
         print(f"已将 {written} 行被拒绝的数据及原因写入 {args.rejects}")
     return report.exit_code
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from db.discretion import check_rows, recheck_all
+    from db.migrate import current_revision, head_revision
+    from domain.opendata import neutralise_csv_cell
+
+    out = Path(args.out)
+    if out.is_dir():
+        raise CommandError(f"输出路径是目录，请给出文件名：{out}")
+    if not out.parent.is_dir():
+        raise CommandError(f"输出目录不存在：{out.parent}")
+    engine = _engine()
+    if current_revision(engine) != head_revision():
+        raise CommandError("数据库结构不是最新版本，请先运行 python manage.py init")
+    summary = recheck_all(engine)
+    tmp = out.with_name(out.name + ".part")
+    n = 0
+    try:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = None
+            for row in check_rows(engine):
+                if writer is None:
+                    writer = csv.DictWriter(handle, fieldnames=list(row))
+                    writer.writeheader()
+                writer.writerow({k: neutralise_csv_cell(v) for k, v in row.items()})
+                n += 1
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise CommandError(f"无法写入文件 {out}：{exc.strerror or exc}") from exc
+    counts = "，".join(f"{flag.value} {count}" for flag, count in sorted(summary.flagged.items(), key=lambda x: x[0].code))
+    print(f"已核查 {summary.checked} 件决定的裁量基准适用情况，写入 {n} 行到 {out}" + (f"；标记：{counts}" if counts else ""))
+    return EXIT_OK
 
 
 def cmd_verify_chain(args: argparse.Namespace) -> int:
@@ -318,14 +379,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import",
                        help="导入 CSV/Excel 数据（见 docs/import.md）；退出码 0 全部接受、1 拒绝、3 部分接受、2 文件错误")
     p.add_argument("kind", choices=["agencies", "officers", "matters", "cases", "events", "reviews", "decisions",
-                                     "inspections"],
+                                     "inspections", "benchmarks"],
                    help="导入类型（= db.imports.SUPPORTED_KINDS，按此顺序导入；decisions 为每行一个已公示的执法决定）")
     p.add_argument("file", help="CSV、.xlsx 或 .xls 文件")
     p.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
     p.add_argument("--accept-valid", action="store_true", help="写入有效行，拒绝无效行（退出码 3）")
     p.add_argument("--rejects", help="把被拒绝的行及原因写入该 CSV 文件")
     p.add_argument("--create-agencies", action="store_true", help="自动创建文件中出现的未知执法机关")
+    p.add_argument("--agency", help="benchmarks：适用该裁量基准的执法主体（代码或全称）")
+    p.add_argument("--create-agency", action="store_true", help="benchmarks：执法主体不存在时新建")
+    p.add_argument("--effective-from", type=_date, help="benchmarks：生效日期 YYYY-MM-DD（默认今天）")
+    p.add_argument("--name", help="benchmarks：基准名称（默认取文件名）")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("check", help="逐件核查处罚决定的裁量基准适用情况并导出结果")
+    p.add_argument("dataset", choices=["benchmarks"], help="核查内容：benchmarks（裁量基准）")
+    p.add_argument("--format", choices=["csv"], required=True, help="输出格式：csv")
+    p.add_argument("--out", required=True, help="输出文件（写完后才替换同名文件）")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("verify-chain", help="校验执法全过程记录的哈希链")
     p.add_argument("--case", help="只校验该案号")

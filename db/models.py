@@ -18,6 +18,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -178,6 +179,9 @@ class Matter(AuditMixin, Base):
     accepting_body: Mapped[str_100] = mapped_column(default="")
     approving_body: Mapped[str_100] = mapped_column(default="")
     conditions: Mapped[text] = mapped_column(default="")
+    # The law's fine range for this power (e.g. "处五万元以上十万元以下罚款"): decisions of an agency without a
+    # benchmark are still checked against it for 超出法定幅度.
+    statutory_range: Mapped[text] = mapped_column(default="", server_default="")
 
 
 class InspectionItem(AuditMixin, Base):
@@ -226,6 +230,8 @@ class BenchmarkSet(AuditMixin, Base):
     source: Mapped[str_200] = mapped_column(default="")
     effective_from: Mapped[dt.date]
     effective_to: Mapped[dt.date | None]
+    # The 不予处罚/首违不罚 list the set's issuer published with it, as published (Markdown), "" when none.
+    no_penalty_list: Mapped[text] = mapped_column(default="", server_default="")
 
 
 class BenchmarkItem(Base):
@@ -238,6 +244,7 @@ class BenchmarkItem(Base):
     law_name: Mapped[str_200]
     violation: Mapped[text]
     legal_basis: Mapped[text]
+    statutory_range: Mapped[text] = mapped_column(default="", server_default="")  # the law's range, when given
 
 
 class BenchmarkTier(Base):
@@ -467,6 +474,50 @@ class Decision(AuditMixin, Base):
 
     case: Mapped[Case] = relationship()
     items: Mapped[list[PenaltyItem]] = relationship(back_populates="decision", order_by="PenaltyItem.id")
+
+
+class DiscretionCheck(Base):
+    """The stored result of checking one decision's fine against the benchmark it applied (domain.discretion_check),
+    recomputed when the decision is written or corrected and when a benchmark version changes. ``flags`` holds the
+    flag codes as "|code|code|" so that one flag is a LIKE on this row."""
+
+    __tablename__ = "discretion_checks"
+
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), primary_key=True, autoincrement=False)
+    benchmark_item_id: Mapped[int | None] = mapped_column(ForeignKey("benchmark_items.id"), index=True)
+    benchmark_tier_id: Mapped[int | None] = mapped_column(ForeignKey("benchmark_tiers.id"))
+    version: Mapped[str_200] = mapped_column(default="")
+    item_no: Mapped[str_20] = mapped_column(default="")
+    claimed: Mapped[str_50] = mapped_column(default="")
+    computed: Mapped[str_100] = mapped_column(default="")
+    amount: Mapped[money]
+    statutory_min: Mapped[Decimal | None] = mapped_column(Money())
+    statutory_max: Mapped[Decimal | None] = mapped_column(Money())
+    claimed_min: Mapped[Decimal | None] = mapped_column(Money())
+    claimed_max: Mapped[Decimal | None] = mapped_column(Money())
+    peer_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    peer_value: Mapped[str | None] = mapped_column(String(40))  # Decimal as text: a multiple needs many places
+    robust_z: Mapped[float | None] = mapped_column(Float)
+    peer_note: Mapped[str_200] = mapped_column(default="")
+    flags: Mapped[str_200] = mapped_column(default="||", index=True)
+    explanation: Mapped[text] = mapped_column(default="")
+    summary: Mapped[text] = mapped_column(default="")
+    checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class DiscretionResolution(Base):
+    """How a supervisor resolved one flag of one decision: 已说明理由, 已纠正 or 误报, always with a note."""
+
+    __tablename__ = "discretion_resolutions"
+    __table_args__ = (UniqueConstraint("decision_id", "flag"),)
+
+    id: Mapped[intpk]
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    flag: Mapped[str_20]  # DiscretionFlag code
+    status: Mapped[str_20]  # ResolutionStatus value
+    note: Mapped[text]
+    resolved_by: Mapped[str_50]
+    resolved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class PenaltyItem(Base):

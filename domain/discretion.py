@@ -544,8 +544,10 @@ def assess_fine(
     *,
     tier_bounds: TierBoundsFn = tier_bounds_model_a,
 ) -> FineAssessment:
-    """Check a decided fine against one benchmark tier: range (above max is illegal, below min needs 减轻) and
-    whether the stated tier matches where the amount falls under `tier_bounds` (model A by default)."""
+    """Check a fine against a range given for a whole item without tiers: the range (above max is illegal, below
+    min needs 减轻) and whether the stated tier matches where the amount falls under `tier_bounds` (model A by
+    default). Never pass one tier of a tiered table here: a printed grade (江门's 裁量等级) is already a tier and
+    is not split again — domain.discretion_check.check_fine handles tiered items and the statutory range."""
     if not isinstance(amount, Decimal):
         raise ValueError(f"罚款金额必须是Decimal，收到{type(amount).__name__}")
     if amount < 0:

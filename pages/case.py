@@ -9,6 +9,7 @@ from components.auth import require
 from components.cached import after_case_event, after_decision_recorded
 from components.data import get_engine
 from components.review import rounds_table
+from components.discretion import show_discretion_check
 from components.tables import show_table
 from components.text import md, show_text
 from components.timeline import (
@@ -20,6 +21,7 @@ from components.timeline import (
     officer_labels,
     timeline_events,
 )
+from db.discretion import decision_check
 from db.events import NewEvent, agency_officers, append_event, evidence_from_bytes, load_case_facts
 from db.integrity import case_chain_status
 from db.queries import case_detail
@@ -78,6 +80,12 @@ st.markdown(f"**违法行为**：{md(detail.violation)}")
 show_text(detail.facts)
 if detail.decision_no:
     st.markdown(f"**决定**：{md(detail.decision_no)}（{format_date(detail.decided_on)}）{md(detail.conclusion)}")
+    if (check := decision_check(engine, case_id=detail.id)) is not None:
+        found = "、".join(f.value for f in check.flags) or "未发现问题"
+        with st.expander(f"裁量基准核查：{md(found)}", expanded=bool(check.open_flags())):
+            show_discretion_check(check.check, tier_circumstance=check.tier_circumstance,
+                                  tier_standard=check.tier_standard, legal_basis=check.legal_basis,
+                                  resolutions=check.resolutions)
 if detail.internal_note:
     st.caption(f"内部备注：{md(detail.internal_note)}")
 

@@ -15,10 +15,11 @@ import hashlib
 import json
 import multiprocessing
 import random
+import statistics
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select, text
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from db import models as m
 from db.bulk import prepare_rows, reset_sequences, write_prepared
+from db.discretion import load_library, recompute_checks, rescore_peers
 from db.projection import project_decisions
 from domain.chain import GENESIS, event_hash
 from domain.deadlines import add_months
@@ -50,7 +52,7 @@ from domain.enums import (
 )
 from domain.identifiers import SYNTHETIC_USCC_MARKER, USCC_ALPHABET, id_check_char, org_code_check_char, uscc_check_char
 from domain.workdays import WorkCalendar
-from sample_data import catalog
+from sample_data import REFERENCE_DIR, catalog
 from sample_data.catalog import AgencySpec, MatterSpec
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -109,6 +111,8 @@ class SeedReport:
     held: int = 0  # decisions whose public projection still found personal data (待脱敏复核)
     # 双随机、一公开 problems planted by sample_data.inspections: name → the record it is planted in
     inspection_planted: dict[str, str] = field(default_factory=dict)
+    # decision ids of each decision-level planting, so that tests can measure what a check finds and misses
+    planted_decisions: dict[str, set[int]] = field(default_factory=dict)
 
     def rate(self, name: str) -> float:
         d = self.denominators[name]
@@ -135,6 +139,16 @@ class SeedReport:
 
 def _yuan(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+_SPREAD = 0.06  # standard deviation of a tier's fines, as a share of the tier's width
+_NORMAL = statistics.NormalDist()
+
+
+def _clustered(u: float) -> Decimal:
+    """Position within a tier (0–1) from one uniform draw: normal around the middle, clipped to the tier."""
+    u = min(max(u, 1e-6), 1 - 1e-6)
+    return Decimal(str(round(min(max(0.5 + _SPREAD * _NORMAL.inv_cdf(u), 0.0), 1.0), 4)))
 
 
 def _round_fine(value: Decimal) -> Decimal:
@@ -259,6 +273,19 @@ def _fmt_amount(v: Decimal) -> str:
     return f"{int(v)}元" if v == v.to_integral() else f"{v}元"
 
 
+def _statutory_text(ms: MatterSpec) -> str:
+    """The law's fine range of a penalty matter as the 权责清单 states it ("" for other matters)."""
+    if ms.category is not ActionCategory.PENALTY:
+        return ""
+    if ms.base_name and ms.factor_min is not None and ms.factor_max is not None:
+        return f"处{ms.base_name}{ms.factor_min.normalize():f}倍以上{ms.factor_max.normalize():f}倍以下的罚款"
+    if ms.fine_max is None:
+        return ""
+    if ms.fine_min is None:
+        return f"处{_fmt_amount(ms.fine_max)}以下的罚款"
+    return f"处{_fmt_amount(ms.fine_min)}以上{_fmt_amount(ms.fine_max)}以下的罚款"
+
+
 def _write_static(session: Session, rng: random.Random, calendar: WorkCalendar) -> list[AgencyCtx]:
     from sample_data.jiangmen import DEFAULT_JIANGMEN_PATH, load_jiangmen_table
 
@@ -322,6 +349,7 @@ def _write_static(session: Session, rng: random.Random, calendar: WorkCalendar) 
         for mspec in spec.matters:
             matter = m.Matter(agency_id=agency.id, code=mspec.code, name=mspec.name, category=mspec.category,
                               legal_basis=mspec.legal_basis, time_limit_days=mspec.time_limit_days,
+                              statutory_range=_statutory_text(mspec),
                               accepting_body=spec.short_name, approving_body=spec.short_name,
                               conditions="依法定条件和程序办理" if mspec.category is ActionCategory.LICENCE else "",
                               created_by="seed", created_at=SEED_TIME)
@@ -389,7 +417,8 @@ def _write_static(session: Session, rng: random.Random, calendar: WorkCalendar) 
             table = load_jiangmen_table(DEFAULT_JIANGMEN_PATH)
             bset = m.BenchmarkSet(agency_id=agency.id, name="江门市生态环境局生态环境违法行为行政处罚自由裁量权裁量标准参照表（试行）",
                                   issuer="江门市生态环境局", source="sample_data/reference/jiangmen_eco_env_discretion_table_2020.xls（参照适用）",
-                                  effective_from=dt.date(2020, 3, 1), effective_to=None, created_by="seed", created_at=SEED_TIME)
+                                  effective_from=dt.date(2020, 3, 1), effective_to=None, created_by="seed", created_at=SEED_TIME,
+                                  no_penalty_list=(REFERENCE_DIR / "jiangmen_no_penalty_minor_list.md").read_text(encoding="utf-8"))
             session.add(bset)
             session.flush()
             plans = []
@@ -422,8 +451,10 @@ def _write_static(session: Session, rng: random.Random, calendar: WorkCalendar) 
                           and (t.kind is BenchmarkRangeKind.RELATIVE or t.hi is not None)]
                 if usable and len(usable) == len(tier_ranges):
                     bases = {t.base_name for t in usable}
+                    weight = _COMMON_JIANGMEN_WEIGHT if b_item.item_no in _COMMON_JIANGMEN_ITEMS else 1
                     plans.append(PenaltyPlan(matter.id, b_item.violation.splitlines()[0][:180], b_item.legal_basis,
-                                             usable, (), 0.05, False, 1, next(iter(bases)) if len(bases) == 1 else None))
+                                             usable, (), 0.05, False, weight,
+                                             next(iter(bases)) if len(bases) == 1 else None))
             ctx.versioned_plans.append((dt.date(2020, 3, 1), plans))
         ctx.plans = ctx.versioned_plans[0][1] if ctx.versioned_plans else []
         contexts.append(ctx)
@@ -431,6 +462,12 @@ def _write_static(session: Session, rng: random.Random, calendar: WorkCalendar) 
         session.add(m.LegalProvision(law_name=law, article=article, text=body))
     return contexts
 
+
+# A few violations make most environmental cases (未批先建, 超标排放, 逃避监管, 扬尘, 固废/危废 storage and labels);
+# the rest of the 165 items are rare, as in practice.
+_COMMON_JIANGMEN_ITEMS = frozenset({"1-1", "2-2", "2-6", "2-7", "3-3", "3-4", "3-20", "3-21", "4-2", "4-13"})
+_COMMON_JIANGMEN_WEIGHT = 25
+_OUTLIER_MIN_WEIGHT = 4
 
 _CIRCUMSTANCE = {
     DiscretionTier.LIGHTER: "初次违法，危害后果较轻，主动改正或者配合调查",
@@ -715,13 +752,16 @@ class _CaseMaker:
         assert window is not None
         lo, hi = window
         windows = [w for w in (t.window(base_amount) for t in plan.tiers) if w is not None]
-        stat_lo, stat_hi = min(w[0] for w in windows), max(w[1] for w in windows)
-        amount = _round_fine(lo + (hi - lo) * Decimal(str(round(rng.random(), 4))))
+        stat_hi = max(w[1] for w in windows)
+        # Fines of one tier cluster around its middle, as decisions of one agency do; the planted outliers below
+        # are then far from their peers, as real ones are.
+        amount = _round_fine(lo + (hi - lo) * _clustered(rng.random()))
         amount = min(max(amount, _round_fine(lo) if _round_fine(lo) >= lo else lo), hi)
         if self.hit("fine_out_of_range"):
             amount = _round_fine(stat_hi * Decimal(str(1.2 + rng.random())))
-        elif self.hit("outlier_fine"):
-            amount = _round_fine(stat_lo + (stat_hi - stat_lo) * Decimal("0.97"))
+        elif plan.weight >= _OUTLIER_MIN_WEIGHT and self.hit("outlier_fine"):
+            # Planted only among frequent violations: an outlier needs peers to stand out from.
+            amount = stat_hi.quantize(CENT, rounding=ROUND_DOWN)  # 顶格: the heaviest fine the item allows
             tier = plan.tiers[-1]
         elif len(plan.tiers) > 1 and self.hit("tier_mismatch"):
             other = plan.tiers[(tier_idx + 1) % len(plan.tiers)]
@@ -729,6 +769,7 @@ class _CaseMaker:
             amount = _round_fine(o_lo + (o_hi - o_lo) / 2)
             if lo <= amount <= hi:  # overlapping windows: not a real mismatch
                 self.report.planted["tier_mismatch"] -= 1
+                self.case_hits.remove("tier_mismatch")
         amount = max(amount, Decimal(10))
         types: list[tuple[PenaltyType, Decimal | None]] = [(PenaltyType.FINE, _yuan(amount))]
         confiscated = Decimal(0)
@@ -879,6 +920,9 @@ class _CaseMaker:
             conclusion = f"对当事人{pname}{conclusion}，{pii[0]}"
             statement = f"{statement}{pii[1]}"
         dec_id = self.ids.take("decisions")
+        for name in _DECISION_LEVEL:
+            if name in self.case_hits:
+                self.report.planted_decisions.setdefault(name, set()).add(dec_id)
         fine_total = sum((a for t, a in types if t is PenaltyType.FINE and a is not None), Decimal(0))
         rows.decisions.append((dec_id, case_id, decision_no, decided_on, ActionCategory.PENALTY, conclusion,
                                plan.legal_basis, tier.tier_id, claimed, base_amount, statement, _yuan(fine_total),
@@ -1042,7 +1086,8 @@ def _TABLES() -> list[tuple]:  # noqa: N802 - a constant that needs the mapped t
     ]
 
 
-def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], Counter[str], int, list[int]]:
+def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], Counter[str], int, list[int],
+                                          dict[str, set[int]]]:
     """Generate cases [first_id, first_id + n) with the chunk's own RNG; rows come back already converted to the
     driver's storage format (cheap to pickle, no conversion left for the writing process)."""
     contexts, seed_value, chunk_index, first_id, n, dialect = task
@@ -1052,7 +1097,7 @@ def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], 
     for case_id in range(first_id, first_id + n):
         maker.make_case(rows, case_id)
     prepared = {attr: prepare_rows(dialect, table, cols, getattr(rows, attr)) for table, cols, attr in _TABLES()}
-    return prepared, report.planted, report.denominators, n, [row[0] for row in rows.decisions]
+    return prepared, report.planted, report.denominators, n, [row[0] for row in rows.decisions], report.planted_decisions
 
 
 def _ordered_results(pool, tasks: list[tuple]):
@@ -1089,15 +1134,20 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
     # writes; imap keeps the order, which keeps the output identical to a single-process run.
     pool = multiprocessing.get_context("fork").Pool(min(2, len(tasks))) if len(tasks) > 2 else None
     done = 0
+    with engine.connect() as conn:
+        library = load_library(conn)  # written above, unchanged while the cases are written
     try:
-        for prepared, planted, denominators, n, decision_ids in _ordered_results(pool, tasks):
+        for prepared, planted, denominators, n, decision_ids, planted_ids in _ordered_results(pool, tasks):
             with engine.begin() as conn:
                 for table, cols, attr in _TABLES():
                     report.rows[table.name] += write_prepared(conn, table, cols, prepared[attr])
                 held = project_decisions(conn, decision_ids, now=SEED_TIME)
                 report.rows["public_records"] += len(decision_ids)
                 report.held += len(held)
+                recompute_checks(conn, decision_ids, now=SEED_TIME, score=False, library=library)
             report.planted.update(planted)
+            for name, ids in planted_ids.items():
+                report.planted_decisions.setdefault(name, set()).update(ids)
             report.denominators.update(denominators)
             done += n
             if progress:
@@ -1107,6 +1157,7 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
             pool.terminate()
             pool.join()
     with engine.begin() as conn:
+        rescore_peers(conn)
         reset_sequences(conn, m.Base.metadata.sorted_tables)
         if conn.dialect.name == "sqlite":
             conn.execute(text("ANALYZE"))

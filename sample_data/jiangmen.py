@@ -2,204 +2,24 @@
 
 The original .xls has one sheet per law, merged cells for item-level columns (序号, 违法行为, 法律依据) and for
 levels/standards shared by several circumstances, and a few quirks (see `BenchmarkTier.warnings`). It is read as
-published so the benchmark library loads without hand edits; the flattened CSV next to it is only a cross-check.
+published (db.imports.benchmark_table) so the benchmark library loads without hand edits; the flattened CSV next
+to it is only a cross-check.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import xlrd
-
-from domain.discretion import ParsedStandard, parse_penalty_standard
+from db.imports.benchmark_table import BenchmarkItem, BenchmarkTier, read_benchmark_table
 from sample_data import REFERENCE_DIR
 
-__all__ = ["DEFAULT_JIANGMEN_PATH", "BenchmarkItem", "BenchmarkTier", "load_jiangmen_table"]
+__all__ = ["DEFAULT_JIANGMEN_PATH", "DEFAULT_NO_PENALTY_PATH", "BenchmarkItem", "BenchmarkTier",
+           "load_jiangmen_table"]
 
 DEFAULT_JIANGMEN_PATH = REFERENCE_DIR / "jiangmen_eco_env_discretion_table_2020.xls"
-
-_COLUMNS = {
-    "序号": "item_no",
-    "违法行为": "violation",
-    "法律依据": "legal_basis",
-    "类别": "level",
-    "裁量情节": "circumstance",
-    "裁量标准": "standard",
-    "备注": "note",
-}
-_ITEM_FIELDS = ("item_no", "violation", "legal_basis")
-
-
-@dataclass(frozen=True)
-class BenchmarkTier:
-    level: int  # 类别 as printed; levels restart within an item when it covers several sub-violations
-    circumstance: str  # 裁量情节
-    standard_text: str  # 裁量标准
-    parsed: ParsedStandard
-    note: str  # 备注
-    legal_basis: str = ""  # the 法律依据 block of this row; items such as 2-9 cite different paragraphs per block
-    row: int = 0  # 1-based spreadsheet row, for tracing back to the source
-    warnings: tuple[str, ...] = ()  # quirks of the source cells (hidden values under merges, filled blanks)
-
-
-@dataclass(frozen=True)
-class BenchmarkItem:
-    sheet: str  # sheet name = short law name, e.g. "水污染防治法"
-    law_section: str  # sheet title, e.g. "二、《中华人民共和国水污染防治法》"
-    item_no: str  # "2-1"
-    violation: str
-    legal_basis: str  # every distinct 法律依据 block of the item, in row order, joined by newlines
-    tiers: tuple[BenchmarkTier, ...]
-
-
-def _text(value: object) -> str:
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(value)
-    return str(value).strip() if value is not None else ""
-
-
-def _level(value: str) -> int | None:
-    try:
-        return int(float(value))
-    except ValueError:
-        return None
-
-
-class _Sheet:
-    """Cell texts with every merged range filled from its top-left cell, as Excel displays them."""
-
-    def __init__(self, sheet: xlrd.sheet.Sheet) -> None:
-        self.name = sheet.name
-        self.cells = [[_text(sheet.cell_value(r, c)) for c in range(sheet.ncols)] for r in range(sheet.nrows)]
-        self.hidden: dict[tuple[int, int], str] = {}
-        for rlo, rhi, clo, chi in sheet.merged_cells:
-            anchor = self.cells[rlo][clo]
-            for r in range(rlo, min(rhi, sheet.nrows)):
-                for c in range(clo, min(chi, sheet.ncols)):
-                    if (r, c) == (rlo, clo):
-                        continue
-                    # Excel shows only the anchor; anything else under the merge is invisible but may be a lost
-                    # tier (e.g. a level 4 hidden under a merged level 3), so it is kept for the warning.
-                    if self.cells[r][c] and self.cells[r][c] != anchor:
-                        self.hidden[(r, c)] = self.cells[r][c]
-                    self.cells[r][c] = anchor
-
-
-def _header(sheet: _Sheet) -> tuple[int, dict[str, int]] | None:
-    for r, row in enumerate(sheet.cells[:10]):
-        columns = {_COLUMNS[v]: c for c, v in enumerate(row) if v in _COLUMNS}
-        if {"item_no", "standard", "circumstance"} <= columns.keys():
-            return r, columns
-    return None
-
-
-def _law_section(sheet: _Sheet, header_row: int) -> str:
-    for row in sheet.cells[:header_row]:
-        for value in row:
-            if value:
-                return value
-    return sheet.name
-
-
-def _items(sheet: _Sheet) -> Iterator[BenchmarkItem]:
-    found = _header(sheet)
-    if found is None:
-        return  # empty trailing sheets ("Sheet4", "Sheet5")
-    header_row, columns = found
-    law_section = _law_section(sheet, header_row)
-    hidden_labels = {c: label for label, c in columns.items()}
-    label_zh = {v: k for k, v in _COLUMNS.items()}
-
-    def cell(row: list[str], name: str) -> str:
-        c = columns.get(name)
-        return row[c] if c is not None and c < len(row) else ""
-
-    current: dict[str, list[str]] | None = None
-    tiers: list[BenchmarkTier] = []
-    last_level: int | None = None
-    last_standard = ""
-
-    def flush() -> BenchmarkItem | None:
-        if current is None or not tiers:
-            return None
-        return BenchmarkItem(
-            sheet=sheet.name,
-            law_section=law_section,
-            item_no=current["item_no"][0],
-            violation="\n".join(current["violation"]),
-            legal_basis="\n".join(current["legal_basis"]),
-            tiers=tuple(tiers),
-        )
-
-    for r in range(header_row + 1, len(sheet.cells)):
-        row = sheet.cells[r]
-        if not any(row):
-            continue
-        values = {name: cell(row, name) for name in _COLUMNS.values()}
-        if not (values["circumstance"] or values["standard"] or values["level"]):
-            continue  # nothing tier-level on this row (stray text, footnotes)
-        warnings: list[str] = []
-
-        if values["item_no"] and (current is None or values["item_no"] != current["item_no"][0]):
-            if (item := flush()) is not None:
-                yield item
-            current = {name: [] for name in _ITEM_FIELDS}
-            tiers, last_level, last_standard = [], None, ""
-        elif current is None:
-            continue  # tier data before the first item number: cannot be attributed
-        for name in _ITEM_FIELDS:
-            if values[name] and values[name] not in current[name]:
-                current[name].append(values[name])
-
-        level = _level(values["level"])
-        if level is None:
-            # Unmerged blank 类别/裁量标准 under a tier (e.g. item 4-17): a second circumstance of that tier.
-            level = last_level if last_level is not None else 0
-            if values["level"]:
-                warnings.append(f"类别“{values['level']}”不是数字，沿用上一档")
-            elif last_level is None:
-                warnings.append("类别为空且无上一档可沿用，记为0")
-        standard = values["standard"]
-        if not standard and last_standard:
-            standard = last_standard
-        for (hr, hc), hidden in sheet.hidden.items():
-            if hr == r:
-                label = label_zh.get(hidden_labels.get(hc, ""), f"第{hc + 1}列")
-                shown = values.get(hidden_labels.get(hc, ""), "")
-                warnings.append(f"“{label}”合并单元格下隐藏了“{hidden[:60]}”，表格显示为“{shown[:60]}”")
-
-        parsed = parse_penalty_standard(standard)
-        tiers.append(
-            BenchmarkTier(
-                level=level,
-                circumstance=values["circumstance"],
-                standard_text=standard,
-                parsed=parsed,
-                note=values["note"],
-                legal_basis=values["legal_basis"] or (current["legal_basis"][-1] if current["legal_basis"] else ""),
-                row=r + 1,
-                warnings=tuple(warnings),
-            )
-        )
-        last_level, last_standard = level, standard
-
-    if (item := flush()) is not None:
-        yield item
+DEFAULT_NO_PENALTY_PATH = REFERENCE_DIR / "jiangmen_no_penalty_minor_list.md"
 
 
 def load_jiangmen_table(path: Path = DEFAULT_JIANGMEN_PATH) -> list[BenchmarkItem]:
     """All benchmark items of the workbook, in sheet and row order. Raises FileNotFoundError when missing."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"找不到裁量基准表：{path}")
-    # formatting_info=True is what makes xlrd report merged ranges for .xls files.
-    book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
-    try:
-        items: list[BenchmarkItem] = []
-        for index in range(book.nsheets):
-            items.extend(_items(_Sheet(book.sheet_by_index(index))))
-        return items
-    finally:
-        book.release_resources()
+    return read_benchmark_table(path)

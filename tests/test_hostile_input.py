@@ -55,11 +55,12 @@ HOSTILE = [
     "-1",
 ]
 PARAM_KEYS = ("id", "case", "agency", "year", "month", "page", "size", "page_size", "q", "category", "type", "amount",
-              "status", "sort", "order", "officer", "stage", "major", "overdue", "code", "decision", "ticket")
+              "status", "sort", "order", "officer", "stage", "major", "overdue", "code", "decision", "ticket", "flag",
+              "item", "tier")
 # Pages that read query parameters are walked through every round; the others get a few rounds of junk parameters.
 PARAM_PAGES = {"pages/decision.py", "pages/agency.py", "pages/decisions.py", "pages/annual.py", "pages/case.py",
                "pages/review.py", "pages/cases.py", "pages/completeness.py", "pages/draws.py", "pages/entity.py",
-               "pages/objection.py"}
+               "pages/objection.py", "pages/discretion_flags.py", "pages/discretion_item.py", "pages/similar_cases.py"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

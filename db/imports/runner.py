@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from db import models as m
+from db.discretion import check_unsaved, flag_explanations, recompute_checks
 from db.imports.base import Handler, Options
 from db.imports.reading import Source, Table, quoted, read_source
 from db.imports.report import PREVIEW_ROWS, ImportFileError, ImportReport, RowProblem
@@ -81,6 +82,8 @@ def run(
     writing = _count(handler, report, accepted)
     if not dry_run and writing:
         _write(engine, spec, handler, writing, report, actor)
+    elif writing:
+        _preview_discretion(engine, writing, report)
     if progress:
         progress(len(table.rows), len(table.rows))
     by_line = {r.line: r for r in found.recs}
@@ -166,18 +169,47 @@ def _project(conn: Connection, writing: list[Any], report: ImportReport) -> None
     """Build the public projection of every decision this import wrote or made stale (a corrected party name, a
     case's facts), in the same transaction. A decision whose text still holds personal data after redaction is
     held back (待脱敏复核) and reported as a warning on its row, with the field as the column."""
-    held = project_decisions(conn, stale_or_missing_ids(conn))
+    changed = stale_or_missing_ids(conn)
+    held = project_decisions(conn, changed)
+    line_of = {getattr(r, "decision_no", None): getattr(r, "line", None) for r in writing}
+    _check_discretion(conn, changed, line_of, report)
     if not held:
         return
     numbers = dict(conn.execute(select(m.Decision.id, m.Decision.decision_no)
                                 .where(m.Decision.id.in_(list(held)))).all())
-    line_of = {getattr(r, "decision_no", None): getattr(r, "line", None) for r in writing}
     for decision_id, projection in held.items():
         line = line_of.get(numbers.get(decision_id))
         if line is not None:
             report.problems.append(RowProblem(
                 line, projection.held_fields[0] if projection.held_fields else "",
                 f"{projection.held_reason}；该决定暂不公示，请修改原文后重新导入", "warning"))
+
+
+def _check_discretion(conn: Connection, decision_ids: list[int], line_of: dict, report: ImportReport) -> None:
+    """Check each written decision against its benchmark and report every flag on its row as a warning: the
+    import goes ahead (a flag is for a supervisor to follow up, not a reason to refuse the record)."""
+    if not decision_ids:
+        return
+    recompute_checks(conn, decision_ids)
+    for number, explanation in flag_explanations(conn, decision_ids):
+        line = line_of.get(number)
+        if line is not None:
+            for text in explanation:
+                report.problems.append(RowProblem(line, "裁量基准编号", f"裁量基准核查：{text}", "warning"))
+
+
+def _preview_discretion(engine: Engine, writing: list[Any], report: ImportReport) -> None:
+    """A dry run shows the same discretion warnings as the import would, computed without writing."""
+    recs = [r for r in writing if getattr(r, "benchmark_tier_id", None) is not None]
+    if not recs:
+        return
+    checks = check_unsaved(engine, [(r.benchmark_tier_id, r.claimed_tier, r.fine_total, r.base_amount,
+                                     r.discretion_statement) for r in recs])
+    for rec, check in zip(recs, checks, strict=True):
+        if check is not None:
+            for finding in check.findings:
+                report.problems.append(RowProblem(rec.line, "裁量基准编号", f"裁量基准核查：{finding.explanation}",
+                                                  "warning"))
 
 
 def _write(engine: Engine, spec: KindSpec, handler: Handler, writing: list[Any], report: ImportReport,

@@ -483,7 +483,7 @@ def test_per_agency_averages(seeded_engine: Engine) -> None:
 # --------------------------------------------------------------------------------------------- public timeline
 
 
-def _public_decision_ids(engine: Engine) -> tuple[int, int]:
+def _public_decision_ids(engine: Engine) -> tuple[int, int | None]:
     with engine.connect() as conn:
         public = conn.execute(text(
             "SELECT d.id FROM decisions d JOIN disclosures s ON s.decision_id = d.id WHERE s.status = '已公示' "
@@ -491,7 +491,7 @@ def _public_decision_ids(engine: Engine) -> tuple[int, int]:
             "ORDER BY d.id LIMIT 1"), {"t": AS_OF}).scalar_one()
         withheld = conn.execute(text(
             "SELECT d.id FROM decisions d JOIN disclosures s ON s.decision_id = d.id "
-            "WHERE s.withheld_reason IS NOT NULL OR s.status = '待公示' ORDER BY d.id LIMIT 1")).scalar_one()
+            "WHERE s.withheld_reason IS NOT NULL OR s.status = '待公示' ORDER BY d.id LIMIT 1")).scalar()
     return public, withheld
 
 
@@ -507,6 +507,7 @@ def test_public_timeline_has_stage_names_and_dates_only(seeded_engine: Engine) -
 
 def test_public_timeline_is_empty_for_a_decision_that_is_not_public(seeded_engine: Engine) -> None:
     _, withheld = _public_decision_ids(seeded_engine)
+    assert withheld is not None
     assert public_timeline(seeded_engine, withheld, AS_OF).empty
     assert public_timeline(seeded_engine, 10**9, AS_OF).empty
 

@@ -824,6 +824,41 @@ def test_benchmark_number_and_tier_link_the_decision(engine: Engine, tmp_path: P
     assert any("未找到" in w for w in msgs(report, 4, "warning", "裁量基准编号"))
 
 
+def test_tier_number_is_the_printed_grade_and_flags_are_warnings(engine: Engine, tmp_path: Path) -> None:
+    """A table like 江门 3-1 prints grades 1, 2, 2, 3, 4: "第4级" is the fifth row, not the fourth. The check of
+    each imported decision is reported on its row as a warning; the rows are still imported."""
+    with engine.begin() as conn:
+        set_id = conn.execute(m.BenchmarkSet.__table__.insert().values(
+            agency_id=1, name="大气裁量标准", issuer="区生态环境局", effective_from=dt.date(2020, 3, 1),
+            created_at=dt.datetime.now(dt.UTC))).inserted_primary_key[0]
+        item_id = conn.execute(m.BenchmarkItem.__table__.insert().values(
+            set_id=set_id, item_no="3-1", law_name="大气污染防治法", violation="拒绝现场检查",
+            legal_basis="第九十八条")).inserted_primary_key[0]
+        tier_ids = [conn.execute(m.BenchmarkTier.__table__.insert().values(
+            item_id=item_id, level=level, grade=grade, circumstance=f"情节{level}", standard_text="",
+            range_kind=BenchmarkRangeKind.FIXED, min_amount=lo, max_amount=hi)).inserted_primary_key[0]
+            for level, grade, lo, hi in ((1, 1, 20000, 50000), (2, 2, 50000, 100000), (3, 2, 50000, 100000),
+                                         (4, 3, 100000, 150000), (5, 4, 150000, 200000))]
+    statement = "依据裁量标准第四级，情节严重。"
+    rows = [row(1, {"裁量基准编号": "3-1", "裁量档次": "第4级", "罚款金额": "180000", "处罚内容": "罚款18万元",
+                    "裁量说明": statement}),
+            row(2, {"裁量基准编号": "3-1", "裁量档次": "第2级", "罚款金额": "180000", "处罚内容": "罚款18万元",
+                    "裁量说明": statement}),
+            row(3, {"裁量基准编号": "3-1", "裁量档次": "第1级", "罚款金额": "250000", "处罚内容": "罚款25万元",
+                    "裁量说明": statement})]
+    preview = run(engine, tmp_path, rows, dry_run=True)
+    assert any("超出法定幅度" in w for w in msgs(preview, 4, "warning", "裁量基准编号"))
+    report = run(engine, tmp_path, rows)
+    assert report.exit_code == EXIT_OK, report.lines()
+    first, second, third = (decision(engine, f"青市监罚〔2026〕{n}号")["decision"] for n in (1, 2, 3))
+    assert first["benchmark_tier_id"] == tier_ids[4]
+    assert second["benchmark_tier_id"] == tier_ids[1]  # grade 2 has two rows with one range: the first
+    assert third["benchmark_tier_id"] == tier_ids[0]
+    assert not [w for w in msgs(report, 2, "warning") if "裁量基准核查" in w]
+    assert any("档次不符" not in w and "不在该档幅度内" in w for w in msgs(report, 3, "warning", "裁量基准编号"))
+    assert any("超出法定幅度" in w for w in msgs(report, 4, "warning", "裁量基准编号"))
+
+
 # ---------------------------------------------------------------------------------------------------- writing
 
 

@@ -60,7 +60,7 @@ def writable_db(seeded_sqlite_copy, monkeypatch):
     """A small seeded database of this test's own, for pages that write (the shared one stays read-only)."""
     import streamlit as st
 
-    engine = seeded_sqlite_copy(300, 7)  # this seed leaves review rounds pending (cases still in progress)
+    engine = seeded_sqlite_copy(300, 8)  # this seed leaves review rounds pending (cases still in progress)
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     st.cache_data.clear()
     st.cache_resource.clear()

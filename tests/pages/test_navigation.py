@@ -9,13 +9,14 @@ from domain.enums import Role
 from tests.pages.conftest import ROOT, make_app, no_errors
 
 PUBLIC_PAGES = {"pages/home.py", "pages/decisions.py", "pages/agencies.py", "pages/annual.py", "pages/disclosure_clock.py",
-                "pages/draws.py", "pages/entity.py", "pages/review_status.py"}
+                "pages/draws.py", "pages/entity.py", "pages/review_status.py", "pages/similar_cases.py"}
 OBJECTIONS = "pages/objections_admin.py"
 EXPECTED_VISIBLE = {
     Role.PUBLIC: PUBLIC_PAGES | {"pages/login.py"},
     Role.OFFICER: PUBLIC_PAGES | {"pages/cases.py", OBJECTIONS},
     Role.REVIEWER: PUBLIC_PAGES | {"pages/cases.py", "pages/review_queue.py", OBJECTIONS},
-    Role.SUPERVISOR: PUBLIC_PAGES | {"pages/cases.py", "pages/supervision.py", "pages/completeness.py", OBJECTIONS},
+    Role.SUPERVISOR: PUBLIC_PAGES | {"pages/cases.py", "pages/supervision.py", "pages/completeness.py", OBJECTIONS,
+                                     "pages/discretion_flags.py", "pages/discretion_item.py"},
     Role.ADMIN: PUBLIC_PAGES | {"pages/users.py", "pages/audit_log.py", "pages/calendar_admin.py",
                                 "pages/data_import.py", "pages/held_records.py", "pages/major_rules.py"},
 }

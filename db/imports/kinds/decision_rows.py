@@ -212,7 +212,8 @@ class Lookups:
 
     agencies: dict[str, AgencyRef]  # agency_key(name / short name / code) → agency
     benchmarks: dict[tuple[int, str], list[tuple[dt.date, dt.date | None, int]]]  # (agency, item_no) → versions
-    tiers: dict[int, list[tuple[int, int, DiscretionTier | None]]]  # item id → (tier id, level, tier)
+    # item id → (tier id, printed grade or else position, tier label, range)
+    tiers: dict[int, list[tuple[int, int, DiscretionTier | None, tuple[object, ...]]]]
     # Filled after the first pass, for the keys the file uses:
     decisions: dict[str, int] = field(default_factory=dict)  # decision_no → decision id
     cases: dict[str, str | None] = field(default_factory=dict)  # case_no → decision_no (None: no decision yet)
@@ -601,6 +602,8 @@ class DecisionRows:
         tiers = self.lookups.tiers.get(item_id, [])
         if level is not None:
             hit = [t for t in tiers if t[1] == level]
+            if len({t[3] for t in hit}) == 1:
+                hit = hit[:1]  # sub-cases of one grade: one tier, one range
         elif claimed is not None:
             hit = [t for t in tiers if t[2] is claimed]
         else:

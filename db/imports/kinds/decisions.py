@@ -59,10 +59,14 @@ def load_lookups(conn: Connection) -> Lookups:
                    m.BenchmarkSet.effective_from, m.BenchmarkSet.effective_to)
             .join(m.BenchmarkSet, m.BenchmarkItem.set_id == m.BenchmarkSet.id)):
         benchmarks.setdefault((agency_id, compact(item_no)), []).append((start, end, item_id))
-    tiers: dict[int, list[tuple[int, int, DiscretionTier | None]]] = {}
-    for tid, item_id, level, tier in conn.execute(
-            select(m.BenchmarkTier.id, m.BenchmarkTier.item_id, m.BenchmarkTier.level, m.BenchmarkTier.tier)):
-        tiers.setdefault(item_id, []).append((tid, level, tier))
+    # A decision's "第N级" is the 裁量等级 printed in the table (rows of one grade share its range), not the row's
+    # position; tables without printed grades fall back to the position.
+    tiers: dict[int, list[tuple[int, int, DiscretionTier | None, tuple[object, ...]]]] = {}
+    t = m.BenchmarkTier
+    for tid, item_id, level, grade, tier, lo, hi, flo, fhi in conn.execute(
+            select(t.id, t.item_id, t.level, t.grade, t.tier, t.min_amount, t.max_amount, t.min_factor, t.max_factor)
+            .order_by(t.item_id, t.level)):
+        tiers.setdefault(item_id, []).append((tid, grade if grade is not None else level, tier, (lo, hi, flo, fhi)))
     return Lookups(load_agencies(conn), benchmarks, tiers)
 
 
