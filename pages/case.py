@@ -8,8 +8,8 @@ import streamlit as st
 from components.auth import require
 from components.cached import after_case_event, after_decision_recorded
 from components.data import get_engine
-from components.review import rounds_table
 from components.discretion import show_discretion_check
+from components.review import rounds_table
 from components.tables import show_table
 from components.text import md, show_text
 from components.timeline import (
