@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -22,10 +22,12 @@ from sqlalchemy.orm import Session
 
 from db import models as m
 from db.commands import CommandResult, record_audit
+from db.discretion import check_proposed
 from db.engine import session_scope
 from db.events import CONFLICT_MESSAGE, ChainConflict, NewEvent, append_in_session
 from db.projection import project_decisions
 from db.review_rounds import RoundView, load_major_rules, load_rounds, major_rules_by_agency
+from domain.discretion_check import DiscretionCheck, departs_from_benchmark
 from domain.enums import (
     ActionCategory,
     CaseStatus,
@@ -198,6 +200,17 @@ def proposal_problems(form: ProposalForm) -> list[str]:
     return errors
 
 
+def proposal_check(engine: Engine, benchmark_tier_id: int | None, claimed_tier: DiscretionTier | None,
+                   items: Sequence[tuple[PenaltyType, Decimal | None]], statement: str) -> DiscretionCheck | None:
+    """The discretion check of a proposed fine against the benchmark tier it applies (nothing written): it decides
+    the 重大 trigger "departs from the benchmark" and is shown to the reviewer. None without a tier or a fine."""
+    fine = sum((a for t, a in items if t is PenaltyType.FINE and a is not None), Decimal(0))
+    if benchmark_tier_id is None or fine <= 0:
+        return None
+    return check_proposed(engine, benchmark_tier_id=benchmark_tier_id, claimed_tier=claimed_tier, amount=fine,
+                          base_amount=None, statement=statement)
+
+
 def record_proposal(engine: Engine, case_id: int, form: ProposalForm, actor: Actor,
                     now: dt.datetime | None = None) -> CommandResult:
     """A new version of the 拟处理决定; the case's major flag and reasons are recomputed from it."""
@@ -205,6 +218,11 @@ def record_proposal(engine: Engine, case_id: int, form: ProposalForm, actor: Act
     if errors:
         return CommandResult(False, tuple(errors))
     now = now or dt.datetime.now(dt.UTC)
+    departs = form.departs_from_benchmark
+    if departs is None:
+        check = proposal_check(engine, form.benchmark_tier_id, form.claimed_tier, form.items,
+                               form.discretion_statement)
+        departs = departs_from_benchmark(check) if check is not None else claims_departure(form.claimed_tier)
     try:
         with session_scope(engine) as session:
             conn = session.connection()
@@ -220,8 +238,6 @@ def record_proposal(engine: Engine, case_id: int, form: ProposalForm, actor: Act
             if rounds and rounds[-1].pending:
                 raise _Refused((f"第{rounds[-1].round_no}轮法制审核进行中，不能修改拟处理决定；"
                                 "请待审核意见作出后修改并重新报送",))
-            departs = (form.departs_from_benchmark if form.departs_from_benchmark is not None
-                       else claims_departure(form.claimed_tier))
             assessment = assess_major(load_major_rules(conn, case.agency_id), ProposedPenalty(
                 PartyType(case.party_type), form.items, form.hearing_held, departs, form.manual))
             version = (conn.execute(select(func.max(m.ProposedPenalty.version))

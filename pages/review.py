@@ -7,6 +7,7 @@ import streamlit as st
 from components.auth import require
 from components.cached import after_review_decision
 from components.data import get_engine
+from components.discretion import show_comparable_panel, show_discretion_check
 from components.review import (
     clock_text,
     materials_section,
@@ -17,9 +18,18 @@ from components.review import (
 from components.tables import display_frame, show_table
 from components.text import md, show_text
 from components.timeline import clocks_table
+from db.discretion import comparable_for_tier
 from db.events import load_case_facts
 from db.queries import case_detail
-from db.reviews import agency_major_rules, decide_review, proposal_of, recorded_benchmark, reviewer_qualified, rounds_of
+from db.reviews import (
+    agency_major_rules,
+    decide_review,
+    proposal_check,
+    proposal_of,
+    recorded_benchmark,
+    reviewer_qualified,
+    rounds_of,
+)
 from db.stats import load_calendar
 from domain.formatting import format_date, today_shanghai
 from domain.params import parse_id
@@ -89,6 +99,14 @@ recorded_benchmark_section(benchmark.item if benchmark else None, benchmark.tier
                            benchmark.standard if benchmark else None,
                            proposal.claimed_tier.value if proposal and proposal.claimed_tier else None,
                            proposal.discretion_statement if proposal else "")
+check = (proposal_check(engine, proposal.benchmark_tier_id, proposal.claimed_tier, proposal.items,
+                        proposal.discretion_statement) if proposal else None)
+if proposal is not None and proposal.benchmark_tier_id is not None:
+    show_discretion_check(check)
+    comparable = comparable_for_tier(engine, proposal.benchmark_tier_id, today)
+    if comparable is not None:
+        with st.expander("类案参考：同一条目、同一档次已公示决定的罚款分布"):
+            show_comparable_panel(comparable.rule, comparable.tier, comparable.distribution)
 
 st.subheader("送审材料")
 if last is None:
@@ -133,7 +151,8 @@ with st.form(f"review_form_{v}"):
                                 placeholder="存在问题时说明问题和依据")
         if key == "discretion":
             c1.caption(f"本案记录：{md(benchmark.tier) if benchmark else '未关联裁量基准档次'}；裁量阶次"
-                       f"{md(proposal.claimed_tier.value) if proposal and proposal.claimed_tier else '未填写'}")
+                       f"{md(proposal.claimed_tier.value) if proposal and proposal.claimed_tier else '未填写'}；"
+                       f"裁量基准核查：{md('、'.join(f.value for f in check.flags) or '未发现问题') if check else '未核查'}")
         if verdict is not None:
             checklist[key] = (verdict == PASS, comment)
     opinion = st.text_area("书面审核意见", key=f"opinion_{v}",

@@ -284,3 +284,29 @@ def test_the_approval_covers_the_proposal_it_reviewed(any_db: Engine) -> None:
     assert record_proposal(any_db, case_id, proposal("300000"), officer).ok  # changed after the approval
     refused = record_decision(any_db, case_id, DecisionForm("改后〔2026〕1号", TODAY), officer, TODAY)
     assert not refused.ok and "重新报送" in refused.errors[0]
+
+
+def test_a_proposed_fine_outside_its_benchmark_tier_makes_the_case_major(any_db: Engine) -> None:
+    """The 重大 trigger "突破裁量基准" comes from the discretion check of the proposed fine, not only from a claimed
+    减轻: a fine above the applied tier (still under the amount threshold) needs legal review."""
+    from db.reviews import proposal_check
+    from domain.discretion_check import DiscretionFlag
+    from domain.enums import BenchmarkRangeKind
+
+    officer, _, _ = actors(any_db)
+    t = m.BenchmarkTier
+    with any_db.connect() as conn:
+        tier_id, low, high = conn.execute(
+            select(t.id, t.min_amount, t.max_amount).where(t.range_kind == BenchmarkRangeKind.FIXED,
+                                                           t.min_amount >= 1000, t.max_amount <= 30000,
+                                                           t.min_amount < t.max_amount)
+            .order_by(t.id).limit(1)).one()
+    inside, above = (low + high) / 2, high + 1000
+    assert proposal_check(any_db, tier_id, None, ((PenaltyType.FINE, inside),), "情节一般").flags == ()
+    flags = proposal_check(any_db, tier_id, None, ((PenaltyType.FINE, above),), "情节一般").flags
+    assert {DiscretionFlag.TIER_MISMATCH, DiscretionFlag.OUT_OF_RANGE} & set(flags)
+    case_id = new_case(any_db)
+    assert record_proposal(any_db, case_id, proposal(str(inside), benchmark_tier_id=tier_id), officer).ok
+    assert case_row(any_db, case_id) == {"is_major": False, "major_reasons": ""}
+    assert record_proposal(any_db, case_id, proposal(str(above), benchmark_tier_id=tier_id), officer).ok
+    assert case_row(any_db, case_id) == {"is_major": True, "major_reasons": MajorReason.BENCHMARK_DEVIATION.value}

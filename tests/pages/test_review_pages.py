@@ -232,3 +232,37 @@ def test_admin_edits_the_catalogue_and_bad_amounts_write_nothing(writable_db) ->
     rules = agency_major_rules(writable_db, agency_id)
     assert (rules.fine_person, rules.fine_org, rules.inclusive) == (Decimal("5000.00"), Decimal("50000.00"), False)
     assert any("超过5\\,000元（不含本数）" in x.value for x in at.markdown)  # md() escapes the comma
+
+
+def test_review_form_shows_the_discretion_check_of_the_proposed_fine(writable_db) -> None:
+    """裁量基准运用适当 can be judged on the form: the check of the proposed fine against the tier it applies (here
+    above the tier), inline at the checklist item, and the 类案参考 panel for that tier."""
+    from domain.enums import BenchmarkRangeKind
+
+    t = m.BenchmarkTier
+    with writable_db.connect() as conn:
+        case = conn.execute(select(m.Case.id, m.Case.agency_id, m.Agency.code).join(m.Agency, m.Agency.id == m.Case.agency_id)
+                            .outerjoin(m.Decision, m.Decision.case_id == m.Case.id)
+                            .outerjoin(m.LegalReview, m.LegalReview.case_id == m.Case.id)
+                            .where(m.Decision.id.is_(None), m.LegalReview.id.is_(None))
+                            .order_by(m.Case.id)).first()
+        officer_id = conn.execute(select(m.Officer.id).where(m.Officer.agency_id == case.agency_id,
+                                                             m.Officer.is_legal_reviewer.is_(False))).scalars().first()
+        tier_id, high = conn.execute(select(t.id, t.max_amount).where(
+            t.range_kind == BenchmarkRangeKind.FIXED, t.min_amount >= 1000, t.max_amount <= 30000,
+            t.min_amount < t.max_amount).order_by(t.id).limit(1)).one()
+    officer = Actor("t_officer", "测试用户", Role.OFFICER, agency_id=case.agency_id, officer_id=officer_id)
+    assert record_proposal(writable_db, case.id, ProposalForm(
+        items=((PenaltyType.FINE, high + 1000),), legal_basis="《中华人民共和国环境保护法》第六十三条",
+        facts="当事人超标排放污染物。", discretion_statement="情节一般。", benchmark_tier_id=tier_id), officer).ok
+    assert submit_for_review(writable_db, case.id, [k for k, _ in MATERIALS], officer, dt.date.today()).ok
+    with writable_db.connect() as conn:
+        reviewer = _free_reviewer(conn, case.id, case.agency_id)
+    at = make_app(Role.REVIEWER, case.code, officer_id=reviewer, case=str(case.id))
+    at.switch_page("pages/review.py").run()
+    no_errors(at)
+    text = _all_text(at)
+    assert "裁量基准核查" in text
+    assert "档次不符" in text or "超出法定幅度" in text
+    assert "突破裁量基准" in text  # the case became major because of it
+    assert any(e.label.startswith("类案参考") for e in at.expander)
