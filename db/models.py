@@ -555,6 +555,25 @@ class User(AuditMixin, Base):
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     is_active: Mapped[bool] = mapped_column(Boolean, server_default="1", default=True)
     last_login_at: Mapped[dt.datetime | None]
+    # Consecutive failed logins since the last success, and the lock they set (domain.accounts).
+    failed_logins: Mapped[int] = mapped_column(Integer, server_default="0", default=0)
+    locked_until: Mapped[dt.datetime | None]
+    password_changed_at: Mapped[dt.datetime | None]
+
+
+class UserSession(Base):
+    """A signed-in browser. The cookie carries a random token; only its SHA-256 is stored, so a copy of the
+    database does not yield usable sessions. Ended by logout (``revoked_at``), idleness or age (domain.accounts)."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[intpk]
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime]
+    last_seen_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+    client: Mapped[str] = mapped_column(String(64), default="")
 
 
 class AuditEntry(Base):

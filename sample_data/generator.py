@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from db import models as m
 from db.bulk import prepare_rows, reset_sequences, write_prepared
 from db.projection import project_decisions
+from domain.accounts import DEMO_PASSWORD, DEMO_USERNAMES
 from domain.chain import GENESIS, event_hash
 from domain.deadlines import add_months
 from domain.enums import (
@@ -87,7 +88,6 @@ DECISION_ABBR = {"QS-SCJG": "青市监", "QS-STHJ": "临环青", "QS-YJGL": "青
 CATEGORY_WORD = {ActionCategory.PENALTY: "罚", ActionCategory.LICENCE: "许", ActionCategory.COERCION: "强",
                  ActionCategory.INSPECTION: "检"}
 
-DEMO_PASSWORD = "Demo-2026"  # sample database only; documented in README
 DEMO_USERS = (
     # username, display name, role value, agency code or None, officer index within the agency or None
     ("officer_scjg", "区市场监管局执法人员", "执法人员", "QS-SCJG", 0),
@@ -97,6 +97,8 @@ DEMO_USERS = (
     ("supervisor", "区司法局执法监督员", "执法监督人员", None, None),
     ("admin", "系统管理员", "管理员", None, None),
 )
+if tuple(u[0] for u in DEMO_USERS) != DEMO_USERNAMES:  # the warning banner looks for exactly these names
+    raise RuntimeError("DEMO_USERS and domain.accounts.DEMO_USERNAMES differ")
 
 
 @dataclass
@@ -1020,8 +1022,11 @@ def is_empty(engine: Engine) -> bool:
 
 
 def clear_all(engine: Engine) -> None:
-    """Remove every row (``seed --reset``), children first."""
-    with engine.begin() as conn:
+    """Remove every row (``seed --reset``), children first. The append-only triggers are lifted for this one
+    transaction only (db.append_only.suspended); manage.py refuses to reset a database that is not sample data."""
+    from db.append_only import suspended
+
+    with engine.begin() as conn, suspended(conn):
         for table in reversed(m.Base.metadata.sorted_tables):
             conn.execute(table.delete())
 

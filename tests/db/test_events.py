@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 import manage
 from db import events as events_module
 from db import models as m
+from db.append_only import suspended
 from db.engine import make_engine
 from db.events import (
     CONFLICT_MESSAGE,
@@ -207,7 +208,9 @@ def test_appends_keep_every_chain_verifiable_and_verify_chain_passes(any_db: Eng
 def test_tampering_with_an_appended_event_is_still_detected(db: Engine, capsys) -> None:
     case_id, actor, two = filed_case(db)
     event_id = ok(db, case_id, step(Stage.INVESTIGATION, "调取书证", at(FILED, 16)), actor)
-    with db.begin() as conn:
+    with pytest.raises(Exception, match="append-only"), db.begin() as conn:  # the database refuses it outright
+        conn.execute(text("UPDATE case_events SET action = '篡改' WHERE id = :i"), {"i": event_id})
+    with db.begin() as conn, suspended(conn):  # someone with the owner's rights lifts the triggers first
         conn.execute(text("UPDATE case_events SET action = '篡改' WHERE id = :i"), {"i": event_id})
     assert case_chain_status(db, case_id).event_id == event_id
     assert manage.main(["verify-chain"]) == 1
