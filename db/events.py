@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from db import models as m
 from db.commands import CommandResult, record_audit
-from db.engine import session_scope
+from db.engine import snapshot_session_scope
 from db.public import public_base
 from db.queries import case_list_frame, case_list_statement
 from db.stats import load_calendar
@@ -339,7 +339,7 @@ def append_event(engine: Engine, case_id: int, new: NewEvent, actor: Actor, now:
     if now.tzinfo is None:
         raise ValueError("now 必须带时区")
     try:
-        with session_scope(engine) as session:
+        with snapshot_session_scope(engine) as session:
             result = append_in_session(session, case_id, new, actor, now)
             if not result.ok:
                 session.rollback()
@@ -347,8 +347,8 @@ def append_event(engine: Engine, case_id: int, new: NewEvent, actor: Actor, now:
     except (ChainConflict, IntegrityError):
         return CommandResult(False, (CONFLICT_MESSAGE,))
     except OperationalError as exc:
-        # SQLite reports a lost write race as "database is locked" rather than as a constraint violation.
-        if "locked" in str(exc.orig).lower():
+        # A lost write race: SQLite reports "database is locked", PostgreSQL's snapshot "could not serialize".
+        if any(word in str(exc.orig).lower() for word in ("locked", "could not serialize")):
             return CommandResult(False, (CONFLICT_MESSAGE,))
         raise
 

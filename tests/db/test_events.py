@@ -406,6 +406,59 @@ def test_losing_a_write_race_returns_the_conflict_message(any_db: Engine, monkey
     assert case_chain_status(engine, case_id) is None
 
 
+class _PausingConnection:
+    """A connection that runs ``between`` right after the statement reading the case's chain head, before the
+    statement reading its events: the window where a concurrent append used to commit."""
+
+    def __init__(self, conn, between) -> None:
+        self._conn, self._between = conn, between
+
+    def execute(self, statement, *args, **kwargs):
+        result = self._conn.execute(statement, *args, **kwargs)
+        if self._between is not None and "chain_head" in str(statement):
+            result = result.all()  # read the rows now, as the real statement had before the other writer commits
+            between, self._between = self._between, None
+            between()
+            return _Rows(result)
+        return result
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+class _Rows(list):
+    def all(self):
+        return list(self)
+
+
+def test_a_concurrent_append_is_never_reported_as_tampering(any_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found: under concurrent appends on PostgreSQL officers saw 本案执法记录链校验不一致 — the case's chain head
+    and its events were read in separate READ COMMITTED statements, with another writer's commit in between. The
+    append now reads in one snapshot; the loser of the race is told to refresh, never that the record is broken."""
+    engine = any_db
+    case_id, actor, two = filed_case(engine)
+    other = make_engine(engine.url.render_as_string(hide_password=False))
+
+    def concurrent_append() -> None:
+        assert append_event(other, case_id, step(Stage.INVESTIGATION, "调取书证", at(FILED, 16)), actor, NOW).ok
+
+    real, paused = events_module._read_state, []
+
+    def paused_read(conn, cid):
+        if paused:  # the concurrent writer reads normally
+            return real(conn, cid)
+        paused.append(True)
+        found = events_module._load_records(_PausingConnection(conn, concurrent_append), m.Case.id == cid)
+        return found[0] if found else None
+
+    monkeypatch.setattr(events_module, "_read_state", paused_read)
+    result = append_event(engine, case_id, step(Stage.INVESTIGATION, "询问调查", at(FILED, 17), two), actor, NOW)
+    other.dispose()
+    assert not any("校验不一致" in e for e in result.errors), result.errors
+    assert result.ok or result.errors == (CONFLICT_MESSAGE,)
+    assert case_chain_status(engine, case_id) is None
+
+
 def test_duplicate_sequence_number_is_reported_as_a_conflict(any_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """The (case_id, seq) unique constraint is the backstop when a row appears without moving the chain head."""
     engine = any_db
