@@ -49,6 +49,28 @@ def _safe_url() -> str:
         return "(无效)"
 
 
+def _cli_actor() -> str:
+    """Who ran the command, for the audit log: the operating-system account, since the CLI has no login."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry for this uid (e.g. some containers)
+        user = f"uid{os.getuid()}" if hasattr(os, "getuid") else "?"
+    return f"manage.py:{user}"[:50]
+
+
+def _new_password(given: str | None) -> str:
+    password = given or os.environ.get("ZHIFA_NEW_PASSWORD", "")
+    if not password:
+        import getpass
+
+        password = getpass.getpass("新密码：")
+        if getpass.getpass("再输入一次：") != password:
+            raise CommandError("两次输入的密码不一致")
+    return password
+
+
 def _positive(value: str) -> int:
     try:
         n = int(value)
@@ -90,7 +112,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_seed(args: argparse.Namespace) -> int:
     from db.migrate import current_revision, head_revision
-    from sample_data.generator import clear_all, is_empty, seed
+    from sample_data.generator import clear_all, is_empty, not_sample_reason, seed
 
     engine = _engine()
     if current_revision(engine) != head_revision():
@@ -101,7 +123,9 @@ def cmd_seed(args: argparse.Namespace) -> int:
             return EXIT_OK
         if not args.reset:
             raise CommandError("数据库中已有数据；使用 --reset 清空后重新生成，或使用 --if-empty 跳过")
-        clear_all(engine)
+        if reason := not_sample_reason(engine):
+            raise CommandError(f"拒绝清空：{reason}。--reset 只用于样例数据库；请先用 backup 备份，并换一个空数据库")
+        clear_all(engine, _cli_actor())
     started = time.perf_counter()
 
     def progress(done: int, total: int) -> None:
@@ -117,27 +141,49 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 def cmd_create_user(args: argparse.Namespace) -> int:
     from db.commands import create_user
-    from db.queries import find_agency_id
-    from domain.params import has_bad_characters, quote_input
 
     engine = _engine()
-    agency_id = None
-    if args.agency:
-        if has_bad_characters(args.agency) or len(args.agency) > 200:
-            raise CommandError(f"找不到执法主体：{quote_input(args.agency)}（可用代码或全称）")
-        agency_id = find_agency_id(engine, args.agency)
-        if agency_id is None:
-            raise CommandError(f"找不到执法主体：{quote_input(args.agency)}（可用代码或全称）")
-    password = args.password or os.environ.get("ZHIFA_NEW_PASSWORD", "")
-    if not password:
-        import getpass
-
-        password = getpass.getpass("密码：")
+    agency_id = _agency_id(engine, args.agency)
+    password = _new_password(args.password)
     result = create_user(engine, username=args.username, display_name=args.name or args.username, role=args.role,
-                         password=password, agency_id=agency_id, actor="manage.py")
+                         password=password, agency_id=agency_id, actor=_cli_actor())
     if not result.ok:
         raise CommandError("；".join(result.errors))
     print(f"已创建用户 {args.username}（{args.role}），id={result.id}")
+    return EXIT_OK
+
+
+def _agency_id(engine, agency: str | None) -> int | None:
+    from db.queries import find_agency_id
+    from domain.params import has_bad_characters, quote_input
+
+    if not agency:
+        return None
+    found = None if has_bad_characters(agency) or len(agency) > 200 else find_agency_id(engine, agency)
+    if found is None:
+        raise CommandError(f"找不到执法主体：{quote_input(agency)}（可用代码或全称）")
+    return found
+
+
+def cmd_set_password(args: argparse.Namespace) -> int:
+    from db.accounts import set_password
+
+    engine = _engine()
+    result = set_password(engine, args.username, _new_password(args.password), _cli_actor())
+    if not result.ok:
+        raise CommandError("；".join(result.errors))
+    print(f"已修改用户 {args.username} 的密码；其已登录的会话全部失效")
+    return EXIT_OK
+
+
+def cmd_set_role(args: argparse.Namespace) -> int:
+    from db.accounts import set_role
+
+    engine = _engine()
+    result = set_role(engine, args.username, args.role, _agency_id(engine, args.agency), _cli_actor())
+    if not result.ok:
+        raise CommandError("；".join(result.errors))
+    print(f"已将用户 {args.username} 的角色改为 {args.role}（下一次操作即生效）")
     return EXIT_OK
 
 
@@ -158,7 +204,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     try:
         report = run_import(args.kind, engine, path, dry_run=args.dry_run, accept_valid=args.accept_valid,
-                            create_agencies=args.create_agencies, actor="manage.py", progress=progress)
+                            create_agencies=args.create_agencies, actor=_cli_actor(), progress=progress)
     except ImportFileError as exc:
         raise CommandError(str(exc)) from exc
     for line in report.lines():
@@ -186,11 +232,34 @@ def cmd_verify_chain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from db.engine import PROJECT_ROOT
 
+    if not _is_loopback(args.host):
+        from db.accounts import demo_accounts_open
+
+        try:
+            open_accounts = demo_accounts_open(_engine())
+        except Exception as exc:  # an uninitialised database has no accounts to worry about
+            if "no such table" not in str(exc) and "does not exist" not in str(exc):
+                raise
+            open_accounts = []
+        if open_accounts:
+            raise CommandError(f"拒绝在 {args.host} 上提供服务：样例账户 {'、'.join(open_accounts)} 仍使用公开的演示密码。"
+                               "请先用 python manage.py set-password 修改或停用这些账户，或只在本机（127.0.0.1）运行")
     os.chdir(PROJECT_ROOT)
     print(f"执法公示台：http://localhost:{args.port}（健康检查 /health）", flush=True)
     uvicorn.run("server:app", host=args.host, port=args.port, log_level="warning")
@@ -259,6 +328,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password", help="密码（省略时读取 ZHIFA_NEW_PASSWORD 或交互输入）")
     p.set_defaults(func=cmd_create_user)
 
+    p = sub.add_parser("set-password", help="修改账户密码（至少12位，不能是常见密码或包含用户名）；结束其全部会话")
+    p.add_argument("username")
+    p.add_argument("--password", help="新密码（省略时读取 ZHIFA_NEW_PASSWORD 或交互输入两次）")
+    p.set_defaults(func=cmd_set_password)
+
+    p = sub.add_parser("set-role", help="修改账户角色与执法主体（用户的下一次操作即生效）")
+    p.add_argument("username")
+    p.add_argument("role", help="执法人员 / 法制审核人员 / 执法监督人员 / 管理员")
+    p.add_argument("--agency", help="执法主体代码或全称（执法人员、法制审核人员必填）")
+    p.set_defaults(func=cmd_set_role)
+
     p = sub.add_parser("import",
                        help="导入 CSV/Excel 数据（见 docs/import.md）；退出码 0 全部接受、1 拒绝、3 部分接受、2 文件错误")
     p.add_argument("kind", choices=["agencies", "officers", "matters", "cases", "events", "reviews", "decisions"],
@@ -276,7 +356,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="启动 Web 应用")
     p.add_argument("--port", type=_positive, default=8501)
-    p.add_argument("--host", default="0.0.0.0")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="监听地址（默认只在本机；样例账户仍用演示密码时拒绝其他地址）")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("export", help="导出全部已公示决定（与公示页面、开放接口相同的脱敏规则）")

@@ -1021,14 +1021,38 @@ def is_empty(engine: Engine) -> bool:
         return not s.scalar(select(func.count()).select_from(m.Agency))
 
 
-def clear_all(engine: Engine) -> None:
-    """Remove every row (``seed --reset``), children first. The append-only triggers are lifted for this one
-    transaction only (db.append_only.suspended); manage.py refuses to reset a database that is not sample data."""
+def not_sample_reason(engine: Engine) -> str | None:
+    """Why ``seed --reset`` must not wipe this database (None when it holds only what ``seed`` wrote): an agency
+    that is not one of the invented district's, no seeded accounts, or any import having been run."""
+    with Session(engine) as s:
+        foreign = s.scalar(select(func.count()).select_from(m.Agency).where(~m.Agency.code.startswith("QS-")))
+        if foreign:
+            return f"数据库中有 {foreign} 个不属于样例数据的执法主体"
+        if not s.scalar(select(func.count()).select_from(m.User).where(m.User.created_by == "seed")):
+            return "数据库不是由 seed 生成的样例数据"
+        imports = s.scalar(select(func.count()).select_from(m.AuditEntry).where(m.AuditEntry.action.like("import%")))
+        if imports:
+            return f"数据库中已导入过数据（审计日志有 {imports} 条导入记录）"
+    return None
+
+
+def clear_all(engine: Engine, actor: str = "seed") -> dict[str, int]:
+    """Remove every row (``seed --reset``), children first, and leave one audit entry saying who emptied the database
+    and how many rows each table held. The append-only triggers are lifted for this one transaction only
+    (db.append_only.suspended); manage.py refuses to reset a database that is not sample data."""
+    import json
+
     from db.append_only import suspended
 
+    deleted: dict[str, int] = {}
     with engine.begin() as conn, suspended(conn):
         for table in reversed(m.Base.metadata.sorted_tables):
-            conn.execute(table.delete())
+            deleted[table.name] = conn.execute(table.delete()).rowcount or 0
+        conn.execute(m.AuditEntry.__table__.insert(), [{
+            "occurred_at": dt.datetime.now(dt.UTC), "actor": actor[:50], "action": "seed_reset", "entity": "*",
+            "entity_id": None, "detail": json.dumps({"deleted": {k: v for k, v in deleted.items() if v}},
+                                                    ensure_ascii=False)}])
+    return deleted
 
 
 def _TABLES() -> list[tuple]:  # noqa: N802 - a constant that needs the mapped tables

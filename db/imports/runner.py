@@ -81,6 +81,12 @@ def run(
     writing = _count(handler, report, accepted)
     if not dry_run and writing:
         _write(engine, spec, handler, writing, report, actor)
+    elif not dry_run and report.rejected:
+        # A refused import writes no data, but the attempt (who, which file, how many rows) is still on record.
+        with engine.begin() as conn:
+            audit(conn, actor, f"import_refused_{spec.kind}", handler.entity, None,
+                  {"file": report.file_name, "read": report.read, "rejected": report.rejected,
+                   "errors": sum(1 for p in report.problems if p.severity == "error")})
     if progress:
         progress(len(table.rows), len(table.rows))
     by_line = {r.line: r for r in found.recs}

@@ -70,3 +70,36 @@ def test_an_unsigned_or_forged_cookie_is_the_public() -> None:
     for forged in (cookie.rsplit(".", 1)[0], cookie.rsplit(".", 1)[0] + ".AAAA", "garbage"):
         at = _app(forged)
         assert "公众访问" in _sidebar_text(at)
+
+
+def test_admin_resets_a_password_and_changes_a_role(writable_db) -> None:
+    """Found: no password change, reset or role change anywhere. Both are on the 用户管理 page now, audited."""
+    from sqlalchemy import select
+
+    from db import models as m
+    from db.accounts import LoginStatus, login
+
+    cookie, _ = signed_in_as(Role.ADMIN)
+    at = _app(cookie)
+    at.switch_page("pages/users.py").run()
+    no_errors(at)
+    with writable_db.connect() as conn:
+        sup_id = conn.execute(select(m.User.id).where(m.User.username == "supervisor")).scalar_one()
+    at.selectbox(key="password_target").set_value(sup_id)
+    at.text_input[3].input("password1234")
+    at.get("form_submit_button")[2].click().run()
+    assert any("过于常见" in e.value for e in at.error)
+    at.selectbox(key="password_target").set_value(sup_id)
+    at.text_input[3].input("a-reset-by-the-admin")
+    at.get("form_submit_button")[2].click().run()
+    assert any("已重设" in s.value for s in at.success), [e.value for e in at.error]
+    assert login(writable_db, "supervisor", "a-reset-by-the-admin").status is LoginStatus.OK
+
+    at.selectbox(key="role_target").set_value(sup_id)
+    at.selectbox(key="role_new").set_value(Role.ADMIN)
+    at.get("form_submit_button")[3].click().run()
+    assert any("下一次操作即生效" in s.value for s in at.success), [e.value for e in at.error]
+    with writable_db.connect() as conn:
+        assert conn.execute(select(m.User.role).where(m.User.id == sup_id)).scalar_one() is Role.ADMIN
+        actions = conn.execute(select(m.AuditEntry.action).where(m.AuditEntry.entity_id == str(sup_id))).scalars()
+        assert {"set_password", "set_role"} <= set(actions)
