@@ -7,6 +7,7 @@ lifecycle rules, same redaction, ``assert_public_record`` on every item).
     GET /api/v1/decisions.json        every matching row, streamed: {"total", "items"}
     GET /api/v1/decisions/{id}        one decision as on its page; 404 when unknown or not public
     GET /api/v1/stats/annual?year=Y   年度行政执法数据 with small-cell suppression
+    GET /api/v1/anchors               every 记录链锚点, newest first: {"items": [...]} (verify-chain --anchor URL)
 
 Filters (all optional): q, agency (id, code or full name), category, type, year, month, amount, status, sort,
 order; see domain/filters.py. A bad parameter is HTTP 400 ``{"error": "…"}`` in Chinese, quoting at most 50
@@ -28,6 +29,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from db import public, stats
+from db.anchors import list_anchors, publish_today
 from db.engine import Engine, database_url, shared_engine
 from domain.filters import DecisionFilters, FilterError, describe_filters, filters_from_api_params
 from domain.formatting import today_shanghai
@@ -185,6 +187,15 @@ def annual(request: Request) -> Response:
     return _json(_annual.get((database_url(), year, today_shanghai()), lambda: _annual_payload(year)))
 
 
+def anchors(request: Request) -> Response:
+    """Every published 记录链锚点, newest first (today's is published by the first request of the day)."""
+    if request.query_params:
+        return _error(f"不支持的参数：{quote_input('、'.join(sorted(request.query_params)))}")
+    engine = _engine()
+    publish_today(engine)
+    return _json({"items": [a.to_json() for a in list_anchors(engine)]})
+
+
 def not_found(request: Request) -> Response:
     return _error(f"没有这个接口：{quote_input(request.url.path)}（见 README“Open data API”）", 404)
 
@@ -195,6 +206,7 @@ ROUTES = [
     Route(f"{PREFIX}/decisions.json", decisions_json, methods=["GET"]),
     Route(f"{PREFIX}/decisions/{{decision_id}}", decision, methods=["GET"]),
     Route(f"{PREFIX}/stats/annual", annual, methods=["GET"]),
+    Route(f"{PREFIX}/anchors", anchors, methods=["GET"]),
     # Anything else under /api/ is a JSON 404, not the Streamlit page a browser would get.
     Route("/api/{rest:path}", not_found),
 ]

@@ -215,20 +215,65 @@ def cmd_import(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def _load_anchor_source(source: str):
+    """The JSON at a URL (http/https) or in a file."""
+    import json
+    import urllib.request
+
+    try:
+        if source.startswith(("http://", "https://")):
+            with urllib.request.urlopen(source, timeout=30) as response:
+                raw = response.read(10_000_000)
+        else:
+            raw = Path(source).read_bytes()
+        return json.loads(raw.decode("utf-8-sig"))
+    except OSError as exc:
+        raise CommandError(f"无法读取锚点 {source}：{getattr(exc, 'reason', None) or exc.strerror or exc}") from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise CommandError(f"锚点 {source} 不是有效的 JSON：{exc}") from exc
+
+
 def cmd_verify_chain(args: argparse.Namespace) -> int:
+    from db.anchors import parse_anchors, verify_anchor
     from db.integrity import verify_chains
 
+    anchors = None
+    if args.anchor:
+        try:
+            anchors = parse_anchors(_load_anchor_source(args.anchor))
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
     engine = _engine()
     result = verify_chains(engine, case_no=args.case)
     if args.case and result.cases_checked == 0:
         raise CommandError(f"找不到案件：{args.case}")
     print(f"已校验 {result.cases_checked} 件案件的 {result.events_checked} 条执法记录")
+    failed = False
     if result.first_break is not None:
         b = result.first_break
         print(f"记录链断裂：案件 {b.case_no}（id={b.case_id}）第 {b.seq} 条记录（event id={b.event_id}）：{b.reason}")
         print(f"共 {result.broken_cases} 件案件的记录链不完整")
-        return EXIT_FAILED
-    print("全部记录链完整。")
+        failed = True
+    else:
+        print("全部记录链完整。")
+    for anchor in anchors or []:
+        problems = verify_anchor(engine, anchor)
+        for problem in problems:
+            print(f"锚点不符：{problem}")
+        if not problems:
+            print(f"与 {anchor.get('anchored_on', '?')} 的记录链锚点一致（根哈希 {str(anchor['root'])[:16]}…）。")
+        failed = failed or bool(problems)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_anchor(args: argparse.Namespace) -> int:
+    from db.anchors import dumps, publish_today
+
+    anchor = publish_today(_engine())
+    text_out = dumps([anchor])
+    if args.out:
+        Path(args.out).write_text(text_out + "\n", encoding="utf-8")
+    print(text_out)
     return EXIT_OK
 
 
@@ -352,7 +397,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("verify-chain", help="校验执法全过程记录的哈希链")
     p.add_argument("--case", help="只校验该案号")
+    p.add_argument("--anchor", help="同时与此前发布的记录链锚点比对：JSON 文件路径或网址（如 …/api/v1/anchors）")
     p.set_defaults(func=cmd_verify_chain)
+
+    p = sub.add_parser("anchor", help="发布今天的记录链锚点（每天一次，已发布则原样输出）")
+    p.add_argument("--out", help="同时把锚点 JSON 写入该文件")
+    p.set_defaults(func=cmd_anchor)
 
     p = sub.add_parser("serve", help="启动 Web 应用")
     p.add_argument("--port", type=_positive, default=8501)

@@ -36,6 +36,7 @@ PAGES: tuple[PageSpec, ...] = (
              SECTION_PUBLIC),
     PageSpec("pages/disclosure_clock.py", "公示时限", ":material/timer:", "clock", Permission.PUBLIC_READ,
              SECTION_PUBLIC),
+    PageSpec("pages/anchors.py", "记录链锚点", ":material/link:", "anchors", Permission.PUBLIC_READ, SECTION_PUBLIC),
     PageSpec("pages/decision.py", "决定详情", ":material/description:", "decision", Permission.PUBLIC_READ,
              SECTION_PUBLIC, hidden=True),
     PageSpec("pages/agency.py", "执法主体详情", ":material/account_balance:", "agency", Permission.PUBLIC_READ,

@@ -319,6 +319,8 @@ class CaseEvent(Base):
     recorded_by: Mapped[str_50]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # domain.chain: "v1" hashes the row; "v2" also its officers (event_officers) and evidence sha256 values.
+    chain_version: Mapped[str] = mapped_column(String(4), default="v1", server_default="v1")
 
 
 class EventOfficer(Base):
@@ -574,6 +576,23 @@ class UserSession(Base):
     last_seen_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]
     client: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ChainAnchor(Base):
+    """A published 记录链锚点: the Merkle root over every case's chain head as of the event with id ``max_event_id``,
+    and the head of the audit log's hash chain up to ``max_audit_id``. Copies published elsewhere are what make a
+    wholesale rewrite of the record detectable (db/anchors.py)."""
+
+    __tablename__ = "chain_anchors"
+
+    id: Mapped[intpk]
+    anchored_on: Mapped[dt.date] = mapped_column(unique=True)  # one a day, Asia/Shanghai
+    anchored_at: Mapped[dt.datetime]
+    max_event_id: Mapped[int]
+    cases: Mapped[int]
+    root: Mapped[str] = mapped_column(String(64))
+    max_audit_id: Mapped[int]
+    audit_head: Mapped[str] = mapped_column(String(64))
 
 
 class AuditEntry(Base):

@@ -31,7 +31,7 @@ from db.events import (
     search_cases,
 )
 from db.integrity import case_chain_status, verify_chains
-from domain.chain import GENESIS, event_hash
+from domain.chain import GENESIS, event_hash, event_hash_v2
 from domain.enums import CaseStatus, DueState, Procedure, RecordForm, ReviewOutcome, Role, Stage
 from domain.filters import CaseFilters, RecordFilters
 from domain.permissions import Actor
@@ -167,7 +167,12 @@ def test_accepted_step_is_chained_with_officers_evidence_and_audit(any_db: Engin
     content = {f: getattr(row, f) for f in ("case_id", "seq", "occurred_at", "action", "officer_cert_nos",
                                             "document_no", "record_forms", "location", "note", "corrects_event_id",
                                             "recorded_at", "recorded_by")}
-    assert row.hash == head == event_hash({**content, "stage": row.stage.value}, GENESIS)
+    with Session(engine) as session:
+        officer_ids = session.scalars(select(m.EventOfficer.officer_id).where(m.EventOfficer.event_id == event_id)).all()
+    assert row.chain_version == "v2"  # the hash covers the officers and the evidence too
+    assert row.hash == head == event_hash_v2({**content, "stage": row.stage.value}, officer_ids, [evidence.sha256],
+                                             GENESIS)
+    assert row.hash != event_hash({**content, "stage": row.stage.value}, GENESIS)
     assert sorted(officers) == sorted(two)
     assert [(f.file_name, f.size_bytes, f.sha256) for f in files] == [("现场.mp4", 7, evidence.sha256)]
     assert (audit.action, audit.entity, audit.entity_id, audit.actor) == ("append_event", "case_events", str(event_id),

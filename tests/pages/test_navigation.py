@@ -9,7 +9,8 @@ from components.registry import PAGES
 from domain.enums import Role
 from tests.pages.conftest import ROOT, make_app, no_errors, signed_in_as
 
-PUBLIC_PAGES = {"pages/home.py", "pages/decisions.py", "pages/agencies.py", "pages/annual.py", "pages/disclosure_clock.py"}
+PUBLIC_PAGES = {"pages/home.py", "pages/decisions.py", "pages/agencies.py", "pages/annual.py", "pages/disclosure_clock.py",
+                "pages/anchors.py"}
 EXPECTED_VISIBLE = {
     Role.PUBLIC: PUBLIC_PAGES | {"pages/login.py"},
     Role.OFFICER: PUBLIC_PAGES | {"pages/cases.py"},

@@ -1,9 +1,11 @@
-"""sessions, lockout, append-only record tables
+"""sessions, lockout, append-only record tables, chain v2 and anchors
 
 * ``user_sessions``: signed-in browsers as rows (a cookie carries a random token; the row stores its SHA-256), so a
   login survives reloads and restarts and can be revoked; ended by logout, 30 minutes idle or 12 hours of age.
 * ``users.failed_logins`` / ``users.locked_until`` / ``users.password_changed_at``: account lockout and password
   changes.
+* ``case_events.chain_version`` ("v1" for every existing event; new appends are "v2", whose hash also covers the
+  event's officers and evidence sha256 values) and ``chain_anchors`` (the daily 记录链锚点, db/anchors.py).
 * Triggers refusing UPDATE and DELETE on case_events, event_officers, evidence_files and audit_log, and on
   legal_reviews once a round is decided (a pending round may be decided once).
 
@@ -95,6 +97,20 @@ def upgrade() -> None:
         batch.add_column(sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False))
         batch.add_column(sa.Column('locked_until', db.types.UTCDateTime(), nullable=True))
         batch.add_column(sa.Column('password_changed_at', db.types.UTCDateTime(), nullable=True))
+    # Before the triggers: on SQLite a batch ALTER would rebuild the table (and drop its triggers).
+    op.add_column('case_events', sa.Column('chain_version', sa.String(length=4), server_default='v1', nullable=False))
+    op.create_table('chain_anchors',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('anchored_on', sa.Date(), nullable=False),
+    sa.Column('anchored_at', db.types.UTCDateTime(), nullable=False),
+    sa.Column('max_event_id', sa.Integer(), nullable=False),
+    sa.Column('cases', sa.Integer(), nullable=False),
+    sa.Column('root', sa.String(length=64), nullable=False),
+    sa.Column('max_audit_id', sa.Integer(), nullable=False),
+    sa.Column('audit_head', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_chain_anchors')),
+    sa.UniqueConstraint('anchored_on', name=op.f('uq_chain_anchors_anchored_on'))
+    )
     dialect = op.get_bind().dialect.name
     for statement in _create_sql(dialect):
         op.execute(statement)
@@ -104,6 +120,9 @@ def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     for statement in _drop_sql(dialect):
         op.execute(statement)
+    op.drop_table('chain_anchors')
+    with op.batch_alter_table('case_events') as batch:
+        batch.drop_column('chain_version')
     with op.batch_alter_table('users') as batch:
         batch.drop_column('password_changed_at')
         batch.drop_column('locked_until')
