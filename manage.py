@@ -334,6 +334,37 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from db.backup import BackupError, backup, manifest_path
+    from domain.formatting import today_shanghai
+
+    engine = _engine()
+    out = Path(args.out)
+    try:
+        summary = backup(engine, out, today_shanghai())
+    except BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"已备份到 {out}（清单 {manifest_path(out).name}）：{sum(summary.counts.values())} 行，"
+          f"记录链{'完整' if summary.chain_ok else '不完整（备份前已断裂，请先核查）'}")
+    return EXIT_OK if summary.chain_ok else EXIT_FAILED
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from db.backup import BackupError, restore
+
+    engine = _engine()
+    try:
+        summary, problems = restore(engine, Path(args.file))
+    except BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    for problem in problems:
+        print(f"校验不符：{problem}")
+    if problems:
+        return EXIT_FAILED
+    print(f"已恢复并校验：{len(summary.counts)} 张表的行数一致，记录链完整，公示数据与备份时一致。")
+    return EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from db.bench import run_bench
     from sample_data.generator import AS_OF, seed
@@ -416,6 +447,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="csv（UTF-8 带 BOM，中文表头）或 json（{total, items}）")
     p.add_argument("--out", required=True, help="输出文件（写完后才替换同名文件）")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("backup", help="备份数据库（SQLite 在线备份；PostgreSQL 用 pg_dump 自定义格式），并写出校验清单")
+    p.add_argument("out", help="备份文件（不覆盖已有文件）；清单写在同目录的 OUT.manifest.json")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="把备份恢复到空数据库（DATABASE_URL），并核对行数、记录链和公示数据")
+    p.add_argument("file", help="backup 生成的备份文件（同目录需有其 .manifest.json）")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("bench", help="性能基准测试，输出 docs/performance.md 的表格")
     p.add_argument("--cases", type=_positive, default=100_000)
