@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from db.accounts import LoginStatus, end_session, login, secret_key, start_session
+from db.accounts import LoginStatus, end_session, login, record_throttled, secret_key, start_session
 from db.engine import shared_engine
 from domain.accounts import ABSOLUTE_TIMEOUT, CLIENT_WINDOW, ClientThrottle, safe_next, sign, unsign
 from domain.formatting import SHANGHAI
@@ -116,6 +116,7 @@ async def login_submit(request: Request) -> Response:
     with _throttle_lock:
         blocked = _throttle.blocked(client, now)
     if blocked:
+        await run_in_threadpool(record_throttled, shared_engine(), username, client)
         response = _login_form(next_path, _locked_message(None), 429, username)
         response.headers["Retry-After"] = str(int(CLIENT_WINDOW.total_seconds()))
         return response

@@ -124,6 +124,13 @@ def login(engine: Engine, username: str, password: str, client: str = "", now: d
         return LoginResult(LoginStatus.OK, _actor(user))
 
 
+def record_throttled(engine: Engine, username: str, client: str) -> None:
+    """Audit a login attempt refused before any password check because its client is throttled."""
+    with session_scope(engine) as session:
+        record_audit(session, quote_input(username, 49) or "?", "login_throttled", "users", None,
+                     {"client": client[:64]})
+
+
 def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 

@@ -144,13 +144,15 @@ def test_the_lock_lifts_after_fifteen_minutes_and_success_resets_the_count(db) -
         assert login(db, "sup", "wrong-password-x", now=start + LOCKOUT * 2).status is LoginStatus.INVALID
 
 
-def test_one_client_is_throttled_across_usernames(app, monkeypatch) -> None:
+def test_one_client_is_throttled_across_usernames(app, db, monkeypatch) -> None:
     monkeypatch.setattr(auth_routes, "_throttle", ClientThrottle(limit=3))
     for name in ("a1", "a2", "a3"):
         assert post_form(app, "/auth/login", {"username": name, "password": "x" * 12}, client="10.0.0.9"
                          ).status_code == 401
     assert post_form(app, "/auth/login", {"username": "sup", "password": PASSWORD}, client="10.0.0.9"
                      ).status_code == 429
+    throttled = _audit(db, "login_throttled")
+    assert [(e.actor, json.loads(e.detail)["client"]) for e in throttled] == [("sup", "10.0.0.9")]
     assert post_form(app, "/auth/login", {"username": "sup", "password": PASSWORD}, client="10.0.0.10"
                      ).status_code == 303
 
