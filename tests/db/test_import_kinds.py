@@ -562,6 +562,7 @@ def test_events_append_continues_the_chain(seeded: Engine) -> None:
     assert new[1].record_forms == "文字、照相" and new[1].location == "档案室" and new[0].location is None
     assert new[0].recorded_by == "admin1" and new[0].recorded_at == NOW
     assert new[0].stage is Stage.ARCHIVE and officers == 2
+    assert [e.chain_version for e in new] == ["v2", "v2"]  # imported steps chain their officers too
     # "YYYY-MM-DD HH:MM" without a zone is Beijing time
     assert new[0].occurred_at == (a["last_at"] + dt.timedelta(hours=1)).replace(second=0)
     assert audit_actions(seeded).count("import_append_events") == 2
