@@ -26,7 +26,10 @@ from db import passwords
 from db.commands import CommandResult, record_audit
 from db.engine import PROJECT_ROOT, session_scope
 from domain.accounts import (
+    LOCKOUT,
+    MAX_FAILURES,
     MAX_PASSWORD_LENGTH,
+    ClientThrottle,
     SessionTimes,
     locked_until_after_failure,
     password_problems,
@@ -54,6 +57,10 @@ class LoginResult:
 
 
 _key_lock = threading.Lock()
+# Failures for names that have no account, so that they lock exactly like real accounts do (otherwise a 429 after
+# five tries would tell which usernames exist). Kept per process, like the client throttle.
+_unknown_failures = ClientThrottle(limit=MAX_FAILURES, window=LOCKOUT)
+_unknown_lock = threading.Lock()
 
 
 def secret_key() -> bytes:
@@ -74,6 +81,10 @@ def secret_key() -> bytes:
 @lru_cache(maxsize=4)
 def _dummy_hash(hasher: PasswordHasher) -> str:
     return hasher.hash(secrets.token_urlsafe(16))
+
+
+def _unknown_key(engine: Engine, username: str) -> str:
+    return f"{engine.url.render_as_string(hide_password=True)}|{username}"
 
 
 def _verify(hasher: PasswordHasher, stored: str, password: str) -> bool:
@@ -106,6 +117,12 @@ def login(engine: Engine, username: str, password: str, client: str = "", now: d
         if user is not None and user.locked_until is not None and user.locked_until > now:
             record_audit(session, username, "login_locked", "users", user.id, detail)
             return LoginResult(LoginStatus.LOCKED, locked_until=user.locked_until)
+        if user is None:
+            with _unknown_lock:
+                unknown_locked = _unknown_failures.blocked(_unknown_key(engine, username), now)
+            if unknown_locked:
+                record_audit(session, username, "login_locked", "users", None, detail)
+                return LoginResult(LoginStatus.LOCKED, locked_until=now + LOCKOUT)
         verified = _verify(hasher, user.password_hash if user is not None else _dummy_hash(hasher), password)
         if user is None or not verified or not user.is_active:
             reason = "unknown_user" if user is None else "inactive" if verified else "wrong_password"
@@ -114,6 +131,11 @@ def login(engine: Engine, username: str, password: str, client: str = "", now: d
                 user.locked_until = locked_until_after_failure(user.failed_logins, now)
             record_audit(session, username, "login_failed", "users", user.id if user else None,
                          {**detail, "reason": reason})
+            if user is None:
+                with _unknown_lock:
+                    _unknown_failures.failed(_unknown_key(engine, username), now)
+                    if _unknown_failures.blocked(_unknown_key(engine, username), now):
+                        return LoginResult(LoginStatus.LOCKED, locked_until=now + LOCKOUT)
             if user is not None and user.locked_until is not None:
                 return LoginResult(LoginStatus.LOCKED, locked_until=user.locked_until)
             return LoginResult(LoginStatus.INVALID)

@@ -134,6 +134,16 @@ def test_five_failures_lock_the_account_and_the_right_password_gets_429(app, db)
     assert post_form(app, "/auth/login", {"username": "boss", "password": PASSWORD}).status_code == 303
 
 
+def test_an_unknown_username_locks_like_a_real_one(app, monkeypatch) -> None:
+    """Otherwise a 429 after five tries would tell which usernames exist."""
+    from db import accounts
+
+    monkeypatch.setattr(accounts, "_unknown_failures", ClientThrottle(limit=5, window=LOCKOUT))
+    answers = [post_form(app, "/auth/login", {"username": name, "password": f"wrong-password-{i}"}).status_code
+               for name in ("sup", "ghost") for i in range(6)]
+    assert answers[:6] == answers[6:] == [401, 401, 401, 401, 429, 429]
+
+
 def test_the_lock_lifts_after_fifteen_minutes_and_success_resets_the_count(db) -> None:
     start = dt.datetime(2026, 11, 30, 2, 0, tzinfo=dt.UTC)
     for i in range(5):
