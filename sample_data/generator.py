@@ -28,7 +28,7 @@ from db import models as m
 from db.bulk import prepare_rows, reset_sequences, write_prepared
 from db.projection import project_decisions
 from domain.accounts import DEMO_PASSWORD, DEMO_USERNAMES
-from domain.chain import GENESIS, event_hash
+from domain.chain import CHAIN_V2, GENESIS, event_hash_v2
 from domain.deadlines import add_months
 from domain.enums import (
     SHORT_DEADLINE_CATEGORIES,
@@ -505,7 +505,8 @@ CASE_COLS = ("id", "case_no", "agency_id", "matter_id", "party_id", "procedure",
              "status", "origin", "confidential", "violation", "facts", "internal_note", "decision_extension_days",
              "chain_head", "created_at", "created_by")
 EVENT_COLS = ("id", "case_id", "seq", "occurred_at", "stage", "action", "officer_cert_nos", "document_no",
-              "record_forms", "location", "note", "corrects_event_id", "recorded_at", "recorded_by", "prev_hash", "hash")
+              "record_forms", "location", "note", "corrects_event_id", "recorded_at", "recorded_by", "prev_hash", "hash",
+              "chain_version")
 EVENT_OFFICER_COLS = ("event_id", "officer_id")
 EVIDENCE_COLS = ("id", "event_id", "file_name", "media_type", "size_bytes", "sha256", "storage_uri")
 REVIEW_COLS = ("id", "case_id", "round_no", "submitted_on", "reviewer_officer_id", "reviewed_on", "outcome", "opinion",
@@ -626,13 +627,9 @@ class _CaseMaker:
             "record_forms": _forms_text(forms), "location": location, "note": note,
             "corrects_event_id": None, "recorded_at": recorded, "recorded_by": recorder,
         }
-        h = event_hash(content, state["prev"])
-        rows.events.append((eid, state["case_id"], state["seq"], occurred, stage, action, content["officer_cert_nos"],
-                            document_no, content["record_forms"], location, note, None, recorded, recorder,
-                            state["prev"], h))
-        state["prev"] = h
         for o in officers:
             rows.event_officers.append((eid, o[0]))
+        shas: list[str] = []
         for f in forms:
             if f is RecordForm.TEXT:
                 continue
@@ -642,6 +639,13 @@ class _CaseMaker:
             rows.evidence.append((self.ids.take("evidence_files"), eid, f"{state['case_no']}-{state['seq']:02d}.{ext[0]}",
                                   ext[1], rng.randrange(200_000, 900_000_000), _fake_sha(rng),
                                   f"evidence://{state['case_id']}/{eid}.{ext[0]}"))
+            shas.append(rows.evidence[-1][5])
+        # v2 (domain.chain): the hash covers the officers and the evidence files written just above.
+        h = event_hash_v2(content, [o[0] for o in officers], shas, state["prev"])
+        rows.events.append((eid, state["case_id"], state["seq"], occurred, stage, action, content["officer_cert_nos"],
+                            document_no, content["record_forms"], location, note, None, recorded, recorder,
+                            state["prev"], h, CHAIN_V2))
+        state["prev"] = h
         return eid
 
     def on_site_officers(self, ctx: AgencyCtx, day: dt.date) -> list:

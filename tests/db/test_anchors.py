@@ -132,12 +132,35 @@ def test_one_anchor_a_day(db: Engine) -> None:
     assert [a.anchored_on for a in list_anchors(db)] == ["2026-12-01", "2026-11-30"]
 
 
-def test_v1_events_keep_verifying(db: Engine) -> None:
+def test_v1_events_keep_verifying_under_v1(db: Engine) -> None:
+    """Events chained before v2 (hashing the row only) verify as they are, beside v2 events; altering one is still
+    found."""
     with db.connect() as conn:
-        versions = set(conn.execute(text("SELECT DISTINCT chain_version FROM case_events")).scalars())
-    assert versions == {"v1"}  # the seeded record predates v2
-    _v2_event(db)
+        assert set(conn.execute(text("SELECT DISTINCT chain_version FROM case_events")).scalars()) == {"v2"}
+        case_id = conn.execute(text("SELECT id FROM cases WHERE id NOT IN (SELECT case_id FROM case_events) "
+                                    "ORDER BY id LIMIT 1")).scalar()
+    if case_id is None:
+        case_id, _ = _v2_event(db)  # any case: a v1 event is appended after its v2 events below
+    with db.connect() as conn:
+        prev = conn.execute(text("SELECT chain_head FROM cases WHERE id = :c"), {"c": case_id}).scalar_one()
+        seq = conn.execute(text("SELECT COUNT(*) FROM case_events WHERE case_id = :c"), {"c": case_id}).scalar_one() + 1
+    when = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)
+    content = {"case_id": case_id, "seq": seq, "occurred_at": when, "stage": "调查取证", "action": "旧系统记录",
+               "officer_cert_nos": "", "document_no": None, "record_forms": "文字", "location": None, "note": "",
+               "corrects_event_id": None, "recorded_at": when, "recorded_by": "legacy"}
+    digest = event_hash(content, prev)
+    with db.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO case_events (case_id, seq, occurred_at, stage, action, officer_cert_nos, record_forms, note, "
+            "recorded_at, recorded_by, prev_hash, hash, chain_version) VALUES (:case_id, :seq, :t, :stage, :action, '', "
+            "'文字', '', :t, 'legacy', :prev, :hash, 'v1')"),
+            {**content, "t": when, "prev": prev, "hash": digest})
+        conn.execute(text("UPDATE cases SET chain_head = :h WHERE id = :c"), {"h": digest, "c": case_id})
     assert _broken(db) is None
+    with db.begin() as conn, suspended(conn):
+        conn.execute(text("UPDATE case_events SET action = '改写' WHERE case_id = :c AND seq = :s"),
+                     {"c": case_id, "s": seq})
+    assert "内容哈希不符" in _broken(db)
 
 
 def test_a_bad_anchor_file_is_a_one_line_error(db: Engine, tmp_path, capsys) -> None:
