@@ -13,6 +13,7 @@ lifecycle rules, same redaction, ``assert_public_record`` on every item).
     GET /api/v1/entities?q=…          organisations by name or code (never natural persons)
     GET /api/v1/entities/{uscc}       an entity profile: decisions (public projection), penalty periods, inspections,
                                       credit class with the rule that fired
+    GET /api/v1/anchors               every 记录链锚点, newest first: {"items": [...]} (verify-chain --anchor URL)
 
 Filters (all optional): q, agency (id, code or full name), category, type, year, month, amount, status, sort,
 order; see domain/filters.py. A bad parameter is HTTP 400 ``{"error": "…"}`` in Chinese, quoting at most 50
@@ -35,6 +36,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from db import inspections, public, stats
+from db.anchors import list_anchors, publish_today
 from db.engine import Engine, database_url, shared_engine
 from domain.draw import published_json, verify_draw
 from domain.filters import DecisionFilters, FilterError, describe_filters, filters_from_api_params
@@ -337,6 +339,15 @@ INSPECTION_ROUTES = [
 ]
 
 
+def anchors(request: Request) -> Response:
+    """Every published 记录链锚点, newest first (today's is published by the first request of the day)."""
+    if request.query_params:
+        return _error(f"不支持的参数：{quote_input('、'.join(sorted(request.query_params)))}")
+    engine = _engine()
+    publish_today(engine)
+    return _json({"items": [a.to_json() for a in list_anchors(engine)]})
+
+
 def not_found(request: Request) -> Response:
     return _error(f"没有这个接口：{quote_input(request.url.path)}（见 README“Open data API”）", 404)
 
@@ -348,6 +359,7 @@ ROUTES = [
     Route(f"{PREFIX}/decisions/{{decision_id}}", decision, methods=["GET"]),
     Route(f"{PREFIX}/stats/annual", annual, methods=["GET"]),
     *INSPECTION_ROUTES,
+    Route(f"{PREFIX}/anchors", anchors, methods=["GET"]),
     # Anything else under /api/ is a JSON 404, not the Streamlit page a browser would get.
     Route("/api/{rest:path}", not_found),
 ]

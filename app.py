@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.auth import current_actor, sign_out
+from components.auth import current_actor, demo_accounts_warning, login_url, sign_out
 from components.registry import PageSpec, pages_for
 from components.text import md
 
@@ -21,6 +21,9 @@ def main() -> None:
     for spec in pages_for(actor):
         sections.setdefault(spec.section, []).append(_page(spec))
     navigation = st.navigation(sections)
+    if warning := demo_accounts_warning():
+        # Markdown rather than st.warning: a page's own warnings stay the first ones a reader (and a test) finds.
+        st.markdown(f":orange-background[:material/warning: {md(warning)}]")
     with st.sidebar:
         if actor.is_authenticated:
             st.caption(f"当前用户：{md(actor.display_name)}（{md(actor.role)}）")
@@ -29,6 +32,7 @@ def main() -> None:
                 st.rerun()
         else:
             st.caption("公众访问，无需登录。")
+            st.link_button("工作人员登录", login_url(), icon=":material/login:")
     navigation.run()
 
 

@@ -51,6 +51,28 @@ def _safe_url() -> str:
         return "(无效)"
 
 
+def _cli_actor() -> str:
+    """Who ran the command, for the audit log: the operating-system account, since the CLI has no login."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry for this uid (e.g. some containers)
+        user = f"uid{os.getuid()}" if hasattr(os, "getuid") else "?"
+    return f"manage.py:{user}"[:50]
+
+
+def _new_password(given: str | None) -> str:
+    password = given or os.environ.get("ZHIFA_NEW_PASSWORD", "")
+    if not password:
+        import getpass
+
+        password = getpass.getpass("新密码：")
+        if getpass.getpass("再输入一次：") != password:
+            raise CommandError("两次输入的密码不一致")
+    return password
+
+
 def _positive(value: str) -> int:
     try:
         n = int(value)
@@ -92,7 +114,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_seed(args: argparse.Namespace) -> int:
     from db.migrate import current_revision, head_revision
-    from sample_data.generator import clear_all, is_empty, seed
+    from sample_data.generator import clear_all, is_empty, not_sample_reason, seed
 
     engine = _engine()
     if current_revision(engine) != head_revision():
@@ -103,7 +125,9 @@ def cmd_seed(args: argparse.Namespace) -> int:
             return EXIT_OK
         if not args.reset:
             raise CommandError("数据库中已有数据；使用 --reset 清空后重新生成，或使用 --if-empty 跳过")
-        clear_all(engine)
+        if reason := not_sample_reason(engine):
+            raise CommandError(f"拒绝清空：{reason}。--reset 只用于样例数据库；请先用 backup 备份，并换一个空数据库")
+        clear_all(engine, _cli_actor())
     started = time.perf_counter()
 
     def progress(done: int, total: int) -> None:
@@ -119,24 +143,12 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 def cmd_create_user(args: argparse.Namespace) -> int:
     from db.commands import create_user
-    from db.queries import find_agency_id
-    from domain.params import has_bad_characters, quote_input
 
     engine = _engine()
-    agency_id = None
-    if args.agency:
-        if has_bad_characters(args.agency) or len(args.agency) > 200:
-            raise CommandError(f"找不到执法主体：{quote_input(args.agency)}（可用代码或全称）")
-        agency_id = find_agency_id(engine, args.agency)
-        if agency_id is None:
-            raise CommandError(f"找不到执法主体：{quote_input(args.agency)}（可用代码或全称）")
-    password = args.password or os.environ.get("ZHIFA_NEW_PASSWORD", "")
-    if not password:
-        import getpass
-
-        password = getpass.getpass("密码：")
+    agency_id = _agency_id(engine, args.agency)
+    password = _new_password(args.password)
     result = create_user(engine, username=args.username, display_name=args.name or args.username, role=args.role,
-                         password=password, agency_id=agency_id, actor="manage.py")
+                         password=password, agency_id=agency_id, actor=_cli_actor())
     if not result.ok:
         raise CommandError("；".join(result.errors))
     print(f"已创建用户 {args.username}（{args.role}），id={result.id}")
@@ -166,6 +178,40 @@ def _import_benchmarks(args: argparse.Namespace, engine) -> int:
     return report.exit_code
 
 
+def _agency_id(engine, agency: str | None) -> int | None:
+    from db.queries import find_agency_id
+    from domain.params import has_bad_characters, quote_input
+
+    if not agency:
+        return None
+    found = None if has_bad_characters(agency) or len(agency) > 200 else find_agency_id(engine, agency)
+    if found is None:
+        raise CommandError(f"找不到执法主体：{quote_input(agency)}（可用代码或全称）")
+    return found
+
+
+def cmd_set_password(args: argparse.Namespace) -> int:
+    from db.accounts import set_password
+
+    engine = _engine()
+    result = set_password(engine, args.username, _new_password(args.password), _cli_actor())
+    if not result.ok:
+        raise CommandError("；".join(result.errors))
+    print(f"已修改用户 {args.username} 的密码；其已登录的会话全部失效")
+    return EXIT_OK
+
+
+def cmd_set_role(args: argparse.Namespace) -> int:
+    from db.accounts import set_role
+
+    engine = _engine()
+    result = set_role(engine, args.username, args.role, _agency_id(engine, args.agency), _cli_actor())
+    if not result.ok:
+        raise CommandError("；".join(result.errors))
+    print(f"已将用户 {args.username} 的角色改为 {args.role}（下一次操作即生效）")
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from db.imports import ImportFileError, run_import
     from db.migrate import current_revision, head_revision
@@ -185,7 +231,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     try:
         report = run_import(args.kind, engine, path, dry_run=args.dry_run, accept_valid=args.accept_valid,
-                            create_agencies=args.create_agencies, actor="manage.py", progress=progress)
+                            create_agencies=args.create_agencies, actor=_cli_actor(), progress=progress)
     except ImportFileError as exc:
         raise CommandError(str(exc)) from exc
     for line in report.lines():
@@ -230,20 +276,65 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _load_anchor_source(source: str):
+    """The JSON at a URL (http/https) or in a file."""
+    import json
+    import urllib.request
+
+    try:
+        if source.startswith(("http://", "https://")):
+            with urllib.request.urlopen(source, timeout=30) as response:
+                raw = response.read(10_000_000)
+        else:
+            raw = Path(source).read_bytes()
+        return json.loads(raw.decode("utf-8-sig"))
+    except OSError as exc:
+        raise CommandError(f"无法读取锚点 {source}：{getattr(exc, 'reason', None) or exc.strerror or exc}") from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise CommandError(f"锚点 {source} 不是有效的 JSON：{exc}") from exc
+
+
 def cmd_verify_chain(args: argparse.Namespace) -> int:
+    from db.anchors import parse_anchors, verify_anchor
     from db.integrity import verify_chains
 
+    anchors = None
+    if args.anchor:
+        try:
+            anchors = parse_anchors(_load_anchor_source(args.anchor))
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
     engine = _engine()
     result = verify_chains(engine, case_no=args.case)
     if args.case and result.cases_checked == 0:
         raise CommandError(f"找不到案件：{args.case}")
     print(f"已校验 {result.cases_checked} 件案件的 {result.events_checked} 条执法记录")
+    failed = False
     if result.first_break is not None:
         b = result.first_break
         print(f"记录链断裂：案件 {b.case_no}（id={b.case_id}）第 {b.seq} 条记录（event id={b.event_id}）：{b.reason}")
         print(f"共 {result.broken_cases} 件案件的记录链不完整")
-        return EXIT_FAILED
-    print("全部记录链完整。")
+        failed = True
+    else:
+        print("全部记录链完整。")
+    for anchor in anchors or []:
+        problems = verify_anchor(engine, anchor)
+        for problem in problems:
+            print(f"锚点不符：{problem}")
+        if not problems:
+            print(f"与 {anchor.get('anchored_on', '?')} 的记录链锚点一致（根哈希 {str(anchor['root'])[:16]}…）。")
+        failed = failed or bool(problems)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_anchor(args: argparse.Namespace) -> int:
+    from db.anchors import dumps, publish_today
+
+    anchor = publish_today(_engine())
+    text_out = dumps([anchor])
+    if args.out:
+        Path(args.out).write_text(text_out + "\n", encoding="utf-8")
+    print(text_out)
     return EXIT_OK
 
 
@@ -281,11 +372,34 @@ def cmd_verify_draw(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from db.engine import PROJECT_ROOT
 
+    if not _is_loopback(args.host):
+        from db.accounts import demo_accounts_open
+
+        try:
+            open_accounts = demo_accounts_open(_engine())
+        except Exception as exc:  # an uninitialised database has no accounts to worry about
+            if "no such table" not in str(exc) and "does not exist" not in str(exc):
+                raise
+            open_accounts = []
+        if open_accounts:
+            raise CommandError(f"拒绝在 {args.host} 上提供服务：样例账户 {'、'.join(open_accounts)} 仍使用公开的演示密码。"
+                               "请先用 python manage.py set-password 修改或停用这些账户，或只在本机（127.0.0.1）运行")
     os.chdir(PROJECT_ROOT)
     print(f"执法公示台：http://localhost:{args.port}（健康检查 /health）", flush=True)
     uvicorn.run("server:app", host=args.host, port=args.port, log_level="warning")
@@ -334,6 +448,36 @@ def cmd_report(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"无法写入文件 {out}：{exc.strerror or exc}") from exc
     print(f"已导出 {n} 件重大执法决定的法制审核情况（CSV）到 {out}")
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from db.backup import BackupError, backup, manifest_path
+    from domain.formatting import today_shanghai
+
+    engine = _engine()
+    out = Path(args.out)
+    try:
+        summary = backup(engine, out, today_shanghai())
+    except BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"已备份到 {out}（清单 {manifest_path(out).name}）：{sum(summary.counts.values())} 行，"
+          f"记录链{'完整' if summary.chain_ok else '不完整（备份前已断裂，请先核查）'}")
+    return EXIT_OK if summary.chain_ok else EXIT_FAILED
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from db.backup import BackupError, restore
+
+    engine = _engine()
+    try:
+        summary, problems = restore(engine, Path(args.file))
+    except BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    for problem in problems:
+        print(f"校验不符：{problem}")
+    if problems:
+        return EXIT_FAILED
+    print(f"已恢复并校验：{len(summary.counts)} 张表的行数一致，记录链完整，公示数据与备份时一致。")
     return EXIT_OK
 
 
@@ -376,6 +520,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password", help="密码（省略时读取 ZHIFA_NEW_PASSWORD 或交互输入）")
     p.set_defaults(func=cmd_create_user)
 
+    p = sub.add_parser("set-password", help="修改账户密码（至少12位，不能是常见密码或包含用户名）；结束其全部会话")
+    p.add_argument("username")
+    p.add_argument("--password", help="新密码（省略时读取 ZHIFA_NEW_PASSWORD 或交互输入两次）")
+    p.set_defaults(func=cmd_set_password)
+
+    p = sub.add_parser("set-role", help="修改账户角色与执法主体（用户的下一次操作即生效）")
+    p.add_argument("username")
+    p.add_argument("role", help="执法人员 / 法制审核人员 / 执法监督人员 / 管理员")
+    p.add_argument("--agency", help="执法主体代码或全称（执法人员、法制审核人员必填）")
+    p.set_defaults(func=cmd_set_role)
+
     p = sub.add_parser("import",
                        help="导入 CSV/Excel 数据（见 docs/import.md）；退出码 0 全部接受、1 拒绝、3 部分接受、2 文件错误")
     p.add_argument("kind", choices=["agencies", "officers", "matters", "cases", "events", "reviews", "decisions",
@@ -400,15 +555,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("verify-chain", help="校验执法全过程记录的哈希链")
     p.add_argument("--case", help="只校验该案号")
+    p.add_argument("--anchor", help="同时与此前发布的记录链锚点比对：JSON 文件路径或网址（如 …/api/v1/anchors）")
     p.set_defaults(func=cmd_verify_chain)
 
     p = sub.add_parser("verify-draw", help="按公布的种子、名录和比例重算双随机抽取，核对承诺值与抽取结果")
     p.add_argument("draw", nargs="?", help="抽取编号（如 青市监抽〔2025〕1号）或数字 id；省略时核验全部抽取")
     p.set_defaults(func=cmd_verify_draw)
 
+
+    p = sub.add_parser("anchor", help="发布今天的记录链锚点（每天一次，已发布则原样输出）")
+    p.add_argument("--out", help="同时把锚点 JSON 写入该文件")
+    p.set_defaults(func=cmd_anchor)
+
     p = sub.add_parser("serve", help="启动 Web 应用")
     p.add_argument("--port", type=_positive, default=8501)
-    p.add_argument("--host", default="0.0.0.0")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="监听地址（默认只在本机；样例账户仍用演示密码时拒绝其他地址）")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("export", help="导出全部已公示决定（与公示页面、开放接口相同的脱敏规则）")
@@ -423,6 +585,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["csv"], required=True, help="csv（UTF-8 带 BOM，中文表头）")
     p.add_argument("--out", required=True, help="输出文件（写完后才替换同名文件）")
     p.set_defaults(func=cmd_report)
+
+
+    p = sub.add_parser("backup", help="备份数据库（SQLite 在线备份；PostgreSQL 用 pg_dump 自定义格式），并写出校验清单")
+    p.add_argument("out", help="备份文件（不覆盖已有文件）；清单写在同目录的 OUT.manifest.json")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="把备份恢复到空数据库（DATABASE_URL），并核对行数、记录链和公示数据")
+    p.add_argument("file", help="backup 生成的备份文件（同目录需有其 .manifest.json）")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("bench", help="性能基准测试，输出 docs/performance.md 的表格")
     p.add_argument("--cases", type=_positive, default=100_000)

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from streamlit.runtime.pages_manager import PagesManager
 
 from api import ROUTES as API_ROUTES
+from auth_routes import ROUTES as AUTH_ROUTES
 
 ROOT = Path(__file__).resolve().parent
 
@@ -31,5 +32,6 @@ async def health(_request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok" if ok else "database_unavailable"}, status_code=200 if ok else 503)
 
 
-# The open-data API (api.py) is served by the same process and port as the UI; user routes are matched first.
-app = st.App(str(ROOT / "app.py"), routes=[Route("/health", health), *API_ROUTES])
+# Login and logout (auth_routes.py) and the open-data API (api.py) are served by the same process and port as the
+# UI; user routes are matched first.
+app = st.App(str(ROOT / "app.py"), routes=[Route("/health", health), *AUTH_ROUTES, *API_ROUTES])

@@ -40,6 +40,7 @@ PAGES: tuple[PageSpec, ...] = (
              SECTION_PUBLIC),
     PageSpec("pages/similar_cases.py", "类案参考", ":material/compare:", "similar-cases", Permission.PUBLIC_READ,
              SECTION_PUBLIC),
+    PageSpec("pages/anchors.py", "记录链锚点", ":material/link:", "anchors", Permission.PUBLIC_READ, SECTION_PUBLIC),
     PageSpec("pages/decision.py", "决定详情", ":material/description:", "decision", Permission.PUBLIC_READ,
              SECTION_PUBLIC, hidden=True),
     PageSpec("pages/agency.py", "执法主体详情", ":material/account_balance:", "agency", Permission.PUBLIC_READ,

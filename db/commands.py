@@ -7,19 +7,17 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ColumnElement, Engine, String, select
+from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Session
 
 from db import models as m
 from db import passwords
 from db.engine import session_scope
+from domain.accounts import password_problems, username_problem
 from domain.enums import Role
 from domain.params import bad_characters_message, has_bad_characters, quote_input, text_problem
-from domain.permissions import AGENCY_SCOPED_ROLES, Actor
-
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 200  # not stored (only its hash is), but hashing an unbounded text is work an attacker chooses
+from domain.permissions import AGENCY_SCOPED_ROLES
 
 
 def _string_length(column: ColumnElement[Any]) -> int:
@@ -52,16 +50,13 @@ def validate_new_user(session: Session, username: str, role: str, password: str,
     """Every reason the account cannot be created, checked against the column widths before anything is written
     (PostgreSQL would refuse the 51st character with an error quoting the whole statement)."""
     errors: list[str] = []
-    username_ok = (bool(username) and username.replace("_", "").replace("-", "").isalnum()
-                   and len(username) <= USERNAME_LENGTH and not has_bad_characters(username))
+    username_ok = username_problem(username) is None
     if not username_ok:
-        errors.append(f"用户名只能包含字母、数字、下划线或连字符，且不超过{USERNAME_LENGTH}个字符，收到：{quote_input(username)}")
+        errors.append(f"{username_problem(username)}，收到：{quote_input(username)}")
     if problem := text_problem(display_name, "姓名", DISPLAY_NAME_LENGTH):
         errors.append(problem)
     if has_bad_characters(password):
         errors.append(bad_characters_message("密码"))
-    elif len(password) > MAX_PASSWORD_LENGTH:
-        errors.append(f"密码不能超过 {MAX_PASSWORD_LENGTH} 个字符")
     try:
         role_enum = Role(role)
     except ValueError:
@@ -69,8 +64,7 @@ def validate_new_user(session: Session, username: str, role: str, password: str,
         role_enum = None
     if role_enum is Role.PUBLIC:
         errors.append("公众无需账户")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors.append(f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+    errors.extend(password_problems(username, password))
     if role_enum in AGENCY_SCOPED_ROLES and agency_id is None:
         errors.append(f"{role_enum.value}必须属于一个执法主体（--agency）")
     if agency_id is not None and session.get(m.Agency, agency_id) is None:
@@ -97,33 +91,6 @@ def create_user(engine: Engine, *, username: str, display_name: str, role: str, 
         return CommandResult(True, id=user.id)
 
 
-def authenticate(engine: Engine, username: str, password: str) -> Actor | None:
-    """Verify a password; on success record the login and return the actor, else None (and audit the failure)."""
-    if (not username or len(username) > USERNAME_LENGTH or has_bad_characters(username)
-            or len(password) > MAX_PASSWORD_LENGTH or has_bad_characters(password)):
-        # No account can have this name or password; the attempt is still audited, under a name that fits the column.
-        with session_scope(engine) as session:
-            record_audit(session, quote_input(username, USERNAME_LENGTH - 1) or "?", "login_failed", "users", None)
-        return None
-    with session_scope(engine) as session:
-        user = session.scalar(select(m.User).where(m.User.username == username))
-        ok = False
-        if user is not None and user.is_active:
-            try:
-                ok = passwords.hasher().verify(user.password_hash, password)
-            except (VerificationError, InvalidHashError):
-                ok = False
-        record_audit(session, username or "?", "login" if ok else "login_failed", "users",
-                     user.id if user else None)
-        if not ok or user is None:
-            return None
-        user.last_login_at = dt.datetime.now(dt.UTC)
-        if passwords.hasher().check_needs_rehash(user.password_hash):
-            user.password_hash = passwords.hasher().hash(password)
-        return Actor(username=user.username, display_name=user.display_name, role=user.role,
-                     agency_id=user.agency_id, user_id=user.id, officer_id=user.officer_id)
-
-
 def set_user_active(engine: Engine, user_id: int, active: bool, actor: str) -> CommandResult:
     with session_scope(engine) as session:
         user = session.get(m.User, user_id)
@@ -131,6 +98,10 @@ def set_user_active(engine: Engine, user_id: int, active: bool, actor: str) -> C
             return CommandResult(False, (f"用户不存在：{user_id}",))
         user.is_active = active
         user.updated_by = actor
+        if not active:  # its open sessions end now, and stay ended if the account is enabled again
+            session.execute(sa_update(m.UserSession).where(m.UserSession.user_id == user_id,
+                                                          m.UserSession.revoked_at.is_(None))
+                            .values(revoked_at=dt.datetime.now(dt.UTC)))
         record_audit(session, actor, "activate_user" if active else "deactivate_user", "users", user_id)
         return CommandResult(True, id=user_id)
 

@@ -105,3 +105,19 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def snapshot_session_scope(engine: Engine) -> Iterator[Session]:
+    """``session_scope`` whose reads all see one snapshot of the database, so that two related reads (a case's
+    chain head and its events) cannot straddle another writer's commit. PostgreSQL: REPEATABLE READ (a write to a row
+    changed since the snapshot then fails with a serialization error). SQLite: an explicit BEGIN, since the driver
+    otherwise runs each SELECT outside a transaction (a write after another connection's commit then fails as
+    "database is locked")."""
+    if engine.dialect.name == "postgresql":
+        with session_scope(engine.execution_options(isolation_level="REPEATABLE READ")) as session:
+            yield session
+        return
+    with session_scope(engine) as session:
+        session.connection().exec_driver_sql("BEGIN")
+        yield session

@@ -27,12 +27,12 @@ from sqlalchemy.orm import Session
 
 from db import models as m
 from db.commands import CommandResult, record_audit
-from db.engine import session_scope
+from db.engine import snapshot_session_scope
 from db.public import public_base
 from db.queries import case_list_frame, case_list_statement
 from db.review_rounds import load_rounds
 from db.stats import load_calendar
-from domain.chain import event_hash
+from domain.chain import CHAIN_V2, event_hash_v2
 from domain.enums import ActionCategory, DueState, MajorReason, PartyType, Procedure, RecordForm, Stage
 from domain.filters import CaseFilters, RecordFilters
 from domain.params import bad_characters_message, has_bad_characters, quote_input
@@ -336,7 +336,7 @@ def append_event(engine: Engine, case_id: int, new: NewEvent, actor: Actor, now:
     if now.tzinfo is None:
         raise ValueError("now 必须带时区")
     try:
-        with session_scope(engine) as session:
+        with snapshot_session_scope(engine) as session:
             result = append_in_session(session, case_id, new, actor, now)
             if not result.ok:
                 session.rollback()
@@ -344,8 +344,8 @@ def append_event(engine: Engine, case_id: int, new: NewEvent, actor: Actor, now:
     except (ChainConflict, IntegrityError):
         return CommandResult(False, (CONFLICT_MESSAGE,))
     except OperationalError as exc:
-        # SQLite reports a lost write race as "database is locked" rather than as a constraint violation.
-        if "locked" in str(exc.orig).lower():
+        # A lost write race: SQLite reports "database is locked", PostgreSQL's snapshot "could not serialize".
+        if any(word in str(exc.orig).lower() for word in ("locked", "could not serialize")):
             return CommandResult(False, (CONFLICT_MESSAGE,))
         raise
 
@@ -387,7 +387,9 @@ def append_in_session(session: Session, case_id: int, new: NewEvent, actor: Acto
         "recorded_at": recorded_at, "recorded_by": actor.username[:50],
     }
     prev = state.chain_head
-    digest = event_hash(content, prev)
+    ids = {cert.cert_no: cert.officer_id for cert in state.officers.values()}
+    officer_ids = list(dict.fromkeys(ids[c] for c in (x.strip() for x in new.officer_cert_nos) if c in ids))
+    digest = event_hash_v2(content, officer_ids, [ev.sha256 for ev in new.evidence], prev)
     # The one update the record allows: moving the case's chain head, which is what makes deleting the
     # newest event detectable. The WHERE on the old head is a compare-and-swap: if another writer appended
     # since we read, no row matches and we stop before inserting (the (case_id, seq) unique constraint is
@@ -398,11 +400,10 @@ def append_in_session(session: Session, case_id: int, new: NewEvent, actor: Acto
     ).rowcount
     if moved != 1:
         raise ChainConflict
-    event = m.CaseEvent(**content, prev_hash=prev, hash=digest)
+    event = m.CaseEvent(**content, prev_hash=prev, hash=digest, chain_version=CHAIN_V2)
     session.add(event)
     session.flush()
-    ids = {cert.cert_no: cert.officer_id for cert in state.officers.values()}
-    for officer_id in dict.fromkeys(ids[c] for c in (x.strip() for x in new.officer_cert_nos) if c in ids):
+    for officer_id in officer_ids:
         session.add(m.EventOfficer(event_id=event.id, officer_id=officer_id))
     for ev in new.evidence:
         session.add(m.EvidenceFile(event_id=event.id, file_name=ev.file_name.strip(), media_type=ev.media_type,

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 
 from db import models as m
 from db.engine import make_engine
-from domain.chain import CHAIN_FIELDS, GENESIS, hash_canonical
+from domain.chain import CHAIN_FIELDS, CHAIN_V2, GENESIS, attachments_canonical, hash_canonical, hash_canonical_v2
 
 _TIME_FIELDS = ("occurred_at", "recorded_at")
 _INT_FIELDS = ("case_id", "seq", "corrects_event_id")
@@ -24,7 +24,8 @@ _BATCH = 50_000
 
 
 def _canonical_sql(dialect: str) -> str:
-    """SELECT list giving id, prev_hash, hash, case_id, seq, then every CHAIN_FIELD already as its canonical string
+    """SELECT list giving id, prev_hash, hash, case_id, seq, chain_version, the v2 attachments (officer ids and
+    evidence sha256 values, comma-joined, unordered), then every CHAIN_FIELD already as its canonical string
     (domain.chain: UTC seconds with Z, integers as text, NULL as ""), so Python only hashes."""
     parts = []
     for f in CHAIN_FIELDS:
@@ -37,7 +38,17 @@ def _canonical_sql(dialect: str) -> str:
             parts.append(f"COALESCE(CAST({f} AS TEXT), '')")
         else:
             parts.append(f"COALESCE({f}, '')")
-    return ", ".join(["id", "prev_hash", "hash", "case_id", "seq", *parts])
+    if dialect == "sqlite":
+        officers = "(SELECT group_concat(o.officer_id, ',') FROM event_officers o WHERE o.event_id = case_events.id)"
+        evidence = "(SELECT group_concat(f.sha256, ',') FROM evidence_files f WHERE f.event_id = case_events.id)"
+    else:
+        officers = ("(SELECT string_agg(CAST(o.officer_id AS TEXT), ',') FROM event_officers o "
+                    "WHERE o.event_id = case_events.id)")
+        evidence = "(SELECT string_agg(f.sha256, ',') FROM evidence_files f WHERE f.event_id = case_events.id)"
+    # The attachments are read only for v2 events, whose hash covers them (domain.chain).
+    attachments = [f"CASE WHEN chain_version = '{CHAIN_V2}' THEN COALESCE({officers}, '') ELSE '' END",
+                   f"CASE WHEN chain_version = '{CHAIN_V2}' THEN COALESCE({evidence}, '') ELSE '' END"]
+    return ", ".join(["id", "prev_hash", "hash", "case_id", "seq", "chain_version", *attachments, *parts])
 
 
 @dataclass(frozen=True)
@@ -81,8 +92,13 @@ def _check_case(case_id: int, case_no: str, head: str | None, events: list[tuple
             return CaseBreak(case_id, case_no, seq, event_id, f"序号不连续：应为 {expected_seq}，实为 {seq}")
         if prev_hash != prev:
             return CaseBreak(case_id, case_no, seq, event_id, "前序哈希不符（记录被删除、插入或调换顺序）")
-        if hash_canonical(ev[5:], prev) != stored:
-            return CaseBreak(case_id, case_no, seq, event_id, "内容哈希不符（记录被改动）")
+        if ev[5] == CHAIN_V2:
+            attachments = attachments_canonical(ev[6].split(",") if ev[6] else (), ev[7].split(",") if ev[7] else ())
+            computed = hash_canonical_v2(ev[8:], attachments, prev)
+        else:
+            computed = hash_canonical(ev[8:], prev)
+        if computed != stored:
+            return CaseBreak(case_id, case_no, seq, event_id, "内容哈希不符（记录、执法人员或证据被改动）")
         prev = stored
     if head is not None and prev != head:
         seq = len(events) + 1

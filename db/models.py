@@ -339,6 +339,8 @@ class CaseEvent(Base):
     recorded_by: Mapped[str_50]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # domain.chain: "v1" hashes the row; "v2" also its officers (event_officers) and evidence sha256 values.
+    chain_version: Mapped[str] = mapped_column(String(4), default="v1", server_default="v1")
 
 
 class EventOfficer(Base):
@@ -699,6 +701,42 @@ class User(AuditMixin, Base):
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     is_active: Mapped[bool] = mapped_column(Boolean, server_default="1", default=True)
     last_login_at: Mapped[dt.datetime | None]
+    # Consecutive failed logins since the last success, and the lock they set (domain.accounts).
+    failed_logins: Mapped[int] = mapped_column(Integer, server_default="0", default=0)
+    locked_until: Mapped[dt.datetime | None]
+    password_changed_at: Mapped[dt.datetime | None]
+
+
+class UserSession(Base):
+    """A signed-in browser. The cookie carries a random token; only its SHA-256 is stored, so a copy of the
+    database does not yield usable sessions. Ended by logout (``revoked_at``), idleness or age (domain.accounts)."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[intpk]
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime]
+    last_seen_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+    client: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ChainAnchor(Base):
+    """A published 记录链锚点: the Merkle root over every case's chain head as of the event with id ``max_event_id``,
+    and the head of the audit log's hash chain up to ``max_audit_id``. Copies published elsewhere are what make a
+    wholesale rewrite of the record detectable (db/anchors.py)."""
+
+    __tablename__ = "chain_anchors"
+
+    id: Mapped[intpk]
+    anchored_on: Mapped[dt.date] = mapped_column(unique=True)  # one a day, Asia/Shanghai
+    anchored_at: Mapped[dt.datetime]
+    max_event_id: Mapped[int]
+    cases: Mapped[int]
+    root: Mapped[str] = mapped_column(String(64))
+    max_audit_id: Mapped[int]
+    audit_head: Mapped[str] = mapped_column(String(64))
 
 
 class AuditEntry(Base):

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, or_, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from db import models as m
 from db.commands import CommandResult, record_audit
 from db.discretion import check_proposed
-from db.engine import session_scope
+from db.engine import session_scope, snapshot_session_scope
 from db.events import CONFLICT_MESSAGE, ChainConflict, NewEvent, append_in_session
 from db.projection import project_decisions
 from db.review_rounds import RoundView, load_major_rules, load_rounds, major_rules_by_agency
@@ -440,7 +440,8 @@ def decide_review(engine: Engine, case_id: int, decision: ReviewDecision, actor:
     step = NewEvent(stage=Stage.LEGAL_REVIEW, action=action, occurred_at=now,
                     document_no=f"第{review.round_no}轮法制审核意见书", note=decision.opinion.strip()[:200])
     try:
-        with session_scope(engine) as session:
+        # The chain head and the case's events are read in one snapshot (no false tamper alarm under load).
+        with snapshot_session_scope(engine) as session:
             rounds = load_rounds(session.connection(), [case_id]).get(case_id, [])
             if not rounds or not rounds[-1].pending or rounds[-1].round_no != review.round_no:
                 raise _Refused(("该轮次已被审核，请刷新后查看",))
@@ -461,6 +462,10 @@ def decide_review(engine: Engine, case_id: int, decision: ReviewDecision, actor:
         return CommandResult(False, refused.errors)
     except (ChainConflict, IntegrityError):
         return CommandResult(False, (CONFLICT_MESSAGE,))
+    except OperationalError as exc:
+        if any(word in str(exc.orig).lower() for word in ("locked", "could not serialize")):
+            return CommandResult(False, (CONFLICT_MESSAGE,))
+        raise
 
 
 # --- recording the decision: the gate ---------------------------------------------------------------------------

@@ -98,3 +98,64 @@ def verify_case_chain(events: Iterable[Mapping[str, Any]]) -> ChainBreak | None:
         prev = ev["hash"]
         expected_seq += 1
     return None
+
+
+# ---------------------------------------------------------------- v2: the event's officers and evidence are chained
+# v1 hashed the event row only, so swapping the officers recorded in event_officers or changing an evidence file's
+# sha256 went unnoticed. A v2 event (case_events.chain_version = "v2") also hashes the sorted officer ids and the
+# sorted evidence sha256 values. v1 events keep verifying under v1.
+CHAIN_V2 = "v2"
+
+
+def attachments_canonical(officer_ids: Iterable[int | str], evidence_sha256: Iterable[str]) -> list[str]:
+    """The two extra v2 fields: officer ids in numeric order and evidence sha256 values in order, comma-joined."""
+    officers = sorted({int(i) for i in officer_ids})
+    return [",".join(str(i) for i in officers), ",".join(sorted(evidence_sha256))]
+
+
+def hash_canonical_v2(values: Sequence[str], attachments: Sequence[str], prev_hash: str) -> str:
+    digest = hashlib.sha256(prev_hash.encode("ascii"))
+    digest.update(_ENCODER.encode([CHAIN_V2, *values, *attachments]).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def event_hash_v2(event: Mapping[str, Any], officer_ids: Iterable[int], evidence_sha256: Iterable[str],
+                  prev_hash: str) -> str:
+    return hash_canonical_v2([_canonical_value(event.get(f)) for f in CHAIN_FIELDS],
+                             attachments_canonical(officer_ids, evidence_sha256), prev_hash)
+
+
+# ---------------------------------------------------------------- anchors
+# A 记录链锚点 is a Merkle root over every case's chain head at one moment, published outside the database (a public
+# page, the API, anyone's saved copy). Recomputing every hash after rewriting the record yields new heads and so a
+# different root: comparing with a root published earlier exposes the rewrite.
+
+
+def merkle_leaf(case_id: int, head: str) -> str:
+    return hashlib.sha256(f"leaf:{case_id}:{head}".encode("ascii")).hexdigest()
+
+
+def merkle_root(leaves: Sequence[str]) -> str:
+    """Root of the binary Merkle tree over ``leaves`` (in the given order; an odd node is paired with itself);
+    GENESIS for no leaves."""
+    level = list(leaves)
+    if not level:
+        return GENESIS
+    while len(level) > 1:
+        if len(level) % 2:
+            level.append(level[-1])
+        level = [hashlib.sha256(f"node:{level[i]}{level[i + 1]}".encode("ascii")).hexdigest()
+                 for i in range(0, len(level), 2)]
+    return level[0]
+
+
+def audit_row_hash(values: Sequence[str], prev_hash: str) -> str:
+    """One link of the audit log's hash chain: ``values`` are the row's canonical strings (id, occurred_at in UTC
+    seconds, actor, action, entity, entity_id, detail)."""
+    digest = hashlib.sha256(prev_hash.encode("ascii"))
+    digest.update(_ENCODER.encode(["audit", *values]).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def canonical_instant(value: dt.datetime | None) -> str:
+    return _canonical_value(value)

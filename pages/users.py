@@ -6,6 +6,7 @@ from components.auth import require
 from components.data import get_engine
 from components.tables import display_frame, show_table
 from components.text import md
+from db.accounts import set_password, set_role
 from db.commands import create_user, set_user_active
 from db.queries import agency_options, load_users
 from domain.enums import Role
@@ -26,7 +27,8 @@ with st.form("new_user", clear_on_submit=True):
     display_name = c2.text_input("姓名")
     role = c1.selectbox("角色", [r for r in Role if r is not Role.PUBLIC], format_func=lambda r: r.value)
     agency = c2.selectbox("执法主体", [None, *names], format_func=lambda i: "（不属于执法主体）" if i is None else names[i])
-    password = st.text_input("初始密码", type="password", help="至少8位。")
+    password = st.text_input("初始密码", type="password",
+                             help="至少12位；不能是常见密码，也不能包含用户名。用户名只用小写字母、数字和 _ . -。")
     if st.form_submit_button("创建", type="primary"):
         result = create_user(engine, username=username.strip(), display_name=display_name.strip(), role=role.value,
                              password=password, agency_id=agency, actor=actor.username)
@@ -47,3 +49,32 @@ with st.form("toggle_user"):
         else:
             result = set_user_active(engine, int(target), active, actor.username)
             st.success("已保存。") if result.ok else st.error(md("；".join(result.errors)))
+
+with st.form("change_password", clear_on_submit=True):
+    st.subheader("重设密码")
+    st.caption("重设后，该账户已登录的会话全部失效，锁定同时解除。")
+    target = st.selectbox("账户", list(options), format_func=lambda i: options[i], key="password_target")
+    new_password = st.text_input("新密码", type="password", help="至少12位；不能是常见密码，也不能包含用户名。")
+    if st.form_submit_button("重设密码"):
+        result = set_password(engine, options[target], new_password, actor.username)
+        if result.ok:
+            st.success(f"已重设 {md(options[target])} 的密码。")
+        else:
+            for message in result.errors:
+                st.error(md(message))
+
+with st.form("change_role"):
+    st.subheader("修改角色")
+    st.caption("该用户的下一次操作即按新角色和执法主体授权。")
+    target = st.selectbox("账户", list(options), format_func=lambda i: options[i], key="role_target")
+    c1, c2 = st.columns(2)
+    new_role = c1.selectbox("新角色", [r for r in Role if r is not Role.PUBLIC], format_func=lambda r: r.value,
+                            key="role_new")
+    new_agency = c2.selectbox("执法主体", [None, *names], key="role_agency",
+                              format_func=lambda i: "（不属于执法主体）" if i is None else names[i])
+    if st.form_submit_button("保存角色"):
+        if target == actor.user_id:
+            st.error("不能修改当前登录账户自己的角色。")
+        else:
+            result = set_role(engine, options[target], new_role.value, new_agency, actor.username)
+            st.success("已保存，下一次操作即生效。") if result.ok else st.error(md("；".join(result.errors)))

@@ -29,7 +29,8 @@ from db import models as m
 from db.bulk import prepare_rows, reset_sequences, write_prepared
 from db.discretion import load_library, recompute_checks, rescore_peers
 from db.projection import project_decisions
-from domain.chain import GENESIS, event_hash
+from domain.accounts import DEMO_PASSWORD, DEMO_USERNAMES
+from domain.chain import CHAIN_V2, GENESIS, event_hash_v2
 from domain.deadlines import add_months
 from domain.enums import (
     SHORT_DEADLINE_CATEGORIES,
@@ -89,7 +90,6 @@ DECISION_ABBR = {"QS-SCJG": "青市监", "QS-STHJ": "临环青", "QS-YJGL": "青
 CATEGORY_WORD = {ActionCategory.PENALTY: "罚", ActionCategory.LICENCE: "许", ActionCategory.COERCION: "强",
                  ActionCategory.INSPECTION: "检"}
 
-DEMO_PASSWORD = "Demo-2026"  # sample database only; documented in README
 DEMO_USERS = (
     # username, display name, role value, agency code or None, officer index within the agency or None
     ("officer_scjg", "区市场监管局执法人员", "执法人员", "QS-SCJG", 0),
@@ -99,6 +99,8 @@ DEMO_USERS = (
     ("supervisor", "区司法局执法监督员", "执法监督人员", None, None),
     ("admin", "系统管理员", "管理员", None, None),
 )
+if tuple(u[0] for u in DEMO_USERS) != DEMO_USERNAMES:  # the warning banner looks for exactly these names
+    raise RuntimeError("DEMO_USERS and domain.accounts.DEMO_USERNAMES differ")
 
 
 @dataclass
@@ -545,7 +547,8 @@ CASE_COLS = ("id", "case_no", "agency_id", "matter_id", "party_id", "procedure",
              "status", "origin", "confidential", "violation", "facts", "internal_note", "decision_extension_days",
              "chain_head", "created_at", "created_by")
 EVENT_COLS = ("id", "case_id", "seq", "occurred_at", "stage", "action", "officer_cert_nos", "document_no",
-              "record_forms", "location", "note", "corrects_event_id", "recorded_at", "recorded_by", "prev_hash", "hash")
+              "record_forms", "location", "note", "corrects_event_id", "recorded_at", "recorded_by", "prev_hash", "hash",
+              "chain_version")
 EVENT_OFFICER_COLS = ("event_id", "officer_id")
 EVIDENCE_COLS = ("id", "event_id", "file_name", "media_type", "size_bytes", "sha256", "storage_uri")
 REVIEW_COLS = ("id", "case_id", "round_no", "submitted_on", "reviewer_officer_id", "reviewed_on", "outcome", "opinion",
@@ -666,13 +669,9 @@ class _CaseMaker:
             "record_forms": _forms_text(forms), "location": location, "note": note,
             "corrects_event_id": None, "recorded_at": recorded, "recorded_by": recorder,
         }
-        h = event_hash(content, state["prev"])
-        rows.events.append((eid, state["case_id"], state["seq"], occurred, stage, action, content["officer_cert_nos"],
-                            document_no, content["record_forms"], location, note, None, recorded, recorder,
-                            state["prev"], h))
-        state["prev"] = h
         for o in officers:
             rows.event_officers.append((eid, o[0]))
+        shas: list[str] = []
         for f in forms:
             if f is RecordForm.TEXT:
                 continue
@@ -682,6 +681,13 @@ class _CaseMaker:
             rows.evidence.append((self.ids.take("evidence_files"), eid, f"{state['case_no']}-{state['seq']:02d}.{ext[0]}",
                                   ext[1], rng.randrange(200_000, 900_000_000), _fake_sha(rng),
                                   f"evidence://{state['case_id']}/{eid}.{ext[0]}"))
+            shas.append(rows.evidence[-1][5])
+        # v2 (domain.chain): the hash covers the officers and the evidence files written just above.
+        h = event_hash_v2(content, [o[0] for o in officers], shas, state["prev"])
+        rows.events.append((eid, state["case_id"], state["seq"], occurred, stage, action, content["officer_cert_nos"],
+                            document_no, content["record_forms"], location, note, None, recorded, recorder,
+                            state["prev"], h, CHAIN_V2))
+        state["prev"] = h
         return eid
 
     def on_site_officers(self, ctx: AgencyCtx, day: dt.date) -> list:
@@ -1068,11 +1074,38 @@ def is_empty(engine: Engine) -> bool:
         return not s.scalar(select(func.count()).select_from(m.Agency))
 
 
-def clear_all(engine: Engine) -> None:
-    """Remove every row (``seed --reset``), children first."""
-    with engine.begin() as conn:
+def not_sample_reason(engine: Engine) -> str | None:
+    """Why ``seed --reset`` must not wipe this database (None when it holds only what ``seed`` wrote): an agency
+    that is not one of the invented district's, no seeded accounts, or any import having been run."""
+    with Session(engine) as s:
+        foreign = s.scalar(select(func.count()).select_from(m.Agency).where(~m.Agency.code.startswith("QS-")))
+        if foreign:
+            return f"数据库中有 {foreign} 个不属于样例数据的执法主体"
+        if not s.scalar(select(func.count()).select_from(m.User).where(m.User.created_by == "seed")):
+            return "数据库不是由 seed 生成的样例数据"
+        imports = s.scalar(select(func.count()).select_from(m.AuditEntry).where(m.AuditEntry.action.like("import%")))
+        if imports:
+            return f"数据库中已导入过数据（审计日志有 {imports} 条导入记录）"
+    return None
+
+
+def clear_all(engine: Engine, actor: str = "seed") -> dict[str, int]:
+    """Remove every row (``seed --reset``), children first, and leave one audit entry saying who emptied the database
+    and how many rows each table held. The append-only triggers are lifted for this one transaction only
+    (db.append_only.suspended); manage.py refuses to reset a database that is not sample data."""
+    import json
+
+    from db.append_only import suspended
+
+    deleted: dict[str, int] = {}
+    with engine.begin() as conn, suspended(conn):
         for table in reversed(m.Base.metadata.sorted_tables):
-            conn.execute(table.delete())
+            deleted[table.name] = conn.execute(table.delete()).rowcount or 0
+        conn.execute(m.AuditEntry.__table__.insert(), [{
+            "occurred_at": dt.datetime.now(dt.UTC), "actor": actor[:50], "action": "seed_reset", "entity": "*",
+            "entity_id": None, "detail": json.dumps({"deleted": {k: v for k, v in deleted.items() if v}},
+                                                    ensure_ascii=False)}])
+    return deleted
 
 
 def _TABLES() -> list[tuple]:  # noqa: N802 - a constant that needs the mapped tables

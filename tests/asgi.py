@@ -15,6 +15,15 @@ class AsgiResponse:
     status_code: int
     headers: dict[str, str]
     content: bytes
+    set_cookies: tuple[str, ...] = ()  # every Set-Cookie header (the dict keeps only the last)
+
+    def cookie(self, name: str) -> str | None:
+        """The value a Set-Cookie header gives ``name`` ("" when it deletes it), or None when none mentions it."""
+        for header in self.set_cookies:
+            key, _, rest = header.partition("=")
+            if key.strip() == name:
+                return rest.split(";", 1)[0].strip('"')
+        return None
 
     @property
     def text(self) -> str:
@@ -25,14 +34,14 @@ class AsgiResponse:
 
 
 def get(app: Any, path: str, params: dict[str, Any] | list[tuple[str, Any]] | None = None,
-        method: str = "GET", headers: dict[str, str] | None = None) -> AsgiResponse:
+        method: str = "GET", body: bytes = b"", headers: list[tuple[str, str]] | None = None,
+        client: str = "127.0.0.1") -> AsgiResponse:
     query = urllib.parse.urlencode(params or {}, doseq=False).encode()
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
         "path": path, "raw_path": urllib.parse.quote(path).encode(), "query_string": query, "root_path": "",
-        "headers": [(b"host", b"testserver"),
-                    *((k.lower().encode(), v.encode()) for k, v in (headers or {}).items())],
-        "server": ("testserver", 80), "client": ("127.0.0.1", 50000),
+        "headers": [(b"host", b"testserver"), *((k.lower().encode(), v.encode()) for k, v in headers or [])],
+        "server": ("testserver", 80), "client": (client, 50000),
     }
     sent: list[dict] = []
     received = False
@@ -41,7 +50,7 @@ def get(app: Any, path: str, params: dict[str, Any] | list[tuple[str, Any]] | No
         nonlocal received
         if not received:
             received = True
-            return {"type": "http.request", "body": b"", "more_body": False}
+            return {"type": "http.request", "body": body, "more_body": False}
         await asyncio.sleep(3600)  # the client never disconnects during a test
         return {"type": "http.disconnect"}
 
@@ -50,6 +59,21 @@ def get(app: Any, path: str, params: dict[str, Any] | list[tuple[str, Any]] | No
 
     asyncio.run(app(scope, receive, send))
     start = next(m for m in sent if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    headers = {k.decode().lower(): v.decode() for k, v in start.get("headers", [])}
-    return AsgiResponse(start["status"], headers, body)
+    content = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    raw = [(k.decode().lower(), v.decode()) for k, v in start.get("headers", [])]
+    return AsgiResponse(start["status"], dict(raw), content, tuple(v for k, v in raw if k == "set-cookie"))
+
+
+def post_form(app: Any, path: str, fields: dict[str, str], cookies: dict[str, str] | None = None,
+              client: str = "127.0.0.1", csrf: bool = True) -> AsgiResponse:
+    """POST ``fields`` urlencoded, as a browser submits a form. With ``csrf`` (the default) a matching csrf cookie
+    and field are sent, as the login form would; ``cookies`` are sent as the Cookie header."""
+    cookies = dict(cookies or {})
+    fields = dict(fields)
+    if csrf:
+        cookies.setdefault("zhifa_csrf", "csrf-token-for-tests")
+        fields.setdefault("csrf", cookies["zhifa_csrf"])
+    headers = [("content-type", "application/x-www-form-urlencoded")]
+    if cookies:
+        headers.append(("cookie", "; ".join(f"{k}={v}" for k, v in cookies.items())))
+    return get(app, path, method="POST", body=urllib.parse.urlencode(fields).encode(), headers=headers, client=client)

@@ -30,13 +30,13 @@ def test_the_etag_answers_304_until_the_data_changes(writable, path: str) -> Non
     app, engine = writable
     first = get(app, path, {"q": "有限公司"})
     assert first.status_code == 200 and first.headers["etag"].startswith('W/"')
-    again = get(app, path, {"q": "有限公司"}, headers={"If-None-Match": first.headers["etag"]})
+    again = get(app, path, {"q": "有限公司"}, headers=[("If-None-Match", first.headers["etag"])])
     assert (again.status_code, again.content) == (304, b"")
     with engine.begin() as conn:
         victim = conn.execute(select(m.PublicRecord.decision_id).limit(1)).scalar_one()
         conn.execute(update(m.PublicRecord).where(m.PublicRecord.decision_id == victim)
                      .values(held_reason="待脱敏复核：测试"))
-    after = get(app, path, {"q": "有限公司"}, headers={"If-None-Match": first.headers["etag"]})
+    after = get(app, path, {"q": "有限公司"}, headers=[("If-None-Match", first.headers["etag"])])
     assert after.status_code == 200 and after.headers["etag"] != first.headers["etag"]
 
 

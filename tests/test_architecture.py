@@ -227,10 +227,11 @@ def test_the_ui_api_and_health_share_one_engine_owner() -> None:
 
 
 # The query and command layer pages may call; models, engines, bulk writers and migrations stay behind it.
-PAGE_DB_MODULES = {"db.commands", "db.discretion", "db.events", "db.imports", "db.inspections", "db.integrity",
-                   "db.projection", "db.public", "db.queries", "db.reviews", "db.stats"}
-# The named read layer of components (engine, cached reads, streamed downloads); every other component renders only.
-COMPONENT_DB_READERS = {"data.py", "cached.py", "opendata.py"}
+PAGE_DB_MODULES = {"db.accounts", "db.anchors", "db.commands", "db.discretion", "db.events", "db.imports",
+                   "db.inspections", "db.integrity", "db.projection", "db.public", "db.queries", "db.reviews", "db.stats"}
+# The named read layer of components (engine, session resolution, cached reads, streamed downloads); every other
+# component renders only.
+COMPONENT_DB_READERS = {"auth.py", "data.py", "cached.py", "opendata.py"}
 
 
 def _db_imports(path: Path) -> set[str]:

@@ -201,3 +201,98 @@ def test_check_benchmarks_writes_one_row_per_decision(tmp_path, monkeypatch, cap
                                                          "may_not_punish", "no_base", "too_heavy", "too_light"}
                            for r in flagged)
     assert manage.main(["check", "benchmarks", "--format", "csv", "--out", str(tmp_path)]) == 2
+
+
+# ------------------------------------------------------------------------------------------------ accounts
+
+
+@pytest.fixture
+def seeded_url(seeded_sqlite_copy, monkeypatch) -> str:
+    engine = seeded_sqlite_copy(60, 3)
+    url = engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+def _audit(url: str, action: str) -> list[tuple[str, str]]:
+    from sqlalchemy import select
+
+    from db import models as m
+    from db.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(select(m.AuditEntry.actor, m.AuditEntry.detail)
+                                                   .where(m.AuditEntry.action == action).order_by(m.AuditEntry.id))]
+    finally:
+        engine.dispose()
+
+
+def test_set_password_applies_the_policy_and_audits_the_os_user(seeded_url, capsys) -> None:
+    import getpass
+
+    from db.accounts import LoginStatus, login
+    from db.engine import make_engine
+    from domain.accounts import DEMO_PASSWORD
+
+    assert manage.main(["set-password", "admin", "--password", "12345678"]) == 2
+    assert "密码至少 12 位" in capsys.readouterr().err
+    assert manage.main(["set-password", "admin", "--password", "admin-password-2026"]) == 2
+    assert "不能包含用户名" in capsys.readouterr().err
+    assert manage.main(["set-password", "nobody", "--password", "a-long-new-secret"]) == 2
+    assert manage.main(["set-password", "admin", "--password", "a-long-new-secret"]) == 0
+    engine = make_engine(seeded_url)
+    assert login(engine, "admin", DEMO_PASSWORD).status is LoginStatus.INVALID
+    assert login(engine, "admin", "a-long-new-secret").status is LoginStatus.OK
+    engine.dispose()
+    assert _audit(seeded_url, "set_password")[-1][0] == f"manage.py:{getpass.getuser()}"[:50]
+
+
+def test_set_role_changes_role_and_agency_and_is_audited(seeded_url, capsys) -> None:
+    assert manage.main(["set-role", "supervisor", "执法人员"]) == 2
+    assert "必须属于一个执法主体" in capsys.readouterr().err
+    assert manage.main(["set-role", "supervisor", "局长"]) == 2
+    assert manage.main(["set-role", "supervisor", "执法人员", "--agency", "QS-SCJG"]) == 0
+    actor, detail = _audit(seeded_url, "set_role")[-1]
+    assert actor.startswith("manage.py:") and '"before": {"role": "执法监督人员"' in detail
+
+
+def test_serve_refuses_a_public_host_while_demo_accounts_keep_the_published_password(seeded_url, capsys) -> None:
+    """Found: make run created the demo accounts with the documented password and bound 0.0.0.0, silently."""
+    assert manage.build_parser().parse_args(["serve"]).host == "127.0.0.1"
+    assert manage.main(["serve", "--host", "0.0.0.0", "--port", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "拒绝" in err and "admin" in err and "Traceback" not in err
+    assert manage._is_loopback("127.0.0.1") and manage._is_loopback("::1") and manage._is_loopback("localhost")
+    assert not manage._is_loopback("0.0.0.0") and not manage._is_loopback("192.168.1.5")
+
+
+def test_demo_accounts_are_detected_until_their_passwords_change(seeded_url) -> None:
+    from db.accounts import demo_accounts_open
+    from db.engine import make_engine
+    from domain.accounts import DEMO_USERNAMES
+
+    engine = make_engine(seeded_url)
+    assert sorted(demo_accounts_open(engine)) == sorted(DEMO_USERNAMES)
+    for name in DEMO_USERNAMES:
+        assert manage.main(["set-password", name, "--password", f"changed-secret-for-{name}x"[::-1]]) == 0
+    assert demo_accounts_open(engine) == []
+    engine.dispose()
+
+
+def test_seed_reset_refuses_a_database_that_is_not_sample_data_and_audits_a_reset(seeded_url, tmp_path, capsys):
+    """Found: seed --reset wiped any database, audit log included, without a question."""
+    assert manage.main(["seed", "--reset", "--cases", "20"]) == 0  # a sample database: emptied and re-seeded
+    actor, detail = _audit(seeded_url, "seed_reset")[-1]
+    assert actor.startswith("manage.py:") and '"case_events"' in detail
+    bad = tmp_path / "bad.csv"
+    bad.write_text("决定书文号,处罚机关,当事人名称,处罚内容,决定日期\n"
+                   "导罚〔2026〕3号,临江市青石区应急管理局,临江市乙化工有限公司,罚款5000元,2026-02-30\n",
+                   encoding="utf-8-sig")
+    assert manage.main(["import", "decisions", str(bad)]) == 1
+    refused = _audit(seeded_url, "import_refused_decisions")  # Found: a refused import left no trace
+    assert refused and refused[-1][0].startswith("manage.py:") and '"rejected": 1' in refused[-1][1]
+    capsys.readouterr()
+    assert manage.main(["seed", "--reset", "--cases", "20"]) == 2
+    assert "拒绝清空" in capsys.readouterr().err

@@ -84,6 +84,12 @@ def run(
         _write(engine, spec, handler, writing, report, actor)
     elif writing:
         _preview_discretion(engine, writing, report)
+    elif not dry_run and report.rejected:
+        # A refused import writes no data, but the attempt (who, which file, how many rows) is still on record.
+        with engine.begin() as conn:
+            audit(conn, actor, f"import_refused_{spec.kind}", handler.entity, None,
+                  {"file": report.file_name, "read": report.read, "rejected": report.rejected,
+                   "errors": sum(1 for p in report.problems if p.severity == "error")})
     if progress:
         progress(len(table.rows), len(table.rows))
     by_line = {r.line: r for r in found.recs}

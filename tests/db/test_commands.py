@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db import models as m
+from db.accounts import authenticate
 from db.commands import (
-    authenticate,
     create_user,
     declare_calendar_year,
     remove_calendar_day,
@@ -38,13 +38,13 @@ def _count(engine, model) -> int:
 
 
 def test_create_user_hashes_with_argon2_and_audits(engine) -> None:
-    result = create_user(engine, username="wang_wu", display_name="王五", role="执法人员", password="secret-123",
+    result = create_user(engine, username="wang_wu", display_name="王五", role="执法人员", password="secret-123-wang",
                          agency_id=1, actor="admin")
     assert result.ok
     with engine.connect() as conn:
         user = conn.execute(select(m.User)).one()
         entry = conn.execute(select(m.AuditEntry)).one()
-    assert user.password_hash.startswith("$argon2") and "secret-123" not in user.password_hash
+    assert user.password_hash.startswith("$argon2") and "secret-123-wang" not in user.password_hash
     assert (entry.actor, entry.action, entry.entity, entry.entity_id) == ("admin", "create_user", "users", str(user.id))
 
 
@@ -54,20 +54,47 @@ def test_create_user_hashes_with_argon2_and_audits(engine) -> None:
      ({"password": "short"}, "密码至少"), ({"agency_id": None}, "必须属于一个执法主体"), ({"agency_id": 99}, "不存在")],
 )
 def test_bad_user_input_writes_nothing(engine, kwargs, message) -> None:
-    base = {"username": "zhao", "display_name": "赵", "role": "执法人员", "password": "long-enough", "agency_id": 1}
+    base = {"username": "zhao", "display_name": "赵", "role": "执法人员", "password": "long-enough-pass", "agency_id": 1}
     result = create_user(engine, **{**base, **kwargs})
     assert not result.ok and any(message in e for e in result.errors)
     assert _count(engine, m.User) == 0 and _count(engine, m.AuditEntry) == 0
 
 
+@pytest.mark.parametrize(("username", "password", "message"), [
+    ("zhao", "12345678", "密码至少 12 位"),
+    ("zhao", "password", "密码至少 12 位"),
+    ("zhao", "password1234", "过于常见"),
+    ("zhao", "1qaz2wsx3edc", "过于常见"),
+    ("zhao", "PASSWORD1234", "过于常见"),  # compared without case
+    ("zhao", "aaaaaaaaaaaaaaa", "过于常见"),
+    ("zhao_long", "zhao_long-2026!", "不能包含用户名"),
+    ("zhao_long", "ZHAO_LONG-2026!", "不能包含用户名"),
+    ("аdmin", "a-fine-long-secret", "用户名应为"),  # Cyrillic а, a look-alike of admin
+    ("Admin", "a-fine-long-secret", "用户名应为"),  # upper case: one spelling per name
+    ("ab", "a-fine-long-secret", "用户名应为"),
+    ("a" * 33, "a-fine-long-secret", "用户名应为"),
+])
+def test_password_policy_and_username_rule(engine, username, password, message) -> None:
+    """Found: create-user accepted 12345678, password, a password equal to the username and a Cyrillic look-alike
+    username."""
+    result = create_user(engine, username=username, display_name="赵", role="执法监督人员", password=password)
+    assert not result.ok and any(message in e for e in result.errors), result.errors
+    assert _count(engine, m.User) == 0
+
+
+def test_a_policy_compliant_account_is_created(engine) -> None:
+    assert create_user(engine, username="zhao.li-2", display_name="赵", role="执法监督人员",
+                       password="plum blossom in winter").ok
+
+
 def test_authenticate_success_failure_and_deactivation(engine) -> None:
-    uid = create_user(engine, username="sup", display_name="监督", role="执法监督人员", password="right-pass").id
-    actor = authenticate(engine, "sup", "right-pass")
+    uid = create_user(engine, username="sup", display_name="监督", role="执法监督人员", password="right-pass-phrase").id
+    actor = authenticate(engine, "sup", "right-pass-phrase")
     assert actor is not None and actor.role is Role.SUPERVISOR and actor.user_id == uid
     assert authenticate(engine, "sup", "wrong-pass") is None
     assert authenticate(engine, "nobody", "x") is None
     assert set_user_active(engine, uid, False, "admin").ok
-    assert authenticate(engine, "sup", "right-pass") is None
+    assert authenticate(engine, "sup", "right-pass-phrase") is None
     with engine.connect() as conn:
         actions = conn.execute(select(m.AuditEntry.action).order_by(m.AuditEntry.id)).scalars().all()
     assert actions == ["create_user", "login", "login_failed", "login_failed", "deactivate_user", "login_failed"]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 import manage
 from db import events as events_module
 from db import models as m
+from db.append_only import suspended
 from db.engine import make_engine
 from db.events import (
     CONFLICT_MESSAGE,
@@ -30,7 +31,7 @@ from db.events import (
     search_cases,
 )
 from db.integrity import case_chain_status, verify_chains
-from domain.chain import GENESIS, event_hash
+from domain.chain import GENESIS, event_hash, event_hash_v2
 from domain.enums import CaseStatus, DueState, Procedure, RecordForm, ReviewOutcome, Role, Stage
 from domain.filters import CaseFilters, RecordFilters
 from domain.permissions import Actor
@@ -166,7 +167,12 @@ def test_accepted_step_is_chained_with_officers_evidence_and_audit(any_db: Engin
     content = {f: getattr(row, f) for f in ("case_id", "seq", "occurred_at", "action", "officer_cert_nos",
                                             "document_no", "record_forms", "location", "note", "corrects_event_id",
                                             "recorded_at", "recorded_by")}
-    assert row.hash == head == event_hash({**content, "stage": row.stage.value}, GENESIS)
+    with Session(engine) as session:
+        officer_ids = session.scalars(select(m.EventOfficer.officer_id).where(m.EventOfficer.event_id == event_id)).all()
+    assert row.chain_version == "v2"  # the hash covers the officers and the evidence too
+    assert row.hash == head == event_hash_v2({**content, "stage": row.stage.value}, officer_ids, [evidence.sha256],
+                                             GENESIS)
+    assert row.hash != event_hash({**content, "stage": row.stage.value}, GENESIS)
     assert sorted(officers) == sorted(two)
     assert [(f.file_name, f.size_bytes, f.sha256) for f in files] == [("现场.mp4", 7, evidence.sha256)]
     assert (audit.action, audit.entity, audit.entity_id, audit.actor) == ("append_event", "case_events", str(event_id),
@@ -207,7 +213,9 @@ def test_appends_keep_every_chain_verifiable_and_verify_chain_passes(any_db: Eng
 def test_tampering_with_an_appended_event_is_still_detected(db: Engine, capsys) -> None:
     case_id, actor, two = filed_case(db)
     event_id = ok(db, case_id, step(Stage.INVESTIGATION, "调取书证", at(FILED, 16)), actor)
-    with db.begin() as conn:
+    with pytest.raises(Exception, match="append-only"), db.begin() as conn:  # the database refuses it outright
+        conn.execute(text("UPDATE case_events SET action = '篡改' WHERE id = :i"), {"i": event_id})
+    with db.begin() as conn, suspended(conn):  # someone with the owner's rights lifts the triggers first
         conn.execute(text("UPDATE case_events SET action = '篡改' WHERE id = :i"), {"i": event_id})
     assert case_chain_status(db, case_id).event_id == event_id
     assert manage.main(["verify-chain"]) == 1
@@ -400,6 +408,59 @@ def test_losing_a_write_race_returns_the_conflict_message(any_db: Engine, monkey
     assert (result.ok, result.errors) == (False, (CONFLICT_MESSAGE,))
     after = snapshot(engine, case_id)
     assert after[0] == before[0] + 1  # only the winner's event
+    assert case_chain_status(engine, case_id) is None
+
+
+class _PausingConnection:
+    """A connection that runs ``between`` right after the statement reading the case's chain head, before the
+    statement reading its events: the window where a concurrent append used to commit."""
+
+    def __init__(self, conn, between) -> None:
+        self._conn, self._between = conn, between
+
+    def execute(self, statement, *args, **kwargs):
+        result = self._conn.execute(statement, *args, **kwargs)
+        if self._between is not None and "chain_head" in str(statement):
+            result = result.all()  # read the rows now, as the real statement had before the other writer commits
+            between, self._between = self._between, None
+            between()
+            return _Rows(result)
+        return result
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+class _Rows(list):
+    def all(self):
+        return list(self)
+
+
+def test_a_concurrent_append_is_never_reported_as_tampering(any_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found: under concurrent appends on PostgreSQL officers saw 本案执法记录链校验不一致 — the case's chain head
+    and its events were read in separate READ COMMITTED statements, with another writer's commit in between. The
+    append now reads in one snapshot; the loser of the race is told to refresh, never that the record is broken."""
+    engine = any_db
+    case_id, actor, two = filed_case(engine)
+    other = make_engine(engine.url.render_as_string(hide_password=False))
+
+    def concurrent_append() -> None:
+        assert append_event(other, case_id, step(Stage.INVESTIGATION, "调取书证", at(FILED, 16)), actor, NOW).ok
+
+    real, paused = events_module._read_state, []
+
+    def paused_read(conn, cid):
+        if paused:  # the concurrent writer reads normally
+            return real(conn, cid)
+        paused.append(True)
+        found = events_module._load_records(_PausingConnection(conn, concurrent_append), m.Case.id == cid)
+        return found[0] if found else None
+
+    monkeypatch.setattr(events_module, "_read_state", paused_read)
+    result = append_event(engine, case_id, step(Stage.INVESTIGATION, "询问调查", at(FILED, 17), two), actor, NOW)
+    other.dispose()
+    assert not any("校验不一致" in e for e in result.errors), result.errors
+    assert result.ok or result.errors == (CONFLICT_MESSAGE,)
     assert case_chain_status(engine, case_id) is None
 
 

@@ -110,9 +110,15 @@ def msgs(report: ImportReport, line: int | None = None, severity: str | None = N
 
 
 def counts(engine: Engine) -> dict[str, int]:
+    """Rows per table, the audit log aside: a refused import writes no data but is audited (audit_entries)."""
     with engine.connect() as conn:
         return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-                for t in m.Base.metadata.sorted_tables}
+                for t in m.Base.metadata.sorted_tables if t.name != "audit_log"}
+
+
+def audit_entries(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.execute(select(m.AuditEntry.action).order_by(m.AuditEntry.id)).scalars())
 
 
 def rows_of(engine: Engine, table: Any, *where: Any) -> list[dict[str, Any]]:
@@ -232,10 +238,10 @@ def test_agencies_valid_file_with_parent_in_the_same_file_and_idempotent(engine:
     assert stored["QS-T01"]["kind"] is AgencyKind.AUTHORISED and stored["QS-T01"]["level"] is AgencyLevel.COUNTY
     assert stored["QS-T02"]["major_fine_org"] == Decimal("50000.00")
     assert stored["QS-T02"]["major_fine_person"] == Decimal("10000.00")  # default
-    before = counts(engine)
+    before, audited = counts(engine), audit_entries(engine)
     again = run(engine, "agencies", rows)
     assert (again.exit_code, again.unchanged, again.inserted, again.updated) == (EXIT_OK, 2, 0, 0)
-    assert counts(engine) == before  # not even an audit entry
+    assert counts(engine) == before and audit_entries(engine) == audited  # not even an audit entry
 
 
 def test_agencies_update_by_code_or_name_keeps_absent_columns(engine: Engine) -> None:
@@ -571,6 +577,7 @@ def test_events_append_continues_the_chain(seeded: Engine) -> None:
     assert new[1].record_forms == "文字、照相" and new[1].location == "档案室" and new[0].location is None
     assert new[0].recorded_by == "admin1" and new[0].recorded_at == NOW
     assert new[0].stage is Stage.ARCHIVE and officers == 2
+    assert [e.chain_version for e in new] == ["v2", "v2"]  # imported steps chain their officers too
     # "YYYY-MM-DD HH:MM" without a zone is Beijing time
     assert new[0].occurred_at == (a["last_at"] + dt.timedelta(hours=1)).replace(second=0)
     assert audit_actions(seeded).count("import_append_events") == 2

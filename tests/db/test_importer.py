@@ -133,9 +133,15 @@ def msgs(report: ImportReport, line: int | None = None, severity: str | None = N
 
 
 def counts(engine: Engine) -> dict[str, int]:
+    """Rows per table, the audit log aside: a refused import writes no data but is audited (audit_entries)."""
     with engine.connect() as conn:
         return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-                for t in m.Base.metadata.sorted_tables}
+                for t in m.Base.metadata.sorted_tables if t.name != "audit_log"}
+
+
+def audit_entries(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.execute(select(m.AuditEntry.action).order_by(m.AuditEntry.id)).scalars())
 
 
 def decision(engine: Engine, decision_no: str) -> dict[str, Any]:
@@ -913,12 +919,13 @@ def test_parties_are_deduplicated(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_all_or_nothing(engine: Engine, tmp_path: Path) -> None:
-    before = counts(engine)
+    before, audited = counts(engine), audit_entries(engine)
     report = run(engine, tmp_path, [row(1), row(2, {"决定日期": "2026-02-30"}), row(3)])
     assert report.exit_code == EXIT_REFUSED
     assert (report.read, report.invalid, report.rejected, report.inserted) == (3, 1, 3, 0)
     assert not report.written
     assert counts(engine) == before
+    assert audit_entries(engine) == [*audited, "import_refused_decisions"]  # no data, but the attempt is on record
     assert "未写入任何数据" in report.summary()
 
 
@@ -949,10 +956,11 @@ def test_accept_valid_with_every_row_invalid(engine: Engine, tmp_path: Path) -> 
 
 def test_dry_run_writes_nothing(engine: Engine, tmp_path: Path) -> None:
     before = counts(engine)
+    audited = audit_entries(engine)
     report = run(engine, tmp_path, [row(1), row(2), person(3, {"处罚内容": "罚款2万元"})], dry_run=True)
     assert (report.exit_code, report.inserted, report.written) == (EXIT_OK, 3, False)
     assert report.unreviewed_major == 1
-    assert counts(engine) == before
+    assert counts(engine) == before and audit_entries(engine) == audited
     assert report.summary().startswith("试运行")
 
 

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from db import models as m
 from db import passwords
-from db.commands import authenticate, create_user
+from db.accounts import authenticate
+from db.commands import create_user
 
 ROOT = Path(__file__).resolve().parents[2]
 SECURE = (3, 65536, 4, 32, 16, Type.ID)  # argon2-cffi's RFC 9106 low-memory profile
@@ -39,13 +40,13 @@ def test_the_suite_hashes_cheaply() -> None:
 
 def test_a_cheap_hash_is_upgraded_at_the_first_production_login(sqlite_engine) -> None:
     assert create_user(sqlite_engine, username="admin2", display_name="管理员", role="管理员",
-                       password="long-enough").ok
+                       password="long-enough-pass").ok
     previous = passwords.use_hasher(passwords.production_hasher())
     try:
-        assert authenticate(sqlite_engine, "admin2", "long-enough") is not None
+        assert authenticate(sqlite_engine, "admin2", "long-enough-pass") is not None
     finally:
         passwords.use_hasher(previous)
     with sqlite_engine.connect() as conn:
         stored = conn.execute(select(m.User.password_hash)).scalar_one()
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
-    assert authenticate(sqlite_engine, "admin2", "long-enough") is not None  # and still verifies under the cheap one
+    assert authenticate(sqlite_engine, "admin2", "long-enough-pass") is not None  # and still verifies under the cheap one

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from components.auth import APPTEST_COOKIE_KEY
 from db import models as m
 from db.engine import make_engine
 from db.events import LOW_SCORE, NewEvent, append_event, completeness_table, overdue_case_ids
@@ -19,7 +20,7 @@ from domain.markup import escape_markdown
 from domain.permissions import Actor
 from domain.procedure import SHANGHAI
 from sample_data.generator import AS_OF
-from tests.pages.conftest import ROOT, make_app, no_errors, query
+from tests.pages.conftest import ROOT, make_app, no_errors, query, signed_in_as
 
 # ------------------------------------------------------------------------------------- a database to write to
 
@@ -244,7 +245,7 @@ def test_completeness_page_is_denied_to_other_roles(role: Role) -> None:
         at.switch_page("pages/completeness.py")
     direct = AppTest.from_file(str(ROOT / "pages/completeness.py"), default_timeout=30)
     if role is not Role.PUBLIC:
-        direct.session_state["actor"] = Actor("u", "u", role, agency_id=1)
+        direct.session_state[APPTEST_COOKIE_KEY] = signed_in_as(role, agency_id=1)[0]
     direct.run()
     assert any("无权访问" in e.value for e in direct.error) and not direct.dataframe
 

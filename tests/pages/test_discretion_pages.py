@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from components.auth import APPTEST_COOKIE_KEY
 from db import models as m
 from domain.enums import Role
-from domain.permissions import Actor
-from tests.pages.conftest import ROOT, make_app, no_errors, query
+from tests.pages.conftest import ROOT, make_app, no_errors, query, signed_in_as
 
 DC = m.DiscretionCheck
 
@@ -67,7 +67,7 @@ def test_supervision_pages_are_denied_to_other_roles(role: Role, path: str) -> N
         at.switch_page(path)
     direct = AppTest.from_file(str(ROOT / path), default_timeout=30)
     if role is not Role.PUBLIC:
-        direct.session_state["actor"] = Actor("u", "u", role, agency_id=1)
+        direct.session_state[APPTEST_COOKIE_KEY] = signed_in_as(role, agency_id=1)[0]
     direct.run()
     assert any("无权访问" in e.value for e in direct.error) and not direct.dataframe
 

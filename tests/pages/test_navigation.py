@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from components.auth import APPTEST_COOKIE_KEY
 from components.registry import PAGES
 from domain.enums import Role
-from tests.pages.conftest import ROOT, make_app, no_errors
+from tests.pages.conftest import ROOT, make_app, no_errors, signed_in_as
 
 PUBLIC_PAGES = {"pages/home.py", "pages/decisions.py", "pages/agencies.py", "pages/annual.py", "pages/disclosure_clock.py",
-                "pages/draws.py", "pages/entity.py", "pages/review_status.py", "pages/similar_cases.py"}
+                "pages/draws.py", "pages/entity.py", "pages/review_status.py", "pages/similar_cases.py",
+                "pages/anchors.py"}
 OBJECTIONS = "pages/objections_admin.py"
 EXPECTED_VISIBLE = {
     Role.PUBLIC: PUBLIC_PAGES | {"pages/login.py"},
@@ -101,11 +103,9 @@ def test_restricted_page_checks_the_role_on_its_first_line(page: str, role: Role
     """Defence in depth: run the page script directly (as if navigation were bypassed) for a wrong role."""
     from streamlit.testing.v1 import AppTest
 
-    from domain.permissions import Actor
-
     at = AppTest.from_file(str(ROOT / page), default_timeout=30)
     if role is not Role.PUBLIC:
-        at.session_state["actor"] = Actor("u", "u", role, agency_id=1)
+        at.session_state[APPTEST_COOKIE_KEY] = signed_in_as(role, agency_id=1)[0]
     at.run()
     assert any("无权访问" in e.value for e in at.error)
     assert not at.dataframe and not at.metric

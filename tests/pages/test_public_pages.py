@@ -116,16 +116,14 @@ def test_agency_directory_and_profile_list_only_valid_officers() -> None:
     assert "裁量基准" in _page_text(at) or at.tabs
 
 
-def test_login_with_wrong_and_right_password() -> None:
+def test_login_page_and_sidebar_send_the_public_to_the_http_login_form() -> None:
+    """The login form is served over HTTP (it sets the session cookie; tests/test_auth.py); the page and the
+    sidebar link there."""
     at = make_app()
     at.switch_page("pages/login.py").run()
-    at.text_input(key="login_username").input("supervisor")
-    at.text_input(key="login_password").input("wrong-password")
-    at.get("form_submit_button")[0].click().run()
-    assert any("错误" in e.value for e in at.error)
-    at.text_input(key="login_password").input("Demo-2026")
-    at.get("form_submit_button")[0].click().run()
-    assert at.session_state["actor"].role.value == "执法监督人员"
+    no_errors(at)
+    links = [b.proto.url for b in at.get("link_button")]
+    assert "/auth/login" in links, links
 
 
 def test_agency_page_publishes_benchmark_content_and_flow() -> None:

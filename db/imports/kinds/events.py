@@ -25,7 +25,7 @@ from db.imports.reading import compact
 from db.imports.report import ImportFileError, ImportReport
 from db.imports.spec import KindSpec, column
 from db.imports.store import Ids, chunks, insert, table_of, utc_now
-from domain.chain import GENESIS, event_hash
+from domain.chain import CHAIN_V2, GENESIS, event_hash_v2
 from domain.enums import ActionCategory, RecordForm, Stage
 from domain.parsing import FieldError, excel_serial_to_date
 from domain.procedure import CaseFacts, EventFact, OfficerCert, ReviewFact, validate_new_event
@@ -136,7 +136,7 @@ class _WriteConflict(ImportFileError):
 
 _EVENT_COLS = ("id", "case_id", "seq", "occurred_at", "stage", "action", "officer_cert_nos", "document_no",
                "record_forms", "location", "note", "corrects_event_id", "recorded_at", "recorded_by", "prev_hash",
-               "hash")
+               "hash", "chain_version")
 # validate_new_event's reasons that make an imported step impossible (unknown or foreign certificate, a time in the
 # future or before the filing, a broken sequence or correction): errors, with the column they concern. Its other
 # reasons — stage order, 告知 / 法制审核 before the decision, two officers on site, 音像, certificate validity —
@@ -391,11 +391,11 @@ class _Events(TableKind):
                     "corrects_event_id": seq_ids[d["corrects_seq"]] if d["corrects_seq"] is not None else None,
                     "recorded_at": recorded_at, "recorded_by": actor,
                 }
-                digest = event_hash(content, prev)
+                officers = dict.fromkeys(self.roster[c].officer_id for c in d["officer_cert_nos"] if c in self.roster)
+                digest = event_hash_v2(content, officers, (), prev)  # an imported step carries no evidence files
                 rows.append((rec.id, case_id, d["seq"], d["occurred_at"], d["stage"], d["action"],
                              content["officer_cert_nos"], d["document_no"], content["record_forms"], d["location"],
-                             d["note"], content["corrects_event_id"], recorded_at, actor, prev, digest))
-                officers = dict.fromkeys(self.roster[c].officer_id for c in d["officer_cert_nos"] if c in self.roster)
+                             d["note"], content["corrects_event_id"], recorded_at, actor, prev, digest, CHAIN_V2))
                 officer_rows.extend((rec.id, oid) for oid in officers)
                 prev = digest
             # Compare-and-swap on the chain head, as db.events.append_event: if another writer appended to the case
