@@ -88,7 +88,7 @@ def test_resolving_a_flag_needs_a_note(writable_db) -> None:
     with writable_db.connect() as conn:
         stored = conn.execute(select(m.DiscretionResolution.status, m.DiscretionResolution.resolved_by)
                               .where(m.DiscretionResolution.decision_id == decision_id)).one()
-    assert stored == ("已说明理由", "t_supervisor")
+    assert stored == ("已说明理由", "t_supervisor_0_0")  # the signed-in test account (tests/pages/conftest.py)
 
 
 def test_distribution_page_draws_tier_bands_and_highlights_the_decision() -> None:
