@@ -53,6 +53,16 @@ def agency_names() -> dict[int, str]:
     return _agency_names(_url())
 
 
+@st.cache_data(ttl="10m", show_spinner=False)
+def _agency_link_keys(url: str) -> dict[str, int]:
+    return public.agency_keys(engine_for(url))
+
+
+def agency_link_keys() -> dict[str, int]:
+    """Agency id (as text), code and full name → id: what a shared link's ``agency`` may hold."""
+    return _agency_link_keys(_url())
+
+
 @st.cache_data(ttl="10m", show_spinner="正在统计…")
 def _annual_records(url: str, year: int) -> list[dict]:
     engine = engine_for(url)
@@ -97,7 +107,7 @@ def completeness_scores(agency: int | None) -> pd.DataFrame:
 # A write forgets only the cached reads whose data it changed: the other pages, and the schema check every page
 # makes, stay cached.
 
-_AGENCY_READS = (_agency_names, _public_decisions, _public_summary, _annual_records, _completeness)
+_AGENCY_READS = (_agency_names, _agency_link_keys, _public_decisions, _public_summary, _annual_records, _completeness)
 _DATA_READS = (*_AGENCY_READS, _years, _clocks)
 CASE_RECORD_KINDS = frozenset({"officers", "matters", "cases", "events", "reviews"})  # nothing public until decided
 

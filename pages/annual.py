@@ -7,6 +7,8 @@ from components.cached import annual_records, decision_years
 from components.downloads import csv_bytes
 from components.stats_charts import annual_penalties_chart
 from components.text import md
+from components.url_state import UrlFilters
+from components.words import CHOOSE
 from domain.formatting import format_date, today_shanghai
 from domain.params import parse_year
 from domain.statistics import SUPPRESSION_NOTE, publication_deadline_for_year
@@ -19,8 +21,9 @@ if not years:
 today = today_shanghai()
 linked = parse_year(st.query_params.get("year", ""))
 default = linked if linked in years else (today.year - 1 if today.year - 1 in years else years[0])
-year = st.selectbox("年度", years, index=years.index(default), format_func=lambda y: f"{y}年")
-st.query_params["year"] = str(year)
+url = UrlFilters("annual", {"year": default})
+year = st.selectbox("年度", years, key=url.key("year"), format_func=lambda y: f"{y}年", placeholder=CHOOSE)
+url.publish({"year": str(year)})
 
 records = pd.DataFrame(annual_records(year))
 st.caption(f"{md(year)}年数据应于{format_date(publication_deadline_for_year(year))}前公开（国办发〔2018〕118号）。"

@@ -9,6 +9,8 @@ from components.charts import completeness_by_agency
 from components.data import get_engine
 from components.tables import display_frame, show_table
 from components.text import md
+from components.url_state import UrlFilters
+from components.words import ALL, CHOOSE
 from db.events import LOW_SCORE, per_agency_completeness
 from db.queries import agency_options
 from domain.params import parse_id
@@ -27,11 +29,11 @@ st.caption(f"按执法全过程记录逐案核查已作出决定的案件：必�
            f"决定后是否送达、须全程音像记录的活动是否有音像记录、现场执法人员及执法证、决定书要素（行政处罚法第五十九条）。"
            f"满分100分，低于{LOW_SCORE}分的案件应列入案卷评查。")
 names = agency_options(engine)
-options = [None, *names]
 linked = parse_id(st.query_params.get("agency", ""))
-agency = st.selectbox("执法主体", options, index=options.index(linked) if linked in names else 0,
-                      format_func=lambda i: "全部" if i is None else names[i])
-st.query_params.from_dict({"agency": str(agency)} if agency else {})
+url = UrlFilters("completeness", {"agency": linked if linked in names else None})
+agency = st.selectbox("执法主体", [None, *names], key=url.key("agency"), placeholder=CHOOSE,
+                      format_func=lambda i: ALL if i is None else names[i])
+url.publish({"agency": str(agency)} if agency else {})
 
 table = completeness_scores(agency)
 if table.empty:

@@ -58,3 +58,16 @@ def serve(database_url: str, folder: Path) -> Iterator[str]:
 def live_server(seeded_sqlite, tmp_path_factory) -> Iterator[str]:
     with serve(seeded_sqlite[0], tmp_path_factory.mktemp("server")) as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for the whole run (pages and contexts are cheap; launching is not)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.browser import launch
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
