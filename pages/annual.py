@@ -10,7 +10,7 @@ from components.text import md
 from components.url_state import UrlFilters
 from components.words import CHOOSE
 from domain.formatting import format_date, today_shanghai
-from domain.params import parse_year
+from domain.params import parse_year, quote_input
 from domain.statistics import SUPPRESSION_NOTE, publication_deadline_for_year
 
 st.title("年度行政执法数据")
@@ -20,6 +20,10 @@ if not years:
     st.stop()
 today = today_shanghai()
 linked = parse_year(st.query_params.get("year", ""))
+raw_year = st.query_params.get("year", "")
+if raw_year and linked not in years:
+    st.warning(f"链接中的年度 {md(quote_input(raw_year))} 没有数据（可选 {md(min(years))}–{md(max(years))}年），已显示默认年度。",
+               icon=":material/link_off:")
 default = linked if linked in years else (today.year - 1 if today.year - 1 in years else years[0])
 url = UrlFilters("annual", {"year": default})
 year = st.selectbox("年度", years, key=url.key("year"), format_func=lambda y: f"{y}年", placeholder=CHOOSE)

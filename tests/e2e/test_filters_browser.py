@@ -3,7 +3,10 @@ its widget and in the URL (a lost second change once made the search page look b
 
 from __future__ import annotations
 
+import csv
+import io
 import urllib.parse
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +68,21 @@ def test_each_case_filter_changed_three_times_sticks(page, live_server) -> None:
         choose(page, "状态", status)
         assert selected(page, "状态") == status
         assert _params(page).get("status") == status
+
+
+@pytest.mark.parametrize("raw", ["QS-SCJG", "临江市青石区市场监督管理局"])
+def test_shared_link_by_agency_code_or_name_filters_the_page_and_the_csv(page, live_server, raw) -> None:
+    open_url(page, f"{live_server}/decisions?agency={urllib.parse.quote(raw)}")
+    assert selected(page, "执法机关") == "临江市青石区市场监督管理局"
+    assert page.locator('[data-testid="stMain"] strong').first.inner_text().startswith("临江市青石区市场监督管理局 ")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="下载 CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
+    assert rows and {r["执法机关"] for r in rows} == {"临江市青石区市场监督管理局"}
+
+
+def test_invalid_year_and_page_beyond_the_last_are_explained(page, live_server) -> None:
+    open_url(page, f"{live_server}/decisions?year=1999&page=999")
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert "链接中的年度 1999 无效" in main.replace("“", "").replace("”", ""), main[:400]
+    assert "超出范围" in main and "没有符合条件的记录" not in main

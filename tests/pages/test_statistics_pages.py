@@ -54,3 +54,10 @@ def test_on_time_chart_has_chinese_axes() -> None:
     summary = pd.DataFrame({"agency": ["甲"], "on_time_rate": [0.9], "on_time": [9], "late": [1], "overdue": [0]})
     spec = on_time_rate_chart(summary).to_dict()
     assert spec["encoding"]["x"]["title"] == "按时公示率（%）"
+
+
+def test_annual_page_explains_a_year_without_data_in_the_link() -> None:
+    at = make_app(year="1999")
+    at.switch_page("pages/annual.py").run()
+    no_errors(at)
+    assert any("1999" in w.value and "没有数据" in w.value for w in at.warning)
