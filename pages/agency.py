@@ -3,12 +3,14 @@ and the discretion benchmarks in force (行政处罚法 art. 34)."""
 
 import streamlit as st
 
+from components.cached import public_decisions
 from components.data import get_engine
 from components.flow import procedure_flow_chart
-from components.tables import display_frame, show_table
+from components.tables import BENCHMARK_WIDTHS, DECISION_TABLE_LABELS, DECISION_WIDTHS, display_frame, show_table
 from components.text import md, show_text
 from db.public import agency_profile, benchmark_table
-from domain.formatting import format_date, today_shanghai
+from domain.filters import DecisionFilters
+from domain.formatting import format_count, format_date, today_shanghai
 from domain.params import parse_id
 
 agency_id = parse_id(st.query_params.get("id", ""))
@@ -22,7 +24,7 @@ if profile is None:
 st.title(md(profile.name))
 st.markdown(f"{md(profile.level)} · {md(profile.kind)}执法主体 · {md(profile.region_name)}  \n"
             f"地址：{md(profile.address)}  \n联系电话：{md(profile.contact)}")
-tabs = st.tabs(["职责与依据", "权责清单", "执法人员", "随机抽查事项", "裁量基准", "执法流程", "救济渠道"])
+tabs = st.tabs(["职责与依据", "权责清单", "执法人员", "随机抽查事项", "裁量基准", "执法流程", "救济渠道", "执法决定"])
 with tabs[0]:
     st.markdown(f"**主要职责**：{md(profile.duties)}")
     st.markdown(f"**执法依据**：{md(profile.legal_basis_summary)}")
@@ -50,7 +52,8 @@ with tabs[4]:
             table = table[table["violation"].str.contains(keyword.strip(), regex=False)
                           | table["legal_basis"].str.contains(keyword.strip(), regex=False)]
         show_table(display_frame(table, {"item_no": "编号", "violation": "违法行为", "tier": "裁量档次",
-                                         "circumstance": "裁量情节", "standard_text": "裁量标准", "legal_basis": "处罚依据"}))
+                                         "circumstance": "裁量情节", "standard_text": "裁量标准", "legal_basis": "处罚依据"}),
+                   widths=BENCHMARK_WIDTHS)
 with tabs[5]:
     st.altair_chart(procedure_flow_chart())
     st.caption("简易程序：违法事实确凿并有法定依据，对公民处二百元以下、对法人或者其他组织处三千元以下罚款或者警告的，"
@@ -59,3 +62,10 @@ with tabs[6]:
     show_text(profile.remedy_channels)
     st.markdown("- 行政复议：自知道该行政行为之日起 **60 日**内提出（行政复议法第二十条）。\n"
                 "- 行政诉讼：自知道作出行政行为之日起 **6 个月**内提起（行政诉讼法第四十六条）。")
+with tabs[7]:
+    latest, total = public_decisions(DecisionFilters(agency_id=profile.id, page_size=10), today_shanghai())
+    st.caption(f"本机关公示期内的执法决定共 {format_count(total)} 条，以下为最新公示的 {format_count(len(latest))} 条。")
+    show_table(display_frame(latest, DECISION_TABLE_LABELS, money=("fine_total",), dates=("decided_on", "published_on"),
+                             link=("decision", "id")), widths=DECISION_WIDTHS)
+    st.page_link("pages/decisions.py", label="查询本机关的全部执法决定", query_params={"agency": str(profile.id)},
+                 icon=":material/search:")

@@ -10,7 +10,7 @@ from components.data import get_engine
 from components.tables import display_frame, show_table
 from components.text import md
 from components.url_state import UrlFilters
-from components.words import ALL, CHOOSE
+from components.words import ALL
 from db.events import LOW_SCORE, per_agency_completeness
 from db.queries import agency_options
 from domain.params import parse_id
@@ -31,7 +31,7 @@ st.caption(f"按执法全过程记录逐案核查已作出决定的案件：必�
 names = agency_options(engine)
 linked = parse_id(st.query_params.get("agency", ""))
 url = UrlFilters("completeness", {"agency": linked if linked in names else None})
-agency = st.selectbox("执法主体", [None, *names], key=url.key("agency"), placeholder=CHOOSE,
+agency = st.selectbox("执法主体", [None, *names], key=url.key("agency"), placeholder=ALL,
                       format_func=lambda i: ALL if i is None else names[i])
 url.publish({"agency": str(agency)} if agency else {})
 
@@ -52,7 +52,8 @@ show_table(display_frame(per_agency, {"agency": "执法主体", "cases": "已决
 
 st.subheader(f"评分最低的 {min(LOWEST, len(table))} 件案件")
 lowest = table.head(LOWEST)
-event = show_table(display_frame(lowest, LABELS, dates=("decided_on",)), key="lowest_cases", selectable=True)
+event = show_table(display_frame(lowest, LABELS, dates=("decided_on",), link=("case", "case_id")), key="lowest_cases",
+                   selectable=True)
 if event is not None and event.selection.rows:
     row = lowest.iloc[event.selection.rows[0]]
     st.page_link("pages/case.py", label=f"打开案件 {md(row['case_no'])}", query_params={"id": str(int(row["case_id"]))},

@@ -93,3 +93,12 @@ def test_held_records_page_lists_decisions_held_for_redaction_review() -> None:
     # The seeded sample is fully redactable: the page says so in Chinese instead of showing an empty table.
     assert any("没有待脱敏复核" in s.value for s in at.success)
     assert not at.dataframe
+
+
+def test_case_lists_link_each_row_to_its_case_page() -> None:
+    at = make_app(Role.SUPERVISOR)
+    for path in ("pages/cases.py", "pages/completeness.py"):
+        at.switch_page(path).run()
+        no_errors(at)
+        links = next(d.value for d in at.dataframe if "详情" in d.value.columns)["详情"]
+        assert len(links) and links.str.fullmatch(r"/case\?id=\d+").all(), path
