@@ -79,6 +79,14 @@ def display_frame(df: pd.DataFrame, labels: Mapping[str, str], money: tuple[str,
     return out.rename(columns=dict(labels))
 
 
+def _dash_missing(df: pd.DataFrame) -> pd.DataFrame:
+    """Every table, whoever built it, shows a missing value as "—" (never None, nan or NaT)."""
+    gaps = [c for c in df.columns if df[c].isna().any()]
+    if not gaps:
+        return df
+    return df.assign(**{c: df[c].astype(object).where(df[c].notna(), "—") for c in gaps})
+
+
 def column_config(df: pd.DataFrame, widths: Mapping[str, str | int] | None = None) -> dict:
     """The permalink column as a pinned "查看" link; ``widths`` (label → "small"/"medium"/pixels) keeps wide tables
     inside the page so no column hides behind a horizontal scroll."""
@@ -95,6 +103,7 @@ def show_table(df: pd.DataFrame, *, key: str | None = None, selectable: bool = F
     if df.empty:
         st.info("没有符合条件的记录。")
         return None
+    df = _dash_missing(df)
     config = column_config(df, widths)
     if selectable:
         return st.dataframe(df, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",

@@ -8,6 +8,7 @@ from components.data import get_engine
 from components.flow import procedure_flow_chart
 from components.tables import BENCHMARK_WIDTHS, DECISION_TABLE_LABELS, DECISION_WIDTHS, display_frame, show_table
 from components.text import md, show_text
+from components.words import CHOOSE
 from db.public import agency_profile, benchmark_table
 from domain.filters import DecisionFilters
 from domain.formatting import format_count, format_date, today_shanghai
@@ -45,7 +46,7 @@ with tabs[4]:
                              dates=("effective_from", "effective_to")))
     if not profile.benchmarks.empty:
         sets = dict(zip(profile.benchmarks["id"], profile.benchmarks["name"], strict=True))
-        chosen = st.selectbox("查看裁量基准内容", list(sets), format_func=lambda i: sets[i])
+        chosen = st.selectbox("查看裁量基准内容", list(sets), format_func=lambda i: sets[i], placeholder=CHOOSE)
         keyword = st.text_input("按违法行为或依据筛选", key="benchmark_q")
         table = benchmark_table(get_engine(), int(chosen))
         if keyword.strip():

@@ -6,6 +6,7 @@ from components.auth import require
 from components.data import get_engine
 from components.tables import display_frame, show_table
 from components.text import md
+from components.words import CHOOSE
 from db.commands import create_user, set_user_active
 from db.queries import agency_options, load_users
 from domain.enums import Role
@@ -24,8 +25,9 @@ with st.form("new_user", clear_on_submit=True):
     c1, c2 = st.columns(2)
     username = c1.text_input("用户名")
     display_name = c2.text_input("姓名")
-    role = c1.selectbox("角色", [r for r in Role if r is not Role.PUBLIC], format_func=lambda r: r.value)
-    agency = c2.selectbox("执法主体", [None, *names], format_func=lambda i: "（不属于执法主体）" if i is None else names[i])
+    role = c1.selectbox("角色", [r for r in Role if r is not Role.PUBLIC], format_func=lambda r: r.value, placeholder=CHOOSE)
+    agency = c2.selectbox("执法主体", [None, *names], format_func=lambda i: "（不属于执法主体）" if i is None else names[i],
+                          placeholder=CHOOSE)
     password = st.text_input("初始密码", type="password", help="至少8位。")
     if st.form_submit_button("创建", type="primary"):
         result = create_user(engine, username=username.strip(), display_name=display_name.strip(), role=role.value,
@@ -39,7 +41,7 @@ with st.form("new_user", clear_on_submit=True):
 with st.form("toggle_user"):
     st.subheader("停用或启用账户")
     options = dict(zip(users["id"], users["username"], strict=True))
-    target = st.selectbox("账户", list(options), format_func=lambda i: options[i])
+    target = st.selectbox("账户", list(options), format_func=lambda i: options[i], placeholder=CHOOSE)
     active = st.radio("状态", ["启用", "停用"], horizontal=True) == "启用"
     if st.form_submit_button("保存"):
         if target == actor.user_id and not active:

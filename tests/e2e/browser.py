@@ -17,7 +17,8 @@ MOBILE = {"width": 390, "height": 844}
 PASSWORD = "Demo-2026"  # the sample accounts' password (README)
 IDLE = """() => { const app = document.querySelector('[data-testid="stApp"]');
   return app && app.getAttribute('data-test-script-state') === 'notRunning'
-      && document.querySelectorAll('[data-stale="true"]').length === 0; }"""
+      && document.querySelectorAll('[data-stale="true"]').length === 0
+      && document.querySelectorAll('[data-testid^="stSkeleton"], [data-testid="stAppSkeleton"]').length === 0; }"""
 
 
 def launch(playwright):
@@ -29,7 +30,8 @@ def launch(playwright):
 
 
 def settle(page, timeout: int = 30_000) -> None:
-    """Wait until the app's current run has finished and nothing on screen is stale."""
+    """Wait until the app's current run has finished, nothing on screen is stale and every widget has been drawn
+    (a widget's code loads on first use and shows a grey placeholder until then)."""
     page.wait_for_timeout(250)  # a rerun starts a moment after the input that caused it
     page.wait_for_function(IDLE, timeout=timeout)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from db import models as m
 from db.engine import make_engine
-from tests.e2e.browser import DESKTOP, open_url, settle
+from tests.e2e.browser import DESKTOP, MOBILE, open_url, settle
 
 GRID = '[data-testid="stDataFrame"]'
 WIDTHS = f"""() => Array.from(document.querySelectorAll('{GRID} .dvn-scroller'))
@@ -71,3 +71,23 @@ def test_agency_page_lists_its_decisions_with_links_and_the_benchmark_fits(conte
     settle(page)
     _tables_fit(page)
     _first_row_link_opens_a_decision(context, page, page.locator(f'[role="tabpanel"]:visible {GRID}').first)
+
+
+def test_phone_shows_the_search_box_and_the_results(chromium, live_server) -> None:
+    context = chromium.new_context(viewport=MOBILE)
+    page = context.new_page()
+    try:
+        open_url(page, f"{live_server}/decisions?agency=QS-SCJG")
+        box = page.get_by_label("关键词", exact=True)
+        assert box.is_visible()
+        first = box.bounding_box()
+        assert first["y"] < MOBILE["height"] and first["x"] >= 0 and first["x"] + first["width"] <= MOBILE["width"]
+        grid = page.locator(GRID).first
+        grid.scroll_into_view_if_needed()
+        assert grid.is_visible()
+        table = grid.bounding_box()
+        assert table["width"] <= MOBILE["width"] and table["height"] > 100
+        # The results come right after the main filters, not after a screenful of rarely used ones.
+        assert table["y"] - first["y"] < 3 * MOBILE["height"]
+    finally:
+        context.close()
