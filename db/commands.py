@@ -72,7 +72,7 @@ def validate_new_user(session: Session, username: str, role: str, password: str,
     if len(password) < MIN_PASSWORD_LENGTH:
         errors.append(f"密码至少 {MIN_PASSWORD_LENGTH} 位")
     if role_enum in AGENCY_SCOPED_ROLES and agency_id is None:
-        errors.append(f"{role_enum.value}必须属于一个执法主体（--agency）")
+        errors.append(f"{role_enum.value}必须属于一个执法主体，请选择执法主体")
     if agency_id is not None and session.get(m.Agency, agency_id) is None:
         errors.append(f"执法主体不存在：{agency_id}")
     if username_ok and session.scalar(select(m.User.id).where(m.User.username == username)) is not None:

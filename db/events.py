@@ -218,13 +218,10 @@ def load_case_facts(engine: Engine, case_id: int) -> CaseRecord | None:
 
 
 def agency_officers(record: CaseRecord, on_day: dt.date) -> dict[str, str]:
-    """执法证号 → "姓名（执法证号）" for the case's own agency, for the form; lapsed certificates say so."""
-    out = {}
-    for cert in sorted((o for o in record.officers.values() if o.agency_id == record.agency_id),
-                       key=lambda o: (not o.valid_on(on_day), o.cert_no)):
-        lapsed = "" if cert.valid_on(on_day) else f"，证件有效期至{cert.valid_to.isoformat()}"
-        out[cert.cert_no] = f"{cert.name}（{cert.cert_no}{lapsed}）"
-    return out
+    """执法证号 → "姓名（执法证号）" of the case's own agency whose certificate is valid on ``on_day``, for the form:
+    an officer with a lapsed certificate may not act (行政处罚法 art. 42), so the picker does not offer one."""
+    valid = (o for o in record.officers.values() if o.agency_id == record.agency_id and o.valid_on(on_day))
+    return {cert.cert_no: f"{cert.name}（{cert.cert_no}）" for cert in sorted(valid, key=lambda o: o.cert_no)}
 
 
 # ------------------------------------------------------------------------------------------- appending a step

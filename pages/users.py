@@ -20,21 +20,30 @@ show_table(display_frame(users, {"username": "用户名", "display_name": "姓�
                                  "is_active": "启用", "last_login_at": "最近登录"}, instants=("last_login_at",)))
 
 names = agency_options(engine)
-with st.form("new_user", clear_on_submit=True):
+if created := st.session_state.pop("users_created", None):
+    st.success(f"已创建账户 {md(created)}。")
+# The form keeps what was typed when the input is refused; a new version gives empty fields after a success.
+v = st.session_state.setdefault("new_user_version", 0)
+with st.form(f"new_user_{v}"):
     st.subheader("新建账户")
     c1, c2 = st.columns(2)
-    username = c1.text_input("用户名")
-    display_name = c2.text_input("姓名")
-    role = c1.selectbox("角色", [r for r in Role if r is not Role.PUBLIC], format_func=lambda r: r.value, placeholder=CHOOSE)
+    username = c1.text_input("用户名", key=f"nu_username_{v}")
+    display_name = c2.text_input("姓名", key=f"nu_name_{v}")
+    role = c1.selectbox("角色", [r for r in Role if r is not Role.PUBLIC], format_func=lambda r: r.value, index=None,
+                        placeholder=CHOOSE, key=f"nu_role_{v}", help="执法人员和法制审核人员须属于一个执法主体。")
     agency = c2.selectbox("执法主体", [None, *names], format_func=lambda i: "（不属于执法主体）" if i is None else names[i],
-                          placeholder=CHOOSE)
-    password = st.text_input("初始密码", type="password", help="至少8位。")
+                          placeholder=CHOOSE, key=f"nu_agency_{v}")
+    password = st.text_input("初始密码", type="password", help="至少8位。", key=f"nu_password_{v}")
     if st.form_submit_button("创建", type="primary"):
-        result = create_user(engine, username=username.strip(), display_name=display_name.strip(), role=role.value,
-                             password=password, agency_id=agency, actor=actor.username)
-        if result.ok:
-            st.success(f"已创建账户 {md(username)}。")
+        if role is None:
+            st.error("请选择角色。")
         else:
+            result = create_user(engine, username=username.strip(), display_name=display_name.strip(),
+                                 role=role.value, password=password, agency_id=agency, actor=actor.username)
+            if result.ok:
+                st.session_state["new_user_version"] = v + 1
+                st.session_state["users_created"] = username.strip()
+                st.rerun()
             for message in result.errors:
                 st.error(md(message))
 

@@ -75,8 +75,15 @@ def test_admin_creates_user_and_bad_input_writes_nothing() -> None:
     at.text_input[1].input("张三")
     at.text_input[2].input("short")
     at.get("form_submit_button")[0].click().run()
-    assert any("密码至少" in e.value for e in at.error)
+    assert [e.value for e in at.error] == ["请选择角色。"]
+    at.selectbox[0].set_value(Role.OFFICER)
+    at.get("form_submit_button")[0].click().run()
+    errors = [e.value for e in at.error]
+    assert any("密码至少" in e for e in errors) and any("请选择执法主体" in e for e in errors)
+    assert not any("--" in e for e in errors)  # no command-line flag in a web form's message
     assert len(at.dataframe[0].value) == before
+    # What was typed stays for the correction.
+    assert (at.text_input[0].value, at.text_input[1].value, at.selectbox[0].value) == ("zhang_san", "张三", Role.OFFICER)
 
 
 def test_audit_log_page_lists_entries() -> None:
