@@ -87,10 +87,19 @@ def _dash_missing(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(**{c: df[c].astype(object).where(df[c].notna(), "—") for c in gaps})
 
 
+# Number columns that are names, not quantities: no thousands separator (2025年, not 2,025).
+PLAIN_NUMBER_LABELS = ("年度", "年份", "序号", "编号", "轮次", "对象编号", "事项编码")
+
+
 def column_config(df: pd.DataFrame, widths: Mapping[str, str | int] | None = None) -> dict:
     """The permalink column as a pinned "查看" link; ``widths`` (label → "small"/"medium"/pixels) keeps wide tables
-    inside the page so no column hides behind a horizontal scroll."""
+    inside the page so no column hides behind a horizontal scroll; counts get thousands separators (4,513) like the
+    metrics and sentences beside them."""
     config: dict = {label: st.column_config.Column(width=w) for label, w in (widths or {}).items() if label in df}
+    for label in df.columns:
+        if (pd.api.types.is_integer_dtype(df[label]) and label not in PLAIN_NUMBER_LABELS
+                and not str(label).endswith("号")):
+            config[label] = st.column_config.NumberColumn(format="localized", width=(widths or {}).get(label))
     if LINK_COLUMN in df:
         config[LINK_COLUMN] = st.column_config.LinkColumn(LINK_COLUMN, display_text=LINK_TEXT, width=56, pinned=True,
                                                           help="打开这条记录的页面（可复制链接分享）")

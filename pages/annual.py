@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from components.cached import annual_records, decision_years
+from components.cached import agency_short_names, annual_records, decision_years
 from components.downloads import csv_bytes
 from components.stats_charts import annual_penalties_chart
 from components.text import md
@@ -35,7 +35,7 @@ st.caption(f"{md(year)}年数据应于{format_date(publication_deadline_for_year
 st.dataframe(records, hide_index=True)
 st.download_button("下载 CSV", csv_bytes(records), file_name=f"{year}年行政执法数据.csv", mime="text/csv",
                    icon=":material/download:")
-st.altair_chart(annual_penalties_chart(records), use_container_width=True)
+st.altair_chart(annual_penalties_chart(records, agency_short_names()), use_container_width=True)
 with st.expander("统计口径说明", expanded=False):
     st.markdown(
         "- 按决定日期统计 1 月 1 日至 12 月 31 日作出的执法决定；经复议、诉讼被撤销的决定仍计入当年数据。\n"

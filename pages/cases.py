@@ -8,11 +8,11 @@ from components.tables import CASE_LABELS, CASE_WIDTHS, display_frame, show_tabl
 from components.text import md
 from components.url_state import UrlFilters
 from components.words import ALL
-from db.events import search_cases
-from db.queries import agency_options, case_status_counts
+from db.events import search_case_status_counts, search_cases
+from db.queries import agency_options
 from domain.enums import CaseStatus, Stage
 from domain.filters import MAX_CASE_TEXT, CaseFilters, RecordFilters, case_filters_from_params, case_filters_to_params
-from domain.formatting import today_shanghai
+from domain.formatting import format_count, today_shanghai
 from domain.params import clean_text
 from domain.permissions import Permission, agency_scope
 
@@ -47,10 +47,12 @@ chosen = CaseFilters(q=clean_text(q, MAX_CASE_TEXT), status=status, agency_id=ag
 chosen_record = RecordFilters(officer=clean_text(officer, MAX_CASE_TEXT), stage=stage, overdue=overdue)
 url.publish(case_filters_to_params(chosen, chosen_record))
 
-counts = case_status_counts(engine, scope)
-st.caption(md(" · ".join(f"{k} {v}" for k, v in counts.items())))
-frame, total = search_cases(engine, scope, chosen, chosen_record, today_shanghai())
-st.markdown(f"共 {total:,} 件" + ("（显示最新 200 件）" if total > 200 else ""))
+today = today_shanghai()
+counts = search_case_status_counts(engine, scope, chosen, chosen_record, today)
+frame, total = search_cases(engine, scope, chosen, chosen_record, today)
+st.markdown(f"共 {format_count(total)} 件" + ("（显示最新 200 件）" if total > 200 else ""))
+st.caption("按状态（符合除状态外其他条件的案件）：" + (md(" · ".join(f"{k} {format_count(v)}" for k, v in counts.items()))
+                                             if counts else "无"))
 event = show_table(display_frame(frame, CASE_LABELS, money=("fine_total",), dates=("filed_on", "decided_on"),
                                  link=("case", "id")), key="case_table", selectable=True, widths=CASE_WIDTHS)
 if event is not None and event.selection.rows:

@@ -4,7 +4,7 @@ first, each linked to its case page — and the average per agency. ``?agency=<i
 import streamlit as st
 
 from components.auth import require
-from components.cached import completeness_scores
+from components.cached import agency_short_names, completeness_scores
 from components.charts import completeness_by_agency
 from components.data import get_engine
 from components.tables import display_frame, show_table
@@ -13,6 +13,7 @@ from components.url_state import UrlFilters
 from components.words import ALL
 from db.events import LOW_SCORE, per_agency_completeness
 from db.queries import agency_options
+from domain.formatting import format_count
 from domain.params import parse_id
 from domain.permissions import Permission
 
@@ -41,12 +42,12 @@ if table.empty:
     st.stop()
 per_agency = per_agency_completeness(table)
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("已评查案件", f"{len(table):,}")
+c1.metric("已评查案件", format_count(len(table)))
 c2.metric("平均评分", f"{table['score'].mean():.1f}")
-c3.metric(f"低于{LOW_SCORE}分", int((table["score"] < LOW_SCORE).sum()))
-c4.metric("满分案件", int((table["score"] == 100).sum()))
+c3.metric(f"低于{LOW_SCORE}分", format_count(int((table["score"] < LOW_SCORE).sum())))
+c4.metric("满分案件", format_count(int((table["score"] == 100).sum())))
 
-st.altair_chart(completeness_by_agency(per_agency, LOW_SCORE), width="stretch")
+st.altair_chart(completeness_by_agency(per_agency, LOW_SCORE, agency_short_names()), width="stretch")
 show_table(display_frame(per_agency, {"agency": "执法主体", "cases": "已决案件", "average_score": "平均评分",
                                       "lowest_score": "最低评分", "low_cases": f"低于{LOW_SCORE}分"}))
 

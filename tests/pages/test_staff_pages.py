@@ -62,7 +62,7 @@ def test_supervision_overview_has_metrics_and_chart() -> None:
     no_errors(at)
     labels = [metric.label for metric in at.metric]
     assert labels == ["按时公示率", "逾期公示", "逾期未公示", "未经法制审核的重大决定"]
-    assert int(at.metric[1].value) > 0 and int(at.metric[3].value) > 0
+    assert int(at.metric[1].value.replace(",", "")) > 0 and int(at.metric[3].value.replace(",", "")) > 0
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
 
 
@@ -109,3 +109,21 @@ def test_case_lists_link_each_row_to_its_case_page() -> None:
         no_errors(at)
         links = next(d.value for d in at.dataframe if "详情" in d.value.columns)["详情"]
         assert len(links) and links.str.fullmatch(r"/case\?id=\d+").all(), path
+
+
+def test_status_counts_follow_the_filters() -> None:
+    import re
+
+    def counts(at) -> tuple[int, dict[str, int]]:
+        total = int(next(md.value for md in at.markdown if md.value.startswith("共 ")).split()[1].replace(",", ""))
+        line = next(c.value for c in at.caption if c.value.startswith("按状态"))
+        return total, {k: int(v.replace(",", "")) for k, v in re.findall(r"(\S+) ([\d,]+)", line.split("：", 1)[1])}
+
+    at = make_app(Role.SUPERVISOR)
+    at.switch_page("pages/cases.py").run()
+    every_total, every = counts(at)
+    at = make_app(Role.SUPERVISOR, major="1")
+    at.switch_page("pages/cases.py").run()
+    no_errors(at)
+    total, by_status = counts(at)
+    assert sum(by_status.values()) == total < every_total == sum(every.values())
