@@ -127,3 +127,37 @@ def test_status_counts_follow_the_filters() -> None:
     no_errors(at)
     total, by_status = counts(at)
     assert sum(by_status.values()) == total < every_total == sum(every.values())
+
+
+def test_officer_picker_offers_only_valid_certificates_without_select_all() -> None:
+    from domain.formatting import today_shanghai
+
+    agency_id = _agency_id("QS-SCJG")
+    case_id = query(select(m.Case.id).where(m.Case.agency_id == agency_id).limit(1))[0][0]
+    today = today_shanghai()
+    valid = {r.cert_no for r in query(select(m.Officer.cert_no).where(
+        m.Officer.agency_id == agency_id, m.Officer.cert_valid_from <= today, m.Officer.cert_valid_to >= today))}
+    lapsed = {r.cert_no for r in query(select(m.Officer.cert_no).where(
+        m.Officer.agency_id == agency_id, m.Officer.cert_valid_to < today))}
+    assert lapsed, "the sample plants lapsed certificates"
+    at = make_app(Role.OFFICER, "QS-SCJG", id=str(case_id))
+    at.switch_page("pages/case.py").run()
+    no_errors(at)
+    picker = next(w for w in at.multiselect if w.label.startswith("在场执法人员"))
+    offered = set(picker.options)
+    assert offered and all(any(c in o for c in valid) for o in offered)
+    assert not any(c in o for o in offered for c in lapsed)
+    assert picker.proto.placeholder == "请选择（可多选）"
+
+
+def test_audit_log_reads_in_words_and_filters_by_operation() -> None:
+    at = make_app(Role.ADMIN)
+    at.switch_page("pages/audit_log.py").run()
+    no_errors(at)
+    table = at.dataframe[0].value
+    assert not table["操作"].str.contains(r"[a-z_]{4,}").any()
+    assert "{}" not in set(table["详情"])
+    at.selectbox[0].set_value("创建账户").run()
+    no_errors(at)
+    assert set(at.dataframe[0].value["操作"]) == {"创建账户"}
+    assert at.query_params["action"] in ("创建账户", ["创建账户"])
