@@ -36,8 +36,10 @@ DECISION_TABLE_LABELS = {k: v for k, v in DECISION_LABELS.items() if k not in ("
 DECISION_WIDTHS = {"决定书文号": 170, "执法机关": 110, "当事人": 100, "违法行为类型": 150, "罚款金额": 80, "决定日期": 104,
                    "公示日期": 104, "公示状态": 72}
 BENCHMARK_WIDTHS = {"编号": 56, "违法行为": 190, "裁量档次": 72, "裁量情节": 200, "裁量标准": 260, "处罚依据": 180}
-CASE_WIDTHS = {"案号": 170, "执法主体": 110, "当事人": 110, "违法行为": 150, "程序": 72, "立案日期": 104, "状态": 80,
-               "重大案件": 64, "来源": 72, "决定书文号": 170, "决定日期": 104, "罚款金额": 90}
+# The staff case list on screen: 来源, 程序 and 决定书文号 are on the case's page (the 文号 is searchable above).
+CASE_TABLE_LABELS = {k: v for k, v in CASE_LABELS.items() if k not in ("origin", "procedure", "decision_no")}
+CASE_WIDTHS = {"案号": 150, "执法主体": 96, "当事人": 96, "违法行为": 116, "立案日期": 100, "状态": 80, "重大案件": 64,
+               "决定日期": 100, "罚款金额": 80}
 
 
 def with_short_agency_names(df: pd.DataFrame, short_by_name: Mapping[str, str], column: str = "agency") -> pd.DataFrame:

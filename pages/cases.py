@@ -4,7 +4,7 @@ import streamlit as st
 
 from components.auth import require
 from components.data import get_engine
-from components.tables import CASE_LABELS, CASE_WIDTHS, display_frame, show_table
+from components.tables import CASE_TABLE_LABELS, CASE_WIDTHS, display_frame, show_table
 from components.text import md
 from components.url_state import UrlFilters
 from components.words import ALL
@@ -53,7 +53,7 @@ frame, total = search_cases(engine, scope, chosen, chosen_record, today)
 st.markdown(f"共 {format_count(total)} 件" + ("（显示最新 200 件）" if total > 200 else ""))
 st.caption("按状态（符合除状态外其他条件的案件）：" + (md(" · ".join(f"{k} {format_count(v)}" for k, v in counts.items()))
                                              if counts else "无"))
-event = show_table(display_frame(frame, CASE_LABELS, money=("fine_total",), dates=("filed_on", "decided_on"),
+event = show_table(display_frame(frame, CASE_TABLE_LABELS, money=("fine_total",), dates=("filed_on", "decided_on"),
                                  link=("case", "id")), key="case_table", selectable=True, widths=CASE_WIDTHS)
 if event is not None and event.selection.rows:
     row = frame.iloc[event.selection.rows[0]]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from db import models as m
 from db.engine import make_engine
-from tests.e2e.browser import DESKTOP, MOBILE, open_url, settle
+from tests.e2e.browser import DESKTOP, MOBILE, go_in_app, log_in, open_url, settle
 
 GRID = '[data-testid="stDataFrame"]'
 WIDTHS = f"""() => Array.from(document.querySelectorAll('{GRID} .dvn-scroller'))
@@ -91,3 +91,10 @@ def test_phone_shows_the_search_box_and_the_results(chromium, live_server) -> No
         assert table["y"] - first["y"] < 3 * MOBILE["height"]
     finally:
         context.close()
+
+
+def test_staff_case_list_fits_the_page(context, live_server) -> None:
+    page = context.new_page()
+    log_in(page, live_server, "supervisor")  # every agency: the widest list
+    go_in_app(page, "/cases")
+    _tables_fit(page)
