@@ -43,10 +43,6 @@ class UrlFilters:
     def key(self, name: str) -> str:
         return f"{self.page}.{name}"
 
-    def set(self, name: str, value: Any) -> None:
-        """Change a widget's value before it is created in this run (e.g. a dependent filter that no longer applies)."""
-        st.session_state[self.key(name)] = value
-
     def publish(self, params: Mapping[str, str]) -> None:
         """Write the page's chosen filters to the URL (other parameters are dropped: the filters are the page's
         whole state) and remember them, so the next run keeps the widgets' own values."""
@@ -55,6 +51,3 @@ class UrlFilters:
             st.query_params.from_dict(clean)
         st.session_state[_WRITTEN][self.page] = clean
 
-    def forget(self) -> None:
-        """Make the next run read the URL again (after a button changed it, e.g. 下一页)."""
-        st.session_state[_WRITTEN].pop(self.page, None)

@@ -120,3 +120,17 @@ def test_page_beyond_the_last_is_explained_and_shows_the_last_page() -> None:
     shown, last = caption.removeprefix("第 ").removesuffix(" 页").split(" / ")
     assert shown == last and int(shown) > 1
     assert not any("没有符合条件的记录" in i.value for i in at.info)
+
+
+def test_every_filter_change_sticks_and_reaches_the_url() -> None:
+    at = make_app()
+    at.switch_page("pages/decisions.py").run()
+    agencies = _selectbox(at, "执法机关").options[1:4]
+    for name in agencies:
+        _selectbox(at, "执法机关").select(name).run()
+        no_errors(at)
+        assert _selectbox(at, "执法机关").value is not None
+        assert _sentence(at).startswith(f"**{name} ")
+    for year in (2025, 2024, 2025):
+        _selectbox(at, "年度").set_value(year).run()
+        assert _selectbox(at, "年度").value == year and at.query_params["year"] in (str(year), [str(year)])
