@@ -16,7 +16,7 @@ for row in directory.itertuples():
         c1.markdown(f"**{md(row.name)}**  \n{md(row.level)} · {md(row.kind)}执法主体 · {md(row.region_name)}")
         c2.markdown(f"在岗持证执法人员 {format_count(row.officers)} 人 · 权责清单事项 {format_count(row.matters)} 项")
         if not row.officers or not row.matters:
-            c2.caption("本平台尚未收录该机关的" + "和".join(w for w, n in (("持证执法人员", row.officers),
-                                                                   ("权责清单事项", row.matters)) if not n)
-                       + "：可能尚未导入，或该机关主要承担执法监督、复议等职责；详情页列出已收录的信息。")
+            missing = "和".join(w for w, n in (("持证执法人员", row.officers), ("权责清单事项", row.matters)) if not n)
+            c2.caption(f"本平台尚未收录该机关的{md(missing)}：可能尚未导入，或该机关主要承担执法监督、复议等职责；"
+                       "详情页列出已收录的信息。")
         st.page_link("pages/agency.py", label="查看详情", query_params={"id": str(row.id)}, icon=":material/arrow_forward:")

@@ -60,9 +60,10 @@ def live_server(seeded_sqlite, tmp_path_factory) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """One Chromium for the whole run (pages and contexts are cheap; launching is not)."""
+    """One Chromium per test module (pages and contexts are cheap; launching is not). Not per session: Playwright's
+    sync API keeps an event loop running while it is open, and later tests call asyncio.run (tests/asgi.py)."""
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.browser import launch

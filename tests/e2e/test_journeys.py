@@ -49,7 +49,7 @@ def test_public_menu_shows_only_public_pages(browser, live_server) -> None:
 def test_guessed_internal_url_asks_to_log_in_and_shows_nothing_of_the_page(browser, live_server) -> None:
     page = _open(browser, f"{live_server}/users")
     assert page.locator("h1").first.inner_text() == "请登录后查看"
-    assert page.get_by_role("link", name="前往登录").count() == 1
+    page.get_by_role("link", name="前往登录").wait_for(timeout=30_000)
     assert "用户管理" not in page.locator('[data-testid="stMain"]').inner_text()
 
 
