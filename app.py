@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from components.auth import current_actor, demo_accounts_warning, login_url, sign_out
-from components.registry import PageSpec, pages_for
+from components.gate import login_required, page_not_found, requested_page_name
+from components.registry import PAGES, PageSpec, pages_for
 from components.text import md
+from components.words import STREAMLIT_TEXT_CSS
 
 
 def _page(spec: PageSpec) -> st.Page:
@@ -16,10 +18,21 @@ def _page(spec: PageSpec) -> st.Page:
 
 def main() -> None:
     st.set_page_config(page_title="执法公示台", page_icon=":material/balance:", layout="wide")
+    st.html(STREAMLIT_TEXT_CSS)
     actor = current_actor()
     sections: dict[str, list[st.Page]] = {}
-    for spec in pages_for(actor):
+    allowed = pages_for(actor)
+    for spec in allowed:
         sections.setdefault(spec.section, []).append(_page(spec))
+    # Every other page's address answers too, with a hidden page that shows nothing of it: 请登录后查看 (or 无权访问),
+    # and an address that is no page at all gets a Chinese "页面不存在" instead of Streamlit's English dialog.
+    hidden = sections.setdefault(allowed[0].section, [])
+    for spec in PAGES:
+        if spec not in allowed:
+            hidden.append(st.Page(login_required, title=spec.title, url_path=spec.url_path, visibility="hidden"))
+    requested = requested_page_name()
+    if requested is not None and requested not in {spec.url_path for spec in PAGES}:
+        hidden.append(st.Page(page_not_found, title="页面不存在", url_path=requested, visibility="hidden"))
     navigation = st.navigation(sections)
     if warning := demo_accounts_warning():
         # Markdown rather than st.warning: a page's own warnings stay the first ones a reader (and a test) finds.

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from pathlib import Path
 
 import streamlit as st
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -32,6 +33,14 @@ async def health(_request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok" if ok else "database_unavailable"}, status_code=200 if ok else 503)
 
 
+async def page_file(request: Request) -> RedirectResponse:
+    """/pages/users.py (an old-style Streamlit address, or a guess from the source tree) → /users: the browser would
+    otherwise get a blank page; the page's own address then shows it, asks to log in, or says it does not exist."""
+    stem = request.path_params["name"].removesuffix(".py")
+    return RedirectResponse("/" + urllib.parse.quote(stem), status_code=307)
+
+
 # Login and logout (auth_routes.py) and the open-data API (api.py) are served by the same process and port as the
 # UI; user routes are matched first.
-app = st.App(str(ROOT / "app.py"), routes=[Route("/health", health), *AUTH_ROUTES, *API_ROUTES])
+app = st.App(str(ROOT / "app.py"), routes=[Route("/health", health), Route("/pages/{name}", page_file),
+                                                *AUTH_ROUTES, *API_ROUTES])

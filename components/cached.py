@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components.data import engine_for, get_engine
-from db import public, reviews, stats
+from db import public, queries, reviews, stats
 from db.engine import database_url
 from db.events import completeness_table
 from domain.filters import DecisionFilters
@@ -51,6 +51,28 @@ def _agency_names(url: str) -> dict[int, str]:
 
 def agency_names() -> dict[int, str]:
     return _agency_names(_url())
+
+
+@st.cache_data(ttl="10m", show_spinner=False)
+def _agency_short_names(url: str) -> dict[str, str]:
+    engine = engine_for(url)
+    full, short = public.agency_names(engine), queries.agency_options(engine)
+    return {name: short.get(i) or name for i, name in full.items()}
+
+
+def agency_short_names() -> dict[str, str]:
+    """Agency full name → short name ("临江市青石区市场监督管理局" → "区市场监管局"), for narrow columns and charts."""
+    return _agency_short_names(_url())
+
+
+@st.cache_data(ttl="10m", show_spinner=False)
+def _agency_link_keys(url: str) -> dict[str, int]:
+    return public.agency_keys(engine_for(url))
+
+
+def agency_link_keys() -> dict[str, int]:
+    """Agency id (as text), code and full name → id: what a shared link's ``agency`` may hold."""
+    return _agency_link_keys(_url())
 
 
 @st.cache_data(ttl="10m", show_spinner="正在统计…")
@@ -110,7 +132,8 @@ def public_review(today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _public_review(_url(), today)
 
 
-_AGENCY_READS = (_agency_names, _public_decisions, _public_summary, _annual_records, _completeness, _public_review)
+_AGENCY_READS = (_agency_names, _agency_link_keys, _agency_short_names, _public_decisions, _public_summary, _annual_records,
+                 _completeness, _public_review)
 _DATA_READS = (*_AGENCY_READS, _years, _clocks)
 CASE_RECORD_KINDS = frozenset({"officers", "matters", "cases", "events", "reviews"})  # nothing public until decided
 

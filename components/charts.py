@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import altair as alt
 import pandas as pd
 
+from components.stats_charts import SHORT, with_short_names
 
-def completeness_by_agency(per_agency: pd.DataFrame, low_score: int) -> alt.LayerChart:
+
+def completeness_by_agency(per_agency: pd.DataFrame, low_score: int,
+                           short_by_name: Mapping[str, str] | None = None) -> alt.LayerChart:
     """Horizontal bars of each agency's average 案卷完整性 score, lowest first, with the review threshold as a rule.
 
     ``per_agency`` is db.events.per_agency_completeness: agency, cases, average_score, lowest_score, low_cases.
@@ -16,7 +21,8 @@ def completeness_by_agency(per_agency: pd.DataFrame, low_score: int) -> alt.Laye
     lowest = float(per_agency["average_score"].min()) if not per_agency.empty else float(low_score)
     start = max(0, min(low_score - 10, int(lowest) - 5))
     x = alt.X("average_score:Q", title="平均完整性评分", scale=alt.Scale(domain=[start, 100], zero=False))
-    base = alt.Chart(per_agency).encode(y=alt.Y("agency:N", title="执法主体", sort="x"))
+    per_agency = with_short_names(per_agency, "agency", short_by_name)
+    base = alt.Chart(per_agency).encode(y=alt.Y(f"{SHORT}:N", title="执法主体", sort="x"))
     bars = base.mark_bar(clip=True).encode(
         x=x,
         color=alt.condition(alt.datum.average_score < low_score, alt.value("#d62728"), alt.value("#4c78a8")),

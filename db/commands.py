@@ -66,7 +66,7 @@ def validate_new_user(session: Session, username: str, role: str, password: str,
         errors.append("公众无需账户")
     errors.extend(password_problems(username, password))
     if role_enum in AGENCY_SCOPED_ROLES and agency_id is None:
-        errors.append(f"{role_enum.value}必须属于一个执法主体（--agency）")
+        errors.append(f"{role_enum.value}必须属于一个执法主体，请选择执法主体")
     if agency_id is not None and session.get(m.Agency, agency_id) is None:
         errors.append(f"执法主体不存在：{agency_id}")
     if username_ok and session.scalar(select(m.User.id).where(m.User.username == username)) is not None:

@@ -14,14 +14,14 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Engine, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,7 @@ from db.queries import case_list_frame, case_list_statement
 from db.review_rounds import load_rounds
 from db.stats import load_calendar
 from domain.chain import CHAIN_V2, event_hash_v2
-from domain.enums import ActionCategory, DueState, MajorReason, PartyType, Procedure, RecordForm, Stage
+from domain.enums import ActionCategory, CaseStatus, DueState, MajorReason, PartyType, Procedure, RecordForm, Stage
 from domain.filters import CaseFilters, RecordFilters
 from domain.params import bad_characters_message, has_bad_characters, quote_input
 from domain.permissions import Actor, may_record
@@ -215,13 +215,10 @@ def load_case_facts(engine: Engine, case_id: int) -> CaseRecord | None:
 
 
 def agency_officers(record: CaseRecord, on_day: dt.date) -> dict[str, str]:
-    """执法证号 → "姓名（执法证号）" for the case's own agency, for the form; lapsed certificates say so."""
-    out = {}
-    for cert in sorted((o for o in record.officers.values() if o.agency_id == record.agency_id),
-                       key=lambda o: (not o.valid_on(on_day), o.cert_no)):
-        lapsed = "" if cert.valid_on(on_day) else f"，证件有效期至{cert.valid_to.isoformat()}"
-        out[cert.cert_no] = f"{cert.name}（{cert.cert_no}{lapsed}）"
-    return out
+    """执法证号 → "姓名（执法证号）" of the case's own agency whose certificate is valid on ``on_day``, for the form:
+    an officer with a lapsed certificate may not act (行政处罚法 art. 42), so the picker does not offer one."""
+    valid = (o for o in record.officers.values() if o.agency_id == record.agency_id and o.valid_on(on_day))
+    return {cert.cert_no: f"{cert.name}（{cert.cert_no}）" for cert in sorted(valid, key=lambda o: o.cert_no)}
 
 
 # ------------------------------------------------------------------------------------------- appending a step
@@ -548,6 +545,22 @@ def overdue_case_ids(engine: Engine, scope_agency_id: int | None, today: dt.date
 def search_cases(engine: Engine, scope_agency_id: int | None, f: CaseFilters, r: RecordFilters, today: dt.date,
                  ) -> tuple[pd.DataFrame, int]:
     """db.queries.load_cases plus the record filters: same columns, order and limit, and the total count."""
+    return case_list_frame(engine, _search_statement(engine, scope_agency_id, f, r, today), f.limit)
+
+
+def search_case_status_counts(engine: Engine, scope_agency_id: int | None, f: CaseFilters, r: RecordFilters,
+                              today: dt.date) -> dict[str, int]:
+    """Status → number of cases matching every filter but the status one (so the line beside a status filter
+    still shows the other statuses' counts), in the order of domain.enums.CaseStatus."""
+    sub = _search_statement(engine, scope_agency_id, replace(f, status=None), r, today).subquery()
+    with engine.connect() as conn:
+        found = {CaseStatus(s): int(n) for s, n in conn.execute(
+            select(sub.c.status, func.count()).group_by(sub.c.status)).all()}
+    return {s.value: found[s] for s in CaseStatus if s in found}
+
+
+def _search_statement(engine: Engine, scope_agency_id: int | None, f: CaseFilters, r: RecordFilters,
+                      today: dt.date) -> Select:
     c, e, eo, o = m.Case, m.CaseEvent, m.EventOfficer, m.Officer
     stmt = case_list_statement(scope_agency_id, f)
     agency = scope_agency_id if scope_agency_id is not None else f.agency_id
@@ -566,4 +579,4 @@ def search_cases(engine: Engine, scope_agency_id: int | None, f: CaseFilters, r:
     if r.overdue:
         ids = sorted(overdue_case_ids(engine, agency, today))
         stmt = stmt.where(c.id.in_(bindparam("overdue_ids", ids or [-1], expanding=True)))
-    return case_list_frame(engine, stmt, f.limit)
+    return stmt

@@ -144,15 +144,6 @@ def load_audit(engine: Engine, limit: int = 500) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["occurred_at", "actor", "action", "entity", "entity_id", "detail"])
 
 
-def case_status_counts(engine: Engine, scope_agency_id: int | None) -> dict[str, int]:
-    c = m.Case
-    stmt = select(c.status, func.count()).group_by(c.status)
-    if scope_agency_id is not None:
-        stmt = stmt.where(c.agency_id == scope_agency_id)
-    with engine.connect() as conn:
-        return {k.value: int(v) for k, v in conn.execute(stmt).all()}
-
-
 def agency_options(engine: Engine) -> dict[int, str]:
     with engine.connect() as conn:
         return {r.id: r.short_name for r in conn.execute(select(m.Agency.id, m.Agency.short_name).order_by(m.Agency.id))}

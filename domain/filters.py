@@ -8,7 +8,7 @@ Chinese message, so a script never silently gets the wrong data).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -122,6 +122,60 @@ def filters_from_params(params: Mapping[str, str | list[str]]) -> DecisionFilter
         page=_int(_one(params, "page"), 1, MAX_PAGE) or 1,
         page_size=page_size if page_size in PAGE_SIZES else 20,
     )
+
+
+@dataclass(frozen=True)
+class LinkReading:
+    """What a shared link asks for, and a sentence for each part of it that could not be applied."""
+
+    filters: DecisionFilters
+    notes: tuple[str, ...] = ()
+
+
+_LINK_CHOICES = (("category", "执法类别", ActionCategory), ("type", "处罚种类", PenaltyType),
+                 ("amount", "罚款金额", AmountBand), ("sort", "排序", SortKey))
+
+
+def read_decision_link(params: Mapping[str, str | list[str]], *, agency_keys: Mapping[str, int],
+                       years: Sequence[int]) -> LinkReading:
+    """The search page's reading of its URL: lenient like ``filters_from_params`` (the rest of a mangled link still
+    applies), but ``agency`` may also be the agency's code or full name (as in the API), and every value that is
+    dropped gets a Chinese note for the visitor, so a link never silently shows something else than it promised.
+
+    ``agency_keys`` maps id (as text), code and full name → id; ``years`` are the years the page offers."""
+    f = filters_from_params(params)
+    notes: list[str] = []
+    raw_agency = _one(params, "agency")
+    agency_id = agency_keys.get(raw_agency) if raw_agency else None
+    if raw_agency and agency_id is None:
+        notes.append(f"链接中的执法机关 {quote_input(raw_agency)} 不存在，已显示全部执法机关的决定。")
+    raw_year = _one(params, "year")
+    year = f.year if f.year in years else None
+    if raw_year and year is None:
+        span = f"{min(years)}–{max(years)}年" if years else "无"
+        notes.append(f"链接中的年度 {quote_input(raw_year)} 无效（可选 {span}），已显示全部年度。")
+    raw_month = _one(params, "month")
+    if raw_month and year is not None and f.month is None:
+        notes.append(f"链接中的月份 {quote_input(raw_month)} 无效（应为 1–12），已显示全年。")
+    for key, label, enum_cls in _LINK_CHOICES:
+        raw = _one(params, key)
+        if raw and _member(enum_cls, raw) is None:
+            notes.append(f"链接中的{label} {quote_input(raw)} 无效，已忽略。")
+    raw_status = _one(params, "status")
+    if raw_status and f.status is None:
+        notes.append(f"链接中的公示状态 {quote_input(raw_status)} 无效（可选：{_choices(PUBLIC_STATUSES)}），已忽略。")
+    raw_page = _one(params, "page")
+    if raw_page and _int(raw_page, 1, MAX_PAGE) is None:
+        notes.append(f"链接中的页码 {quote_input(raw_page)} 无效，已显示第 1 页。")
+    filters = replace(f, agency_id=agency_id, year=year, month=f.month if year is not None else None)
+    return LinkReading(filters, tuple(notes))
+
+
+def page_out_of_range_note(requested: int, pages: int) -> str | None:
+    """A note when a link's page lies beyond the last page of its results (the page then shows the last one)."""
+    if requested <= pages:
+        return None
+    return f"链接中的第 {requested:,} 页超出范围：当前查询共 {pages:,} 页，已显示最后一页。"
 
 
 def filters_to_params(f: DecisionFilters) -> dict[str, str]:

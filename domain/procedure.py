@@ -556,8 +556,9 @@ def _stage_problems(
                 # decision it would mean deciding first and proving later.
                 pass
             elif new.stage is Stage.INVESTIGATION:
+                when = "作出决定后" if _of_stage(events, Stage.DECISION) else f"已到“{latest.value}”环节，"
                 problems.append(
-                    f"环节顺序错误：本案已记录到“{latest.value}”环节，作出决定后不能再补充调查取证；"
+                    f"环节顺序错误：本案已记录到“{latest.value}”环节，{when}不能再补充调查取证；"
                     f"如需修改已有记录，请以更正方式录入"
                 )
             else:
@@ -566,6 +567,7 @@ def _stage_problems(
                     f"如需修改已有记录，请以更正方式录入"
                 )
 
+    problems.extend(_skipped_steps(case, events, new))
     if new.stage is not Stage.DECISION:
         return problems
 
@@ -588,6 +590,30 @@ def _stage_problems(
     if case.is_major:
         problems.extend(_review_problems(case, new.local_date if new.occurred_at.tzinfo else None))
     return problems
+
+
+def required_before(case: CaseFacts, stage: Stage) -> tuple[Stage, ...]:
+    """The steps that must already be on record before ``stage`` (a forward skip over them is refused): a 行政处罚
+    is decided only after 调查取证 (ordinary procedure; a 简易程序 decision is made on the spot), served and executed
+    only after its 决定, and no case is closed (结案归档) before 调查取证 — also one transferred or not punished.
+    告知 and 法制审核 before a 决定 have their own, more precise checks."""
+    penalty = case.category is ActionCategory.PENALTY
+    ordinary = case.procedure is Procedure.ORDINARY
+    if stage is Stage.DECISION and penalty and ordinary:
+        return (Stage.INVESTIGATION,)
+    if stage in (Stage.SERVICE, Stage.EXECUTION) and penalty:
+        return (Stage.DECISION,)
+    if stage is Stage.ARCHIVE and ordinary:
+        return (Stage.INVESTIGATION,)
+    return ()
+
+
+def _skipped_steps(case: CaseFacts, events: tuple[EventFact, ...], new: EventFact) -> list[str]:
+    missing = [s for s in required_before(case, new.stage) if not _of_stage(events, s)]
+    if not missing:
+        return []
+    names = "、".join(f"“{s.value}”" for s in missing)
+    return [f"缺少必经环节：记录“{new.stage.value}”前应先记录{names}环节，不能跳过"]
 
 
 def _review_problems(case: CaseFacts, decision_day: date | None) -> list[str]:

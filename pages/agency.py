@@ -3,12 +3,15 @@ and the discretion benchmarks in force (行政处罚法 art. 34)."""
 
 import streamlit as st
 
+from components.cached import public_decisions
 from components.data import get_engine
 from components.flow import procedure_flow_chart
-from components.tables import display_frame, show_table
+from components.tables import BENCHMARK_WIDTHS, DECISION_TABLE_LABELS, DECISION_WIDTHS, display_frame, show_table
 from components.text import md, show_text
+from components.words import CHOOSE
 from db.public import agency_major_catalogue, agency_profile, benchmark_table
-from domain.formatting import format_date, today_shanghai
+from domain.filters import DecisionFilters
+from domain.formatting import format_count, format_date, today_shanghai
 from domain.params import parse_id
 
 agency_id = parse_id(st.query_params.get("id", ""))
@@ -22,7 +25,7 @@ if profile is None:
 st.title(md(profile.name))
 st.markdown(f"{md(profile.level)} · {md(profile.kind)}执法主体 · {md(profile.region_name)}  \n"
             f"地址：{md(profile.address)}  \n联系电话：{md(profile.contact)}")
-tabs = st.tabs(["职责与依据", "权责清单", "执法人员", "随机抽查事项", "裁量基准", "执法流程", "救济渠道",
+tabs = st.tabs(["职责与依据", "权责清单", "执法人员", "随机抽查事项", "裁量基准", "执法流程", "救济渠道", "执法决定",
                 "重大执法决定法制审核目录清单"])
 with tabs[0]:
     st.markdown(f"**主要职责**：{md(profile.duties)}")
@@ -44,14 +47,15 @@ with tabs[4]:
                              dates=("effective_from", "effective_to")))
     if not profile.benchmarks.empty:
         sets = dict(zip(profile.benchmarks["id"], profile.benchmarks["name"], strict=True))
-        chosen = st.selectbox("查看裁量基准内容", list(sets), format_func=lambda i: sets[i])
+        chosen = st.selectbox("查看裁量基准内容", list(sets), format_func=lambda i: sets[i], placeholder=CHOOSE)
         keyword = st.text_input("按违法行为或依据筛选", key="benchmark_q")
         table = benchmark_table(get_engine(), int(chosen))
         if keyword.strip():
             table = table[table["violation"].str.contains(keyword.strip(), regex=False)
                           | table["legal_basis"].str.contains(keyword.strip(), regex=False)]
         show_table(display_frame(table, {"item_no": "编号", "violation": "违法行为", "tier": "裁量档次",
-                                         "circumstance": "裁量情节", "standard_text": "裁量标准", "legal_basis": "处罚依据"}))
+                                         "circumstance": "裁量情节", "standard_text": "裁量标准", "legal_basis": "处罚依据"}),
+                   widths=BENCHMARK_WIDTHS)
 with tabs[5]:
     st.altair_chart(procedure_flow_chart())
     st.caption("简易程序：违法事实确凿并有法定依据，对公民处二百元以下、对法人或者其他组织处三千元以下罚款或者警告的，"
@@ -61,6 +65,13 @@ with tabs[6]:
     st.markdown("- 行政复议：自知道该行政行为之日起 **60 日**内提出（行政复议法第二十条）。\n"
                 "- 行政诉讼：自知道作出行政行为之日起 **6 个月**内提起（行政诉讼法第四十六条）。")
 with tabs[7]:
+    latest, total = public_decisions(DecisionFilters(agency_id=profile.id, page_size=10), today_shanghai())
+    st.caption(f"本机关公示期内的执法决定共 {format_count(total)} 条，以下为最新公示的 {format_count(len(latest))} 条。")
+    show_table(display_frame(latest, DECISION_TABLE_LABELS, money=("fine_total",), dates=("decided_on", "published_on"),
+                             link=("decision", "id")), widths=DECISION_WIDTHS)
+    st.page_link("pages/decisions.py", label="查询本机关的全部执法决定", query_params={"agency": str(profile.id)},
+                 icon=":material/search:")
+with tabs[8]:
     st.caption("作出下列重大执法决定前，应当进行法制审核；未经法制审核或者审核未通过的，不得作出决定"
                "（国办发〔2018〕118号第（十二）项，行政处罚法第五十八条）。")
     for number, line in enumerate(agency_major_catalogue(get_engine(), profile.id), start=1):

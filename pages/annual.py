@@ -3,12 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from components.cached import annual_records, decision_years
+from components.cached import agency_short_names, annual_records, decision_years
 from components.downloads import csv_bytes
 from components.stats_charts import annual_penalties_chart
 from components.text import md
+from components.url_state import UrlFilters
+from components.words import CHOOSE
 from domain.formatting import format_date, today_shanghai
-from domain.params import parse_year
+from domain.params import parse_year, quote_input
 from domain.statistics import SUPPRESSION_NOTE, publication_deadline_for_year
 
 st.title("年度行政执法数据")
@@ -18,9 +20,14 @@ if not years:
     st.stop()
 today = today_shanghai()
 linked = parse_year(st.query_params.get("year", ""))
+raw_year = st.query_params.get("year", "")
+if raw_year and linked not in years:
+    st.warning(f"链接中的年度 {md(quote_input(raw_year))} 没有数据（可选 {md(min(years))}–{md(max(years))}年），已显示默认年度。",
+               icon=":material/link_off:")
 default = linked if linked in years else (today.year - 1 if today.year - 1 in years else years[0])
-year = st.selectbox("年度", years, index=years.index(default), format_func=lambda y: f"{y}年")
-st.query_params["year"] = str(year)
+url = UrlFilters("annual", {"year": default})
+year = st.selectbox("年度", years, key=url.key("year"), format_func=lambda y: f"{y}年", placeholder=CHOOSE)
+url.publish({"year": str(year)})
 
 records = pd.DataFrame(annual_records(year))
 st.caption(f"{md(year)}年数据应于{format_date(publication_deadline_for_year(year))}前公开（国办发〔2018〕118号）。"
@@ -28,7 +35,7 @@ st.caption(f"{md(year)}年数据应于{format_date(publication_deadline_for_year
 st.dataframe(records, hide_index=True)
 st.download_button("下载 CSV", csv_bytes(records), file_name=f"{year}年行政执法数据.csv", mime="text/csv",
                    icon=":material/download:")
-st.altair_chart(annual_penalties_chart(records), use_container_width=True)
+st.altair_chart(annual_penalties_chart(records, agency_short_names()), use_container_width=True)
 with st.expander("统计口径说明", expanded=False):
     st.markdown(
         "- 按决定日期统计 1 月 1 日至 12 月 31 日作出的执法决定；经复议、诉讼被撤销的决定仍计入当年数据。\n"

@@ -10,6 +10,7 @@ from components.cached import after_calendar_change
 from components.data import get_engine
 from components.tables import display_frame, show_table
 from components.text import md
+from components.words import CHOOSE
 from db.commands import declare_calendar_year, remove_calendar_day, set_calendar_day
 from db.stats import calendar_entries
 from domain.formatting import today_shanghai
@@ -46,7 +47,7 @@ with st.form("calendar_day"):
 show_table(display_frame(days, {"day": "日期", "kind": "类型", "note": "说明"}, dates=("day",)))
 if not days.empty:
     with st.form("remove_day"):
-        target = st.selectbox("删除录入的日期", list(days["day"]), format_func=lambda d: d.isoformat())
+        target = st.selectbox("删除录入的日期", list(days["day"]), format_func=lambda d: d.isoformat(), placeholder=CHOOSE)
         if st.form_submit_button("删除"):
             report(remove_calendar_day(engine, target, actor.username), "已删除。")
 

@@ -21,6 +21,7 @@ from components.timeline import (
     officer_labels,
     timeline_events,
 )
+from components.words import CHOOSE, CHOOSE_MANY
 from db.discretion import decision_check
 from db.events import NewEvent, agency_officers, append_event, evidence_from_bytes, load_case_facts
 from db.integrity import case_chain_status
@@ -282,19 +283,21 @@ if may_record(actor, detail.agency_id):
     steps = {e.seq: f"第{e.seq}条（{e.stage.value}·{e.action}）" for e in record.facts.events}
     with st.form(f"add_event_{v}"):
         c1, c2 = st.columns(2)
-        stage = c1.selectbox("环节", list(Stage), format_func=lambda s: s.value, key=f"ev_stage_{v}")
+        stage = c1.selectbox("环节", list(Stage), format_func=lambda s: s.value, key=f"ev_stage_{v}", placeholder=CHOOSE)
         action = c2.text_input("执法行为", key=f"ev_action_{v}", placeholder="例如：现场检查、询问调查、送达决定书")
         day = c1.date_input("发生日期", key=f"ev_date_{v}", format="YYYY-MM-DD")
         at_time = c2.time_input("发生时间（北京时间）", key=f"ev_time_{v}", step=60)
         certs = st.multiselect("在场执法人员（姓名与执法证号）", list(officers), format_func=officers.get,
+                               placeholder=CHOOSE_MANY, select_all=False,
                                key=f"ev_officers_{v}", help="现场执法活动不得少于两名持有效执法证的执法人员。")
         forms = st.multiselect("记录形式", list(RecordForm), default=[RecordForm.TEXT], format_func=lambda f: f.value,
+                               placeholder=CHOOSE_MANY, select_all=False,
                                key=f"ev_forms_{v}", help="查封扣押、强制拆除等及在执法办案场所的活动须全程音像记录。")
         c3, c4 = st.columns(2)
         document_no = c3.text_input("文书编号", key=f"ev_doc_{v}")
         location = c4.text_input("地点", key=f"ev_location_{v}")
         note = st.text_area("备注", key=f"ev_note_{v}")
-        corrects = st.selectbox("更正", [None, *steps], key=f"ev_corrects_{v}",
+        corrects = st.selectbox("更正", [None, *steps], key=f"ev_corrects_{v}", placeholder=CHOOSE,
                                 format_func=lambda s: "不是更正（新增一条记录）" if s is None else f"更正{steps[s]}")
         files = st.file_uploader("证据文件（可选，可多选）", accept_multiple_files=True, key=f"ev_files_{v}",
                                  help="系统保存文件名、类型、大小和SHA-256；文件本身存放于证据存储。")

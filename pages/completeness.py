@@ -4,13 +4,16 @@ first, each linked to its case page — and the average per agency. ``?agency=<i
 import streamlit as st
 
 from components.auth import require
-from components.cached import completeness_scores
+from components.cached import agency_short_names, completeness_scores
 from components.charts import completeness_by_agency
 from components.data import get_engine
 from components.tables import display_frame, show_table
 from components.text import md
+from components.url_state import UrlFilters
+from components.words import ALL
 from db.events import LOW_SCORE, per_agency_completeness
 from db.queries import agency_options
+from domain.formatting import format_count
 from domain.params import parse_id
 from domain.permissions import Permission
 
@@ -27,11 +30,11 @@ st.caption(f"按执法全过程记录逐案核查已作出决定的案件：必�
            f"决定后是否送达、须全程音像记录的活动是否有音像记录、现场执法人员及执法证、决定书要素（行政处罚法第五十九条）。"
            f"满分100分，低于{LOW_SCORE}分的案件应列入案卷评查。")
 names = agency_options(engine)
-options = [None, *names]
 linked = parse_id(st.query_params.get("agency", ""))
-agency = st.selectbox("执法主体", options, index=options.index(linked) if linked in names else 0,
-                      format_func=lambda i: "全部" if i is None else names[i])
-st.query_params.from_dict({"agency": str(agency)} if agency else {})
+url = UrlFilters("completeness", {"agency": linked if linked in names else None})
+agency = st.selectbox("执法主体", [None, *names], key=url.key("agency"), placeholder=ALL,
+                      format_func=lambda i: ALL if i is None else names[i])
+url.publish({"agency": str(agency)} if agency else {})
 
 table = completeness_scores(agency)
 if table.empty:
@@ -39,18 +42,19 @@ if table.empty:
     st.stop()
 per_agency = per_agency_completeness(table)
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("已评查案件", f"{len(table):,}")
+c1.metric("已评查案件", format_count(len(table)))
 c2.metric("平均评分", f"{table['score'].mean():.1f}")
-c3.metric(f"低于{LOW_SCORE}分", int((table["score"] < LOW_SCORE).sum()))
-c4.metric("满分案件", int((table["score"] == 100).sum()))
+c3.metric(f"低于{LOW_SCORE}分", format_count(int((table["score"] < LOW_SCORE).sum())))
+c4.metric("满分案件", format_count(int((table["score"] == 100).sum())))
 
-st.altair_chart(completeness_by_agency(per_agency, LOW_SCORE), width="stretch")
+st.altair_chart(completeness_by_agency(per_agency, LOW_SCORE, agency_short_names()), width="stretch")
 show_table(display_frame(per_agency, {"agency": "执法主体", "cases": "已决案件", "average_score": "平均评分",
                                       "lowest_score": "最低评分", "low_cases": f"低于{LOW_SCORE}分"}))
 
 st.subheader(f"评分最低的 {min(LOWEST, len(table))} 件案件")
 lowest = table.head(LOWEST)
-event = show_table(display_frame(lowest, LABELS, dates=("decided_on",)), key="lowest_cases", selectable=True)
+event = show_table(display_frame(lowest, LABELS, dates=("decided_on",), link=("case", "case_id")), key="lowest_cases",
+                   selectable=True)
 if event is not None and event.selection.rows:
     row = lowest.iloc[event.selection.rows[0]]
     st.page_link("pages/case.py", label=f"打开案件 {md(row['case_no'])}", query_params={"id": str(int(row["case_id"]))},

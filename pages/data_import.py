@@ -9,6 +9,7 @@ from components.auth import require
 from components.cached import after_import
 from components.data import get_engine
 from components.text import md
+from components.words import CHOOSE
 from db.imports import KINDS, ImportFileError, run_import, template_csv_bytes, template_xlsx_bytes
 from domain.permissions import Permission
 
@@ -17,10 +18,10 @@ ORDER = ["decisions", *(k for k in KINDS if k != "decisions")]
 
 actor = require(Permission.DATA_IMPORT)
 st.title("数据导入")
-kind = st.selectbox("导入类型", ORDER, format_func=lambda k: KINDS[k].title, key="kind",
+kind = st.selectbox("导入类型", ORDER, format_func=lambda k: KINDS[k].title, key="kind", placeholder=CHOOSE,
                     help="建议按列表顺序导入：执法主体 → 执法人员、权责清单事项 → 案件 → 执法全过程记录、法制审核。")
 spec = KINDS[kind]
-st.caption(md(spec.caption) + "格式说明见 docs/import.md。")
+st.caption(md(spec.caption) + "各列的写法见下载的模板和项目文档中的《数据导入说明》。")
 c1, c2 = st.columns(2)
 c1.download_button("下载 CSV 模板", template_csv_bytes(kind), file_name=f"{spec.title}导入模板.csv", mime="text/csv",
                    icon=":material/download:")

@@ -2,10 +2,24 @@
 
 import streamlit as st
 
-from components.cached import agency_names, database_url_for_downloads, public_decisions
+from components.cached import (
+    agency_link_keys,
+    agency_names,
+    agency_short_names,
+    database_url_for_downloads,
+    public_decisions,
+)
 from components.opendata import DOWNLOAD_LIMIT, MIME, api_export_url, deferred_download, download_name
-from components.tables import DECISION_LABELS, display_frame, show_table
+from components.tables import (
+    DECISION_TABLE_LABELS,
+    DECISION_WIDTHS,
+    display_frame,
+    show_table,
+    with_short_agency_names,
+)
 from components.text import md
+from components.url_state import UrlFilters
+from components.words import ALL, CHOOSE
 from domain.enums import ActionCategory, PenaltyType
 from domain.filters import (
     PUBLIC_STATUSES,
@@ -14,74 +28,81 @@ from domain.filters import (
     SortKey,
     describe_filters,
     describe_sort,
-    filters_from_params,
     filters_to_params,
+    page_out_of_range_note,
+    read_decision_link,
 )
 from domain.formatting import today_shanghai
 
 today = today_shanghai()
 st.title("执法决定公示")
-current = filters_from_params(st.query_params.to_dict())
 names = agency_names()
+years = [None, *range(today.year, 2022, -1)]
+reading = read_decision_link(st.query_params.to_dict(), agency_keys=agency_link_keys(), years=years[1:])
+current = reading.filters
+for note in reading.notes:
+    st.warning(md(note), icon=":material/link_off:")
+url = UrlFilters("decisions", {
+    "q": current.q, "agency": current.agency_id, "category": current.category, "year": current.year,
+    "type": current.penalty_type, "month": current.month, "amount": current.amount, "status": current.status,
+    "sort": current.sort, "order": current.descending})
 
 
 def _all(label: str):
-    return lambda v: "全部" if v is None else label.format(v=getattr(v, "value", v))
+    return lambda v: ALL if v is None else label.format(v=getattr(v, "value", v))
 
 
 c1, c2, c3, c4 = st.columns([3, 2, 2, 1])
-q = c1.text_input("关键词", value=current.q, placeholder="当事人名称、决定书文号、统一社会信用代码、违法行为…",
+q = c1.text_input("关键词", key=url.key("q"), placeholder="当事人名称、决定书文号、统一社会信用代码、违法行为…",
                   help="在决定书文号、单位名称、统一社会信用代码、违法行为、处罚依据和处罚内容中查找，空格分隔多个词"
                        "（须同时包含）；一两个字也可以查。自然人当事人仅显示为“姓氏+某”，不能按真实姓名检索。")
-agency_ids = [None, *names]
-agency = c2.selectbox("执法机关", agency_ids, index=agency_ids.index(current.agency_id) if current.agency_id in names else 0,
-                      format_func=lambda i: "全部" if i is None else names[i])
-categories = [None, *ActionCategory]
-category = c3.selectbox("执法类别", categories, index=categories.index(current.category), format_func=_all("{v}"))
-years = [None, *range(today.year, 2022, -1)]
-year = c4.selectbox("年度", years, index=years.index(current.year) if current.year in years else 0,
-                    format_func=_all("{v}年"))
+agency = c2.selectbox("执法机关", [None, *names], key=url.key("agency"), format_func=lambda i: ALL if i is None else names[i],
+                      placeholder=ALL)
+category = c3.selectbox("执法类别", [None, *ActionCategory], key=url.key("category"), format_func=_all("{v}"),
+                        placeholder=ALL)
+year = c4.selectbox("年度", years, key=url.key("year"), format_func=_all("{v}年"), placeholder=ALL)
 
-d1, d2, d3, d4 = st.columns([2, 1, 2, 2])
-types = [None, *PenaltyType]
-ptype = d1.selectbox("处罚种类", types, index=types.index(current.penalty_type), format_func=_all("{v}"))
-months = [None, *range(1, 13)]
-month = d2.selectbox("月份", months, index=months.index(current.month), format_func=_all("{v}月"),
-                     disabled=year is None, help="先选年度")
-bands = [None, *AmountBand]
-amount = d3.selectbox("罚款金额", bands, index=bands.index(current.amount), format_func=_all("{v}"),
-                      help="按决定书确定的罚款金额：下限含、上限不含（1万元计入“1万-10万”）；已撤回的决定不计金额。")
-statuses = [None, *PUBLIC_STATUSES]
-status = d4.selectbox("公示状态", statuses, index=statuses.index(current.status), format_func=_all("{v}"))
-
-e1, e2, _ = st.columns([2, 2, 4])
-sorts = list(SortKey)
-sort = e1.selectbox("排序", sorts, index=sorts.index(current.sort), format_func=lambda s: f"按{s.value}")
-newest = "从高到低" if sort is SortKey.AMOUNT else "从新到旧"
-oldest = "从低到高" if sort is SortKey.AMOUNT else "从旧到新"
-descending = e2.selectbox("顺序", [True, False], index=0 if current.descending else 1,
-                          format_func=lambda d: newest if d else oldest)
+# The less used conditions fold away (open when a link sets one), so on a phone the results follow the search box.
+more = (current.penalty_type, current.month, current.amount, current.status)
+with st.expander("更多条件：处罚种类、月份、罚款金额、公示状态、排序", expanded=any(v is not None for v in more)
+                 or current.sort is not SortKey.PUBLISHED or not current.descending):
+    d1, d2, d3, d4 = st.columns([2, 1, 2, 2])
+    ptype = d1.selectbox("处罚种类", [None, *PenaltyType], key=url.key("type"), format_func=_all("{v}"), placeholder=ALL)
+    month = d2.selectbox("月份", [None, *range(1, 13)], key=url.key("month"), format_func=_all("{v}月"),
+                         disabled=year is None, help="先选年度", placeholder=ALL)
+    amount = d3.selectbox("罚款金额", [None, *AmountBand], key=url.key("amount"), format_func=_all("{v}"), placeholder=ALL,
+                          help="按决定书确定的罚款金额：下限含、上限不含（1万元计入“1万-10万”）；已撤回的决定不计金额。")
+    status = d4.selectbox("公示状态", [None, *PUBLIC_STATUSES], key=url.key("status"), format_func=_all("{v}"),
+                          placeholder=ALL)
+    e1, e2, _ = st.columns([2, 2, 4])
+    sort = e1.selectbox("排序", list(SortKey), key=url.key("sort"), format_func=lambda s: f"按{s.value}",
+                        placeholder=CHOOSE)
+    newest = "从高到低" if sort is SortKey.AMOUNT else "从新到旧"
+    oldest = "从低到高" if sort is SortKey.AMOUNT else "从旧到新"
+    descending = e2.selectbox("顺序", [True, False], key=url.key("order"), format_func=lambda d: newest if d else oldest,
+                              placeholder=CHOOSE)
 
 chosen = DecisionFilters(q=q.strip()[:100], agency_id=agency, category=category, penalty_type=ptype, year=year,
                          month=month if year is not None else None, amount=amount, status=status, sort=sort,
                          descending=descending, page=current.page, page_size=current.page_size)
 if not chosen.same_result_set(current):
     chosen = chosen.with_page(1)
-st.query_params.from_dict(filters_to_params(chosen))
-
 frame, total = public_decisions(chosen, today)
+pages = max(1, -(-total // chosen.page_size))
+beyond = page_out_of_range_note(chosen.page, pages)
+if beyond:
+    st.warning(md(beyond), icon=":material/link_off:")
+    chosen = chosen.with_page(pages)
+    frame, total = public_decisions(chosen, today)
+url.publish(filters_to_params(chosen))
 agency_name = names.get(chosen.agency_id) if chosen.agency_id else None
 st.markdown(f"**{md(describe_filters(chosen, total, agency_name))}**")
 st.caption(f"{md(describe_sort(chosen))}。仅列出公示期内的决定。当事人为未成年人或者涉及国家秘密、商业秘密、个人隐私的决定"
            "依法不予公开；已撤回的决定只保留撤回记录。复制浏览器地址即可分享当前查询。")
-event = show_table(display_frame(frame, DECISION_LABELS, money=("fine_total",), dates=("decided_on", "published_on")),
-                   key="decision_table", selectable=True)
-if event is not None and event.selection.rows:
-    picked = int(frame.iloc[event.selection.rows[0]]["id"])
-    st.page_link("pages/decision.py", label=f"查看决定详情：{md(frame.iloc[event.selection.rows[0]]['decision_no'])}",
-                 query_params={"id": str(picked)}, icon=":material/open_in_new:")
+shown = with_short_agency_names(frame, agency_short_names())
+show_table(display_frame(shown, DECISION_TABLE_LABELS, money=("fine_total",), dates=("decided_on", "published_on"),
+                         link=("decision", "id")), widths=DECISION_WIDTHS)
 
-pages = max(1, -(-total // chosen.page_size))
 p1, p2, p3 = st.columns([1, 2, 1])
 if p1.button("上一页", disabled=chosen.page <= 1, key="prev_page"):
     st.query_params["page"] = str(chosen.page - 1)
@@ -96,9 +117,9 @@ if total:
     b1, b2, _ = st.columns([1, 1, 3])
     if total <= DOWNLOAD_LIMIT:
         # Generated on click, page by page (not when the page renders): most visitors never download.
-        url = database_url_for_downloads()
+        db_url = database_url_for_downloads()
         for column, fmt in ((b1, "csv"), (b2, "json")):
-            column.download_button(f"下载 {md(fmt.upper())}", deferred_download(url, chosen, today, fmt, total),
+            column.download_button(f"下载 {md(fmt.upper())}", deferred_download(db_url, chosen, today, fmt, total),
                                    file_name=download_name(chosen, total, agency_name, fmt), mime=MIME[fmt],
                                    key=f"download_{fmt}", on_click="ignore", icon=":material/download:")
     else:

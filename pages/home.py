@@ -2,8 +2,14 @@
 
 import streamlit as st
 
-from components.cached import public_decisions, public_summary
-from components.tables import DECISION_LABELS, display_frame, show_table
+from components.cached import agency_short_names, public_decisions, public_summary
+from components.tables import (
+    DECISION_TABLE_LABELS,
+    DECISION_WIDTHS,
+    display_frame,
+    show_table,
+    with_short_agency_names,
+)
 from components.text import md
 from domain.filters import DecisionFilters
 from domain.formatting import format_count, format_yuan, today_shanghai
@@ -28,6 +34,8 @@ st.caption(f"已更正 {format_count(summary.corrected)} 条、已撤回 {format
 
 st.subheader("最新公示")
 latest, _ = public_decisions(DecisionFilters(page_size=20), today)
-show_table(display_frame(latest.head(10), DECISION_LABELS, money=("fine_total",), dates=("decided_on", "published_on")))
+shown = with_short_agency_names(latest.head(10), agency_short_names())
+show_table(display_frame(shown, DECISION_TABLE_LABELS, money=("fine_total",), dates=("decided_on", "published_on"),
+                         link=("decision", "id")), widths=DECISION_WIDTHS)
 st.page_link("pages/decisions.py", label="查询全部执法决定", icon=":material/search:")
 st.page_link("pages/agencies.py", label="查看执法主体、人员和职责（事前公开）", icon=":material/account_balance:")

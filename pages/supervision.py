@@ -5,6 +5,7 @@ staffing (118号(十一)) and qualification (行政处罚法 art. 58 ¶2)."""
 import streamlit as st
 
 from components.auth import require
+from components.cached import agency_short_names
 from components.data import get_engine
 from components.review import outcome_mix, review_duration_chart, workdays_text
 from components.stats_charts import on_time_rate_chart
@@ -12,7 +13,7 @@ from components.tables import display_frame, show_table
 from db.queries import supervision_overview
 from db.reviews import major_board, reviewer_staffing
 from db.stats import load_calendar
-from domain.formatting import format_rate, today_shanghai
+from domain.formatting import format_count, format_rate, today_shanghai
 from domain.permissions import Permission
 
 require(Permission.SUPERVISION_READ)
@@ -33,11 +34,11 @@ violations = board[board["violation"]]
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("按时公示率", format_rate(int(per["on_time"].sum()), due),
           help="已到公示期限的决定中按时公示的比例；尚未到期的待公示决定和依法不予公开的决定不计入。")
-c2.metric("逾期公示", int(per["late"].sum()), help="在期限后才公示的决定数。")
-c3.metric("逾期未公示", int(per["overdue"].sum()), help="已超过公示期限仍未公示的决定数。")
-c4.metric("未经法制审核的重大决定", len(violations),
+c2.metric("逾期公示", format_count(int(per["late"].sum())), help="在期限后才公示的决定数。")
+c3.metric("逾期未公示", format_count(int(per["overdue"].sum())), help="已超过公示期限仍未公示的决定数。")
+c4.metric("未经法制审核的重大决定", format_count(len(violations)),
           help="作出决定时没有决定日期前的法制审核同意记录的重大执法决定（含历史导入数据），逐案列于下方“违法情形”。")
-st.altair_chart(on_time_rate_chart(per), use_container_width=True)
+st.altair_chart(on_time_rate_chart(per, agency_short_names()), use_container_width=True)
 show_table(display_frame(per, {"agency": "执法主体", "decisions": "决定数", "on_time": "按时公示", "late": "逾期公示",
                                "overdue": "逾期未公示", "unreviewed_major": "未经法制审核的重大决定"}))
 st.subheader("逾期最严重的决定")

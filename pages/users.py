@@ -6,6 +6,7 @@ from components.auth import require
 from components.data import get_engine
 from components.tables import display_frame, show_table
 from components.text import md
+from components.words import CHOOSE
 from db.accounts import set_password, set_role
 from db.commands import create_user, set_user_active
 from db.queries import agency_options, load_users
@@ -20,28 +21,40 @@ show_table(display_frame(users, {"username": "用户名", "display_name": "姓�
                                  "is_active": "启用", "last_login_at": "最近登录"}, instants=("last_login_at",)))
 
 names = agency_options(engine)
-with st.form("new_user", clear_on_submit=True):
+if created := st.session_state.pop("users_created", None):
+    st.success(f"已创建账户 {md(created)}。")
+# The form keeps what was typed when the input is refused; a new version gives empty fields after a success.
+v = st.session_state.setdefault("new_user_version", 0)
+with st.form(f"new_user_{v}"):
     st.subheader("新建账户")
     c1, c2 = st.columns(2)
-    username = c1.text_input("用户名")
-    display_name = c2.text_input("姓名")
-    role = c1.selectbox("角色", [r for r in Role if r is not Role.PUBLIC], format_func=lambda r: r.value)
-    agency = c2.selectbox("执法主体", [None, *names], format_func=lambda i: "（不属于执法主体）" if i is None else names[i])
-    password = st.text_input("初始密码", type="password",
+    username = c1.text_input("用户名", key=f"nu_username_{v}")
+    display_name = c2.text_input("姓名", key=f"nu_name_{v}")
+    role = c1.selectbox("角色", [r for r in Role if r is not Role.PUBLIC], format_func=lambda r: r.value, index=None,
+                        placeholder=CHOOSE, key=f"nu_role_{v}", help="执法人员和法制审核人员须属于一个执法主体。")
+    agency = c2.selectbox("执法主体", [None, *names], format_func=lambda i: "（不属于执法主体）" if i is None else names[i],
+                          placeholder=CHOOSE, key=f"nu_agency_{v}")
+    password = st.text_input("初始密码", type="password", key=f"nu_password_{v}",
                              help="至少12位；不能是常见密码，也不能包含用户名。用户名只用小写字母、数字和 _ . -。")
     if st.form_submit_button("创建", type="primary"):
-        result = create_user(engine, username=username.strip(), display_name=display_name.strip(), role=role.value,
-                             password=password, agency_id=agency, actor=actor.username)
+        # Without a role nothing is written, but every other problem is still reported in the same pass.
+        result = create_user(engine, username=username.strip(), display_name=display_name.strip(),
+                             role=role.value if role else "", password=password, agency_id=agency,
+                             actor=actor.username)
         if result.ok:
-            st.success(f"已创建账户 {md(username)}。")
-        else:
-            for message in result.errors:
+            st.session_state["new_user_version"] = v + 1
+            st.session_state["users_created"] = username.strip()
+            st.rerun()
+        if role is None:
+            st.error("请选择角色。")
+        for message in result.errors:
+            if role is not None or not message.startswith("未知角色"):
                 st.error(md(message))
 
 with st.form("toggle_user"):
     st.subheader("停用或启用账户")
     options = dict(zip(users["id"], users["username"], strict=True))
-    target = st.selectbox("账户", list(options), format_func=lambda i: options[i])
+    target = st.selectbox("账户", list(options), format_func=lambda i: options[i], placeholder=CHOOSE)
     active = st.radio("状态", ["启用", "停用"], horizontal=True) == "启用"
     if st.form_submit_button("保存"):
         if target == actor.user_id and not active:

@@ -173,8 +173,9 @@ def test_an_empty_record_still_draws() -> None:
 def test_completeness_chart_sorts_agencies_and_marks_the_review_line(low: int) -> None:
     per = pd.DataFrame({"agency": ["甲局", "乙局"], "cases": [10, 20], "average_score": [93.5, 99.0],
                         "lowest_score": [70, 90], "low_cases": [2, 0]})
-    spec = completeness_by_agency(per, low).to_dict()
+    spec = completeness_by_agency(per, low, {"甲局": "甲"}).to_dict()
     bars, labels, rule = spec["layer"]
+    assert bars["encoding"]["y"]["field"] == "简称" and bars["encoding"]["tooltip"][0]["field"] == "agency"
     assert bars["encoding"]["y"]["sort"] == "x" and bars["encoding"]["y"]["title"] == "执法主体"  # lowest first
     assert bars["encoding"]["x"]["title"] == "平均完整性评分"
     assert bars["encoding"]["x"]["scale"]["domain"] == [min(low - 10, 88), 100]  # starts below the lowest average

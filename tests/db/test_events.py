@@ -260,6 +260,7 @@ def test_out_of_order_stage_is_refused_and_supplementary_investigation_accepted(
 
 def test_decision_without_notice_is_refused_and_after_notice_accepted(db: Engine) -> None:
     case_id, actor, two = filed_case(db)
+    ok(db, case_id, step(Stage.INVESTIGATION, "调取书证", at(FILED + dt.timedelta(days=5)), two[:1]), actor)
     decision = step(Stage.DECISION, "作出行政处罚决定", at(FILED + dt.timedelta(days=20)), two[:1])
     refused(db, case_id, decision, actor, "缺少告知环节")
     ok(db, case_id, step(Stage.NOTICE, "送达行政处罚事先告知书", at(FILED + dt.timedelta(days=10)), two[:1]), actor)
@@ -268,6 +269,7 @@ def test_decision_without_notice_is_refused_and_after_notice_accepted(db: Engine
 
 def test_major_decision_needs_an_approved_legal_review(db: Engine) -> None:
     case_id, actor, two = filed_case(db, major=True)
+    ok(db, case_id, step(Stage.INVESTIGATION, "调取书证", at(FILED + dt.timedelta(days=5)), two[:1]), actor)
     ok(db, case_id, step(Stage.NOTICE, "送达行政处罚事先告知书", at(FILED + dt.timedelta(days=10)), two[:1]), actor)
     decision = step(Stage.DECISION, "作出行政处罚决定", at(FILED + dt.timedelta(days=20)), two[:1])
     refused(db, case_id, decision, actor, "未经法制审核")
@@ -655,3 +657,18 @@ def test_search_without_record_filters_matches_load_cases(seeded_engine: Engine)
     mine, total = search_cases(seeded_engine, None, f, RecordFilters(), AS_OF)
     theirs, total2 = load_cases(seeded_engine, None, f)
     assert total == total2 and mine.equals(theirs)
+
+
+def test_officer_picker_offers_only_certificates_valid_on_the_day(seeded_engine: Engine) -> None:
+    from db.events import agency_officers, load_case_facts
+
+    with seeded_engine.connect() as conn:
+        case_id, agency_id = conn.execute(select(m.Case.id, m.Case.agency_id).order_by(m.Case.id)).first()
+        lapsed = conn.execute(select(m.Officer.cert_no, m.Officer.cert_valid_to).where(
+            m.Officer.agency_id == agency_id).order_by(m.Officer.cert_valid_to)).first()
+    record = load_case_facts(seeded_engine, case_id)
+    day_after = lapsed.cert_valid_to + dt.timedelta(days=1)
+    offered = agency_officers(record, day_after)
+    assert lapsed.cert_no not in offered
+    assert lapsed.cert_no in agency_officers(record, lapsed.cert_valid_to)
+    assert all(record.officers[c].valid_on(day_after) for c in offered)

@@ -194,3 +194,53 @@ def test_case_filter_defaults_are_left_out_of_the_url() -> None:
 ])
 def test_mangled_case_links_fall_back_to_defaults(params: dict) -> None:
     assert case_filters_from_params(params) == (CaseFilters(), RecordFilters())
+
+
+# ---------------------------------------------------------------- what a shared link asks for, with notes
+
+from domain.filters import page_out_of_range_note, read_decision_link  # noqa: E402
+
+KEYS = {"2": 2, "QS-SCJG": 2, "临江市青石区市场监督管理局": 2, "3": 3, "QS-STHJ": 3}
+YEARS = (2026, 2025, 2024, 2023)
+
+
+@pytest.mark.parametrize("raw", ["2", "QS-SCJG", "临江市青石区市场监督管理局"])
+def test_link_names_the_agency_by_id_code_or_full_name(raw) -> None:
+    reading = read_decision_link({"agency": raw}, agency_keys=KEYS, years=YEARS)
+    assert reading.filters.agency_id == 2 and reading.notes == ()
+
+
+@pytest.mark.parametrize(("params", "fragment"), [
+    ({"agency": "QS-NONE"}, "执法机关"),
+    ({"agency": "99"}, "执法机关"),
+    ({"year": "1999"}, "年度"),
+    ({"year": "2010"}, "年度"),  # a valid year the page does not offer is not silently dropped either
+    ({"year": "abc"}, "年度"),
+    ({"year": "2025", "month": "13"}, "月份"),
+    ({"category": "行政审判"}, "执法类别"),
+    ({"type": "枪毙"}, "处罚种类"),
+    ({"amount": "很多"}, "罚款金额"),
+    ({"status": "已到期"}, "公示状态"),
+    ({"sort": "名称"}, "排序"),
+    ({"page": "-1"}, "页码"),
+])
+def test_a_dropped_link_value_gets_a_note_and_the_rest_still_applies(params, fragment) -> None:
+    reading = read_decision_link({**params, "q": "食品"}, agency_keys=KEYS, years=YEARS)
+    assert len(reading.notes) == 1 and fragment in reading.notes[0], reading.notes
+    assert reading.filters.q == "食品"
+
+
+def test_a_valid_link_has_no_notes() -> None:
+    params = {"agency": "QS-STHJ", "year": "2025", "month": "3", "type": "罚款", "status": "已撤回", "page": "2"}
+    reading = read_decision_link(params, agency_keys=KEYS, years=YEARS)
+    assert reading.notes == ()
+    assert (reading.filters.agency_id, reading.filters.year, reading.filters.month, reading.filters.page) == (3, 2025, 3, 2)
+
+
+@pytest.mark.parametrize(("page", "pages", "noted"), [(1, 1, False), (215, 215, False), (216, 215, True),
+                                                      (999, 1, True)])
+def test_a_page_beyond_the_last_is_noted(page, pages, noted) -> None:
+    note = page_out_of_range_note(page, pages)
+    assert (note is not None) is noted
+    if note:
+        assert f"共 {pages:,} 页" in note

@@ -205,6 +205,31 @@ def test_investigation_after_the_decision_is_rejected() -> None:
     assert len(errors) == 1 and "作出决定后不能再补充调查取证" in errors[0]
 
 
+@pytest.mark.parametrize(("stage", "action", "missing"), [
+    (Stage.ARCHIVE, "结案归档", "“调查取证”"),
+    (Stage.SERVICE, "送达行政处罚决定书", "“决定”"),
+    (Stage.EXECUTION, "罚款缴纳", "“决定”"),
+    (Stage.DECISION, "作出行政处罚决定", "“调查取证”"),
+])
+def test_forward_skip_over_a_required_step_is_rejected(stage, action, missing) -> None:
+    case = make_case((FILING,))
+    errors = check(case, ev(2, stage, action, at(2025, 3, 21)))
+    assert any(e.startswith(f"缺少必经环节：记录“{stage.value}”前应先记录{missing}") for e in errors), errors
+
+
+def test_summary_procedure_decides_on_the_spot_without_investigation() -> None:
+    case = make_case((FILING,), procedure=Procedure.SIMPLE)
+    errors = check(case, ev(2, Stage.DECISION, "当场作出行政处罚决定", at(2025, 3, 3, 10)))
+    assert not any(e.startswith("缺少必经环节") for e in errors), errors
+
+
+def test_investigation_after_a_skip_does_not_claim_a_decision() -> None:
+    archive = ev(2, Stage.ARCHIVE, "结案归档", at(2025, 3, 21))
+    case = make_case((FILING, archive))  # an archive recorded before the rule (or imported) with no decision
+    errors = check(case, ev(3, Stage.INVESTIGATION, "询问调查", at(2025, 3, 22), forms=(TEXT, AUDIO)))
+    assert len(errors) == 1 and "作出决定后" not in errors[0] and "已到“结案归档”环节" in errors[0]
+
+
 def test_correction_may_concern_an_earlier_stage() -> None:
     case = make_case(UP_TO_NOTICE)
     fixed = ev(4, Stage.INVESTIGATION, "现场检查", at(2025, 3, 5, 11), forms=(TEXT, BODYCAM), corrects=2)

@@ -58,3 +58,17 @@ def serve(database_url: str, folder: Path) -> Iterator[str]:
 def live_server(seeded_sqlite, tmp_path_factory) -> Iterator[str]:
     with serve(seeded_sqlite[0], tmp_path_factory.mktemp("server")) as base:
         yield base
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One Chromium per test module (pages and contexts are cheap; launching is not). Not per session: Playwright's
+    sync API keeps an event loop running while it is open, and later tests call asyncio.run (tests/asgi.py)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.browser import launch
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()

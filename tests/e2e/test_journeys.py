@@ -3,7 +3,6 @@ what AppTest cannot show — routing by URL, the rendered menu, login through th
 
 from __future__ import annotations
 
-import os
 import shutil
 import urllib.request
 from pathlib import Path
@@ -17,17 +16,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("REQUIRE_E2E") == "1":
-            pytest.fail("Chromium is required (REQUIRE_E2E=1): apt-get install chromium fonts-noto-cjk")
-        pytest.skip("browser journeys skipped: Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+def browser(chromium):
+    """The session's one Chromium (tests/e2e/conftest.py): a second Playwright in the same process is refused."""
+    return chromium
 
 
 def _open(browser, url: str):
@@ -55,10 +46,11 @@ def test_public_menu_shows_only_public_pages(browser, live_server) -> None:
         assert internal not in menu.split("\n")
 
 
-def test_guessed_internal_url_shows_the_public_home(browser, live_server) -> None:
+def test_guessed_internal_url_asks_to_log_in_and_shows_nothing_of_the_page(browser, live_server) -> None:
     page = _open(browser, f"{live_server}/users")
-    assert page.locator("h1").first.inner_text() == "执法公示台"
-    assert "用户管理" not in page.content()
+    assert page.locator("h1").first.inner_text() == "请登录后查看"
+    page.get_by_role("link", name="前往登录").wait_for(timeout=30_000)
+    assert "用户管理" not in page.locator('[data-testid="stMain"]').inner_text()
 
 
 def test_decisions_permalink_in_browser(browser, live_server) -> None:

@@ -160,3 +160,12 @@ def test_decision_page_shows_reduced_public_timeline() -> None:
     steps = at.dataframe[0].value
     assert list(steps.columns) == ["环节", "日期"] and "决定" in set(steps["环节"])
     assert officer_certs.split("、")[0] not in _page_text(at)  # no officer data on the public page
+
+
+def test_agency_directory_explains_an_agency_without_officers_or_matters() -> None:
+    at = make_app()
+    at.switch_page("pages/agencies.py").run()
+    no_errors(at)
+    zero = [m.value for m in at.markdown if " 0 人" in m.value or " 0 项" in m.value]
+    notes = [c.value for c in at.caption if c.value.startswith("本平台尚未收录该机关的")]
+    assert zero and len(notes) == len(zero)

@@ -87,3 +87,50 @@ def test_download_data_is_the_whole_redacted_search() -> None:
     assert not find_personal_data(raw.decode("utf-8-sig"))
     body = json.loads(search_download(url, f, today_shanghai(), "json", len(expected)))
     assert body["total"] == len(expected) and [i["id"] for i in body["items"]] == expected
+
+
+def _warnings(at) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+def test_agency_code_in_a_link_selects_the_agency_and_limits_the_download() -> None:
+    for raw in ("QS-SCJG", "临江市青石区市场监督管理局"):
+        at = make_app(agency=raw)
+        at.switch_page("pages/decisions.py").run()
+        no_errors(at)
+        assert _selectbox(at, "执法机关").value is not None, raw
+        assert _sentence(at).startswith("**临江市青石区市场监督管理局 ")
+        assert not _warnings(at)
+
+
+def test_invalid_year_in_a_link_is_explained() -> None:
+    at = make_app(year="1999")
+    at.switch_page("pages/decisions.py").run()
+    no_errors(at)
+    assert any("年度" in w and "1999" in w for w in _warnings(at)), _warnings(at)
+    assert _selectbox(at, "年度").value is None
+
+
+def test_page_beyond_the_last_is_explained_and_shows_the_last_page() -> None:
+    at = make_app(page="999999")
+    at.switch_page("pages/decisions.py").run()
+    no_errors(at)
+    assert any("超出范围" in w for w in _warnings(at)), _warnings(at)
+    caption = next(c.value for c in at.caption if c.value.startswith("第 "))
+    shown, last = caption.removeprefix("第 ").removesuffix(" 页").split(" / ")
+    assert shown == last and int(shown) > 1
+    assert not any("没有符合条件的记录" in i.value for i in at.info)
+
+
+def test_every_filter_change_sticks_and_reaches_the_url() -> None:
+    at = make_app()
+    at.switch_page("pages/decisions.py").run()
+    agencies = _selectbox(at, "执法机关").options[1:4]
+    for name in agencies:
+        _selectbox(at, "执法机关").select(name).run()
+        no_errors(at)
+        assert _selectbox(at, "执法机关").value is not None
+        assert _sentence(at).startswith(f"**{name} ")
+    for year in (2025, 2024, 2025):
+        _selectbox(at, "年度").set_value(year).run()
+        assert _selectbox(at, "年度").value == year and at.query_params["year"] in (str(year), [str(year)])
