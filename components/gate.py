@@ -8,10 +8,9 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from components.auth import current_actor
+from components.auth import current_actor, login_url
 from components.text import md
 
-LOGIN_PAGE = "pages/login.py"
 HOME_PAGE = "pages/home.py"
 SEARCH_PAGE = "pages/decisions.py"
 
@@ -35,7 +34,8 @@ def login_required() -> None:
     st.title("请登录后查看")
     st.info("此页面仅供执法人员、法制审核人员、执法监督人员和管理员使用，请先登录。公众查询执法信息无需登录。",
             icon=":material/lock:")
-    st.page_link(LOGIN_PAGE, label="前往登录", icon=":material/login:")
+    # Back to this very address after signing in (the login form is an HTTP route: it sets the session cookie).
+    st.link_button("前往登录", login_url(), type="primary", icon=":material/login:")
     st.page_link(SEARCH_PAGE, label="查询执法决定（无需登录）", icon=":material/search:")
 
 

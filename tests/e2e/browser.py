@@ -14,7 +14,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--no-first-run", "--disable-sync"]
 DESKTOP = {"width": 1440, "height": 1000}
 MOBILE = {"width": 390, "height": 844}
-PASSWORD = "Demo-2026"  # the sample accounts' password (README)
 IDLE = """() => { const app = document.querySelector('[data-testid="stApp"]');
   return app && app.getAttribute('data-test-script-state') === 'notRunning'
       && document.querySelectorAll('[data-stale="true"]').length === 0
@@ -62,10 +61,12 @@ def selected(page, label: str) -> str:
 
 
 def log_in(page, base: str, username: str) -> None:
-    """Log in through the login page; the session then lives in this page's connection (use in-app links)."""
-    open_url(page, f"{base}/login")
+    """Log in through the HTTP login form (/auth/login); the session cookie then holds for reloads and new tabs."""
+    from domain.accounts import DEMO_PASSWORD
+
+    page.goto(f"{base}/auth/login?next=/")
     page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_selector("text=退出登录", timeout=30_000)
     settle(page)

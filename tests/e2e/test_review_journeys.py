@@ -50,10 +50,11 @@ def major_case(seeded_sqlite_copy) -> tuple[Engine, int]:
 def _login(browser, base: str, username: str):  # noqa: F811
     context = browser.new_context(viewport={"width": 1400, "height": 1100})
     page = context.new_page()
-    page.goto(f"{base}/login")
-    page.wait_for_selector("h1", timeout=TIMEOUT)
+    from domain.accounts import DEMO_PASSWORD
+
+    page.goto(f"{base}/auth/login?next=/")
     page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("Demo-2026")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_selector("text=退出登录", timeout=TIMEOUT)
     return page
