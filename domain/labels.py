@@ -18,7 +18,11 @@ RECORD_LABELS = {
     "legal_reviews": "法制审核", "agencies": "执法主体", "agency": "执法主体", "cases": "案件", "case": "案件",
     "decisions": "执法决定", "decision": "执法决定", "event": "执法记录", "events": "执法记录", "matters": "权责清单事项",
     "matter": "权责清单事项", "officers": "执法人员", "officer": "执法人员", "reviews": "法制审核", "review": "法制审核",
-    "public_records": "公示记录", "discretion": "裁量基准",
+    "public_records": "公示记录", "discretion": "裁量基准", "benchmark_sets": "裁量基准", "benchmarks": "裁量基准",
+    "discretion_checks": "裁量基准核查", "discretion_resolutions": "裁量基准核查处理", "proposed_penalties": "拟处理决定",
+    "review_steps": "法制审核步骤", "major_review_rules": "重大执法决定法制审核目录清单", "objections": "异议",
+    "objection": "异议", "inspections": "抽查检查结果", "inspection": "抽查检查结果", "draws": "双随机抽取",
+    "user_sessions": "登录会话", "chain_anchors": "记录链锚点", "database": "数据库",
 }
 
 AUDIT_ACTIONS = {
@@ -29,6 +33,11 @@ AUDIT_ACTIONS = {
     "import_create_agency": "导入时新建执法主体",
     "import_append_events": "导入追加执法记录", "import_correct_decision": "导入更正执法决定",
     "release_held_record": "发布待脱敏复核的决定",
+    "login_locked": "登录被锁定", "login_throttled": "登录过于频繁被拒绝", "set_password": "修改密码",
+    "set_role": "修改角色", "record_proposal": "填写拟处理决定", "record_decision": "作出执法决定",
+    "claim_review": "领取法制审核任务", "extend_review": "延长法制审核期限", "supplement_review": "补充送审材料",
+    "save_major_rules": "修改重大执法决定法制审核目录清单", "resolve_discretion_flag": "处理裁量基准核查标记",
+    "seed_reset": "重置示例数据",
 }
 
 DETAIL_KEYS = {
@@ -37,6 +46,11 @@ DETAIL_KEYS = {
     "before": "修改前", "source": "依据", "rows": "行数", "accepted": "接受", "rejected": "拒绝", "created": "新建",
     "updated": "更新", "unchanged": "未变", "file": "文件", "kind": "类别", "dry_run": "仅检查", "decision_no": "决定书文号",
     "reason": "理由", "name": "名称", "code": "代码", "year": "年度", "total": "合计", "held": "暂缓公示",
+    "decision_id": "决定编号", "version": "版本", "major": "重大执法决定", "reasons": "情形", "read": "读取行数",
+    "errors": "错误数", "error": "错误", "status": "状态", "flag": "标记", "items": "条目数", "tiers": "档次数",
+    "usable": "可用档次数", "effective_from": "施行日期", "inclusive": "含本数", "fine_person": "自然人罚款标准",
+    "fine_org": "单位罚款标准", "due_on": "期限", "corrected": "已更正", "closed": "已办结", "uscc": "统一社会信用代码",
+    "client": "客户端地址",
 }
 
 
@@ -62,6 +76,8 @@ def audit_action_label(code: str | None) -> str:
     code = code or ""
     if code in AUDIT_ACTIONS:
         return AUDIT_ACTIONS[code]
+    if code.startswith("import_refused_"):
+        return "导入被拒绝（" + record_label(code.removeprefix("import_refused_")) + "）"
     if code.startswith("import_update_"):
         return "导入更新" + record_label(code.removeprefix("import_update_"))
     if code.startswith("import_"):

@@ -28,7 +28,8 @@ def _codes() -> set[str]:
             while end < len(text) and (depth or text[end] != ")"):
                 depth += {"(": 1, ")": -1}.get(text[end], 0)
                 end += 1
-            for code in CODE.findall(text[call.end():end]):  # the action(s) come before the record's table name
+            # The action(s) come before the record's table name and before the detail dict.
+            for code in CODE.findall(text[call.end():end].split("{")[0]):
                 if code in RECORD_LABELS:
                     break
                 codes.add(code)
