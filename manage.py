@@ -448,6 +448,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"无法写入文件 {out}：{exc.strerror or exc}") from exc
     print(f"已导出 {n} 件重大执法决定的法制审核情况（CSV）到 {out}")
+    return EXIT_OK
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
