@@ -49,7 +49,10 @@ def current_path() -> str:
     if not isinstance(url, str) or not url:
         return "/"
     parts = urllib.parse.urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "") or "/"
+    # st.context.url carries no query string: the page's parameters (a case id, filters) come from st.query_params.
+    query = parts.query or urllib.parse.urlencode(
+        [(key, value) for key in st.query_params for value in st.query_params.get_all(key)])
+    return (parts.path or "/") + (f"?{query}" if query else "")
 
 
 def login_url(next_path: str | None = None) -> str:
