@@ -12,6 +12,7 @@ from components.data import get_engine
 from components.discretion import show_discretion_check
 from components.tables import display_frame, show_table
 from components.text import md
+from components.words import CHOOSE
 from db.discretion import decision_check, flag_rates, flagged_decisions, officer_options, resolve_flag
 from db.queries import agency_options
 from domain.discretion_check import DiscretionFlag, ResolutionStatus
@@ -35,28 +36,28 @@ statuses = {"open": "未处理", **{s.value: s.value for s in ResolutionStatus}}
 
 c1, c2, c3 = st.columns(3)
 agency = c1.selectbox("执法主体", agency_choices, index=agency_choices.index(linked_agency) if linked_agency in agencies
-                      else 0, format_func=lambda i: "全部" if i is None else agencies[i])
+                      else 0, format_func=lambda i: "全部" if i is None else agencies[i], placeholder=CHOOSE)
 officers = officer_options(engine, agency)
 officer_choices = [None, *officers]
 linked_officer = parse_id(params.get("officer", ""))
 officer = c2.selectbox("执法人员", officer_choices,
                        index=officer_choices.index(linked_officer) if linked_officer in officers else 0,
-                       format_func=lambda i: "全部" if i is None else officers[i])
+                       format_func=lambda i: "全部" if i is None else officers[i], placeholder=CHOOSE)
 flag_choices = [None, *flags]
 linked_flag = flag_by_code.get(params.get("flag", ""))
 flag = c3.selectbox("标记类型", flag_choices, index=flag_choices.index(linked_flag) if linked_flag else 0,
-                    format_func=lambda f: "全部" if f is None else f.value)
+                    format_func=lambda f: "全部" if f is None else f.value, placeholder=CHOOSE)
 c4, c5 = st.columns(2)
 this_year = dt.date.today().year
 years = [None, *range(this_year, 2014, -1)]
 linked_year = parse_year(params.get("year", ""))
 year = c4.selectbox("决定年度", years, index=years.index(linked_year) if linked_year in years else 0,
-                    format_func=lambda y: "全部" if y is None else f"{y}年")
+                    format_func=lambda y: "全部" if y is None else f"{y}年", placeholder=CHOOSE)
 status_choices = [None, *statuses]
 linked_status = params.get("status", "")
 status = c5.selectbox("处理情况", status_choices,
                       index=status_choices.index(linked_status) if linked_status in statuses else 0,
-                      format_func=lambda s: "全部" if s is None else statuses[s])
+                      format_func=lambda s: "全部" if s is None else statuses[s], placeholder=CHOOSE)
 
 state = {"agency": agency, "officer": officer, "flag": flag.code if flag else None, "year": year, "status": status}
 selected_param = parse_id(params.get("decision", ""))
@@ -101,7 +102,7 @@ if selected_param is not None:
         if stored.flags:
             with st.form("resolve"):
                 st.markdown("**处理标记**")
-                which = st.selectbox("标记", list(stored.flags), format_func=lambda f: f.value)
+                which = st.selectbox("标记", list(stored.flags), format_func=lambda f: f.value, placeholder=CHOOSE)
                 how = st.radio("处理结果", list(ResolutionStatus), format_func=lambda s: s.value, horizontal=True)
                 note = st.text_area("处理说明（必填）", max_chars=2000,
                                     placeholder="例如：经核查，集体讨论记录载明从重理由，已归档")

@@ -8,6 +8,7 @@ from components.data import get_engine
 from components.discretion import distribution_chart, tier_bands
 from components.tables import display_frame, show_table
 from components.text import md, show_text
+from components.words import CHOOSE
 from db.discretion import benchmark_choices, item_distribution, item_of_decision, item_rule
 from domain.formatting import today_shanghai
 from domain.params import parse_id
@@ -33,7 +34,7 @@ if item_id is not None and item_id not in choices:
         choices[item_id] = f"{rule.set_name}：{rule.item_no}"
 options = [None, *choices]
 item_id = st.selectbox("裁量基准条目", options, index=options.index(item_id) if item_id in choices else 0,
-                       format_func=lambda i: "请选择" if i is None else choices[i])
+                       format_func=lambda i: "请选择" if i is None else choices[i], placeholder=CHOOSE)
 st.query_params.from_dict({k: str(v) for k, v in (("item", item_id), ("decision", selected)) if v is not None})
 if item_id is None:
     st.stop()

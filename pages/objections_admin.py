@@ -8,6 +8,7 @@ from components.auth import require
 from components.data import get_engine
 from components.tables import display_frame, show_table
 from components.text import md
+from components.words import CHOOSE
 from db.inspections import agency_objections, answer_objection
 from domain.credit import objection_clock
 from domain.enums import ObjectionStatus
@@ -40,7 +41,7 @@ if open_rows.empty:
     st.stop()
 st.subheader("答复异议")
 options = {int(r.id): f"{r.id}：{str(r.content)[:30]}" for r in open_rows.itertuples()}
-chosen = st.selectbox("选择异议", list(options), format_func=lambda i: options[i])
+chosen = st.selectbox("选择异议", list(options), format_func=lambda i: options[i], placeholder=CHOOSE)
 agency_id = int(open_rows[open_rows["id"] == chosen]["agency_id"].iloc[0])
 if not may_record(actor, agency_id):
     st.info("只有该公示机关的执法人员可以答复异议。")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from components.data import get_engine
 from components.discretion import show_comparable_panel
+from components.words import CHOOSE
 from db.discretion import benchmark_choices, comparable_decisions, item_rule
 from domain.formatting import today_shanghai
 from domain.params import parse_id
@@ -22,7 +23,7 @@ if not choices:
 linked = parse_id(st.query_params.get("item", ""))
 options = [None, *choices]
 item_id = st.selectbox("违法行为（裁量基准条目）", options, index=options.index(linked) if linked in choices else 0,
-                       format_func=lambda i: "请选择" if i is None else choices[i])
+                       format_func=lambda i: "请选择" if i is None else choices[i], placeholder=CHOOSE)
 rule = item_rule(engine, item_id) if item_id is not None else None
 if rule is None:
     st.query_params.from_dict({})
@@ -33,7 +34,7 @@ tier_options = [None, *tiers]
 tier_id = st.selectbox("裁量情节（档次）", tier_options,
                        index=tier_options.index(linked_tier) if linked_tier in tiers else 0,
                        format_func=lambda t: "全部档次" if t is None else
-                       f"{tiers[t].name}：{tiers[t].circumstance[:60] or tiers[t].standard.describe()}")
+                       f"{tiers[t].name}：{tiers[t].circumstance[:60] or tiers[t].standard.describe()}", placeholder=CHOOSE)
 st.query_params.from_dict({k: str(v) for k, v in (("item", item_id), ("tier", tier_id)) if v is not None})
 show_comparable_panel(rule, tiers.get(tier_id) if tier_id is not None else None,
                       comparable_decisions(engine, item_id, tier_id, today))

@@ -66,7 +66,7 @@ with st.form("toggle_user"):
 with st.form("change_password", clear_on_submit=True):
     st.subheader("重设密码")
     st.caption("重设后，该账户已登录的会话全部失效，锁定同时解除。")
-    target = st.selectbox("账户", list(options), format_func=lambda i: options[i], key="password_target")
+    target = st.selectbox("账户", list(options), format_func=lambda i: options[i], key="password_target", placeholder=CHOOSE)
     new_password = st.text_input("新密码", type="password", help="至少12位；不能是常见密码，也不能包含用户名。")
     if st.form_submit_button("重设密码"):
         result = set_password(engine, options[target], new_password, actor.username)
@@ -79,12 +79,12 @@ with st.form("change_password", clear_on_submit=True):
 with st.form("change_role"):
     st.subheader("修改角色")
     st.caption("该用户的下一次操作即按新角色和执法主体授权。")
-    target = st.selectbox("账户", list(options), format_func=lambda i: options[i], key="role_target")
+    target = st.selectbox("账户", list(options), format_func=lambda i: options[i], key="role_target", placeholder=CHOOSE)
     c1, c2 = st.columns(2)
     new_role = c1.selectbox("新角色", [r for r in Role if r is not Role.PUBLIC], format_func=lambda r: r.value,
-                            key="role_new")
+                            key="role_new", placeholder=CHOOSE)
     new_agency = c2.selectbox("执法主体", [None, *names], key="role_agency",
-                              format_func=lambda i: "（不属于执法主体）" if i is None else names[i])
+                              format_func=lambda i: "（不属于执法主体）" if i is None else names[i], placeholder=CHOOSE)
     if st.form_submit_button("保存角色"):
         if target == actor.user_id:
             st.error("不能修改当前登录账户自己的角色。")
