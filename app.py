@@ -33,7 +33,7 @@ def main() -> None:
     requested = requested_page_name()
     if requested is not None and requested not in {spec.url_path for spec in PAGES}:
         hidden.append(st.Page(page_not_found, title="页面不存在", url_path=requested, visibility="hidden"))
-    navigation = st.navigation(sections)
+    navigation = st.navigation(sections, expanded=True)  # no English "View N more" button
     if warning := demo_accounts_warning():
         # Markdown rather than st.warning: a page's own warnings stay the first ones a reader (and a test) finds.
         st.markdown(f":orange-background[:material/warning: {md(warning)}]")

@@ -117,7 +117,7 @@ if selected_param is not None:
 st.subheader("各执法主体标记率")
 rates = flag_rates(engine)
 show_table(rates)
-st.caption("每百件标记数 = 被标记决定数 ÷ 核查决定数 × 100；95%置信区间（Wilson法）表示按件数推算的不确定范围，"
+st.caption("每百件标记数 = 被标记决定数 ÷ 核查决定数 × 100；95%置信区间（威尔逊区间法）表示按件数推算的不确定范围，"
            "核查决定数较少的机关区间较宽。处理率 = 至少一项标记已处理的决定 ÷ 被标记决定。")
 monthly = flag_rates(engine, by="month")
 if not monthly.empty:
