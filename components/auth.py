@@ -77,7 +77,7 @@ def demo_accounts_warning() -> str | None:
     if not names:
         return None
     return (f"演示环境：{len(names)} 个样例账户仍使用公开的演示密码，任何人都能登录。"
-            "正式使用前，管理员须在“用户管理”页（或命令行）修改这些账户的密码或停用它们。")
+            "正式使用前，管理员须修改这些账户的密码或停用它们。")
 
 
 def require(permission: Permission) -> Actor:

@@ -201,9 +201,11 @@ def _one_draw(session: Session, agency: m.Agency, plan: m.InspectionPlan, draw_n
             report.planted["repeat_pairing"] = f"{previous[0]} → {draw_no}：{member} / {cert}"
             break
     published = objects
-    if a_idx == 0 and day.year == 2025 and day.month == 9:
-        # The planted mismatch: one member left out of the published list after the draw.
-        dropped = next(o for o in objects if o.member_id not in {p.member_id for p in selection})
+    if a_idx == 0 and day.year == 2025 and day.month == 9 and objects:
+        # The planted mismatch: one member left out of the published list after the draw (in a pool so small
+        # that every member was selected, a selected one — the published list still differs from the snapshot).
+        selected = {p.member_id for p in selection}
+        dropped = next((o for o in objects if o.member_id not in selected), objects[-1])
         published = tuple(o for o in objects if o is not dropped)
         report.planted["pool_mismatch"] = draw_no
     taken_at = _at(day - dt.timedelta(days=7), 9)

@@ -303,3 +303,10 @@ def test_report_lines_state_every_planted_rate(seeded_sqlite) -> None:
     for name in PLANTED_RATES:
         assert name in text
     assert dt.date(2026, 11, 20).isoformat() in text
+
+
+@pytest.mark.parametrize("cases", [1, 10])
+def test_a_tiny_sample_seeds_without_error(sqlite_engine, cases: int) -> None:
+    """A pool so small that the draw selects every member still gets its planted published-pool mismatch."""
+    report = seed(sqlite_engine, cases, 1)
+    assert report.cases == cases

@@ -67,7 +67,7 @@ def test_agency_page_lists_its_decisions_with_links_and_the_benchmark_fits(conte
     page.get_by_role("tab", name="裁量基准").click()
     settle(page)
     _tables_fit(page)
-    page.get_by_role("tab", name="执法决定").click()
+    page.get_by_role("tab", name="执法决定", exact=True).click()
     settle(page)
     _tables_fit(page)
     _first_row_link_opens_a_decision(context, page, page.locator(f'[role="tabpanel"]:visible {GRID}').first)
