@@ -30,6 +30,7 @@ from db.reviews import (
     DecisionForm,
     ProposalForm,
     benchmark_choices,
+    proposal_check,
     proposal_of,
     record_decision,
     record_proposal,
@@ -136,6 +137,13 @@ if proposal is not None:
     if proposal.is_major:
         st.warning(f"按本机关重大执法决定法制审核目录清单，本案为重大执法决定：{md(proposal.major_explanation)}",
                    icon=":material/gavel:")
+    if proposal.benchmark_tier_id is not None:
+        # Warnings, not refusals: the officer sees how the proposed fine sits in the benchmark before it is reviewed.
+        proposed_check = proposal_check(engine, proposal.benchmark_tier_id, proposal.claimed_tier, proposal.items,
+                                        proposal.discretion_statement)
+        found = "、".join(f.value for f in proposed_check.flags) if proposed_check else ""
+        with st.expander(f"拟处理决定的裁量基准核查：{md(found or '未发现问题')}", expanded=bool(found)):
+            show_discretion_check(proposed_check)
 if review_rounds:
     show_table(rounds_table(review_rounds))
     if review_rounds[-1].pending and can(actor, Permission.REVIEWS_DECIDE):

@@ -255,6 +255,11 @@ def test_review_form_shows_the_discretion_check_of_the_proposed_fine(writable_db
     assert record_proposal(writable_db, case.id, ProposalForm(
         items=((PenaltyType.FINE, high + 1000),), legal_basis="《中华人民共和国环境保护法》第六十三条",
         facts="当事人超标排放污染物。", discretion_statement="情节一般。", benchmark_tier_id=tier_id), officer).ok
+    # The officer sees the flags on the case page as soon as the proposal is saved (warnings, not a refusal).
+    page = make_app(Role.OFFICER, case.code, officer_id=officer_id, id=str(case.id))
+    page.switch_page("pages/case.py").run()
+    no_errors(page)
+    assert any(e.label.startswith("拟处理决定的裁量基准核查：") and "未发现问题" not in e.label for e in page.expander)
     assert submit_for_review(writable_db, case.id, [k for k, _ in MATERIALS], officer, dt.date.today()).ok
     with writable_db.connect() as conn:
         reviewer = _free_reviewer(conn, case.id, case.agency_id)
