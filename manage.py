@@ -113,12 +113,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    from db.migrate import current_revision, head_revision
     from sample_data.generator import clear_all, is_empty, not_sample_reason, seed
 
-    engine = _engine()
-    if current_revision(engine) != head_revision():
-        raise CommandError("数据库结构不是最新版本，请先运行 python manage.py init")
+    engine = _engine_at_head()
     if not is_empty(engine):
         if args.if_empty:
             print("数据库已有数据，跳过样例数据生成。")
@@ -214,14 +211,11 @@ def cmd_set_role(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from db.imports import ImportFileError, run_import
-    from db.migrate import current_revision, head_revision
 
     path = args.file
     if not os.path.isfile(path):
         raise CommandError(f"文件不存在：{path}")
-    engine = _engine()
-    if current_revision(engine) != head_revision():
-        raise CommandError("数据库结构不是最新版本，请先运行 python manage.py init")
+    engine = _engine_at_head()
     if args.kind == "benchmarks":
         return _import_benchmarks(args, engine)
 
@@ -244,17 +238,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from db.discretion import check_rows, recheck_all
-    from db.migrate import current_revision, head_revision
     from domain.opendata import neutralise_csv_cell
 
-    out = Path(args.out)
-    if out.is_dir():
-        raise CommandError(f"输出路径是目录，请给出文件名：{out}")
-    if not out.parent.is_dir():
-        raise CommandError(f"输出目录不存在：{out.parent}")
-    engine = _engine()
-    if current_revision(engine) != head_revision():
-        raise CommandError("数据库结构不是最新版本，请先运行 python manage.py init")
+    out = _output_file(args.out)
+    engine = _engine_at_head()
     summary = recheck_all(engine)
     tmp = out.with_name(out.name + ".part")
     n = 0
@@ -406,19 +393,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from db.export import export_disclosures
-    from db.migrate import current_revision, head_revision
-    from domain.formatting import today_shanghai
-
-    out = Path(args.out)
+def _output_file(raw: str) -> Path:
+    """A file path a command may write: not a directory, in a directory that exists."""
+    out = Path(raw)
     if out.is_dir():
         raise CommandError(f"输出路径是目录，请给出文件名：{out}")
     if not out.parent.is_dir():
         raise CommandError(f"输出目录不存在：{out.parent}")
+    return out
+
+
+def _engine_at_head():
+    """The engine of a database whose schema is current (reports read the newest tables)."""
+    from db.migrate import current_revision, head_revision
+
     engine = _engine()
     if current_revision(engine) != head_revision():
         raise CommandError("数据库结构不是最新版本，请先运行 python manage.py init")
+    return engine
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from db.export import export_disclosures
+    from domain.formatting import today_shanghai
+
+    out = _output_file(args.out)
+    engine = _engine_at_head()
     started = time.perf_counter()
     try:
         n = export_disclosures(engine, out, args.format, today_shanghai())
@@ -430,19 +430,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from db.migrate import current_revision, head_revision
     from db.reviews import write_review_report
     from db.stats import load_calendar
     from domain.formatting import today_shanghai
 
-    out = Path(args.out)
-    if out.is_dir():
-        raise CommandError(f"输出路径是目录，请给出文件名：{out}")
-    if not out.parent.is_dir():
-        raise CommandError(f"输出目录不存在：{out.parent}")
-    engine = _engine()
-    if current_revision(engine) != head_revision():
-        raise CommandError("数据库结构不是最新版本，请先运行 python manage.py init")
+    out = _output_file(args.out)
+    engine = _engine_at_head()
     try:
         n = write_review_report(engine, out, load_calendar(engine), today_shanghai())
     except OSError as exc:
