@@ -14,9 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, or_, select
+from sqlalchemy import Connection, Engine, Select, func, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -558,6 +559,14 @@ QUEUE_COLUMNS = ["case_id", "case_no", "agency", "party", "violation", "major_re
                  "clock_started_on", "due", "remaining", "clock", "assignee", "missing"]
 
 
+def _cases_with_rounds(engine: Engine, stmt: Select) -> tuple[list[Any], dict[int, list[RoundView]],
+                                                                 dict[int, MajorRules]]:
+    """The cases ``stmt`` selects (with an ``id`` and ``agency_id``), their review rounds and their agencies' rules."""
+    with engine.connect() as conn:
+        cases = list(conn.execute(stmt).all())
+        return cases, load_rounds(conn, [x.id for x in cases]), major_rules_by_agency(conn)
+
+
 def review_queue(engine: Engine, scope_agency_id: int | None, calendar: WorkCalendar, today: dt.date) -> pd.DataFrame:
     """Pending rounds, the least time left first (overdue at the top); rounds waiting for materials come last."""
     c, a, p, r = m.Case, m.Agency, m.Party, m.LegalReview
@@ -567,10 +576,7 @@ def review_queue(engine: Engine, scope_agency_id: int | None, calendar: WorkCale
     if scope_agency_id is not None:
         stmt = stmt.where(c.agency_id == scope_agency_id)
     rows = []
-    with engine.connect() as conn:
-        cases = conn.execute(stmt).all()
-        rounds = load_rounds(conn, [x.id for x in cases])
-        rules = major_rules_by_agency(conn)
+    cases, rounds, rules = _cases_with_rounds(engine, stmt)
     for case in cases:
         own = rounds.get(case.id, [])
         if not own or not own[-1].pending:
@@ -607,10 +613,7 @@ def major_board(engine: Engine, scope_agency_id: int | None, calendar: WorkCalen
     if scope_agency_id is not None:
         stmt = stmt.where(c.agency_id == scope_agency_id)
     rows = []
-    with engine.connect() as conn:
-        cases = conn.execute(stmt).all()
-        rounds = load_rounds(conn, [x.id for x in cases])
-        rules = major_rules_by_agency(conn)
+    cases, rounds, rules = _cases_with_rounds(engine, stmt)
     for case in cases:
         own = rounds.get(case.id, [])
         rule = rules.get(case.agency_id, DEFAULT_MAJOR_RULES)
