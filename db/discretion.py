@@ -592,22 +592,32 @@ def comparable_decisions(engine: Engine, item_id: int, tier_id: int | None, toda
     return public_distribution([Decimal(x) for x in amounts])
 
 
-def flag_rates(engine: Engine, *, by: str = "agency") -> pd.DataFrame:
-    """Flags per 100 checked decisions, per agency (or per month), with the counts behind each rate."""
+def flag_rates(engine: Engine, *, by: str = "agency", agency_id: int | None = None) -> pd.DataFrame:
+    """Flags per 100 checked decisions, per agency, per month or per officer (each officer recorded on a step of
+    the decision's case, optionally of one agency), with the counts behind each rate."""
     d, c, a = m.Decision, m.Case, m.Agency
     with engine.connect() as conn:
-        rows = conn.execute(select(a.short_name, d.decided_on, _DC.c.flags, _DC.c.decision_id)
-                            .join(d, d.id == _DC.c.decision_id).join(c, c.id == d.case_id)
-                            .join(a, a.id == c.agency_id)).all()
+        if by == "officer":
+            o, e, eo = m.Officer, m.CaseEvent, m.EventOfficer
+            stmt = (select(o.name + "（" + a.short_name + "）", d.decided_on, _DC.c.flags, _DC.c.decision_id)
+                    .distinct().join(d, d.id == _DC.c.decision_id).join(e, e.case_id == d.case_id)
+                    .join(eo, eo.event_id == e.id).join(o, o.id == eo.officer_id).join(a, a.id == o.agency_id))
+            if agency_id is not None:
+                stmt = stmt.where(o.agency_id == agency_id)
+        else:
+            stmt = (select(a.short_name, d.decided_on, _DC.c.flags, _DC.c.decision_id)
+                    .join(d, d.id == _DC.c.decision_id).join(c, c.id == d.case_id).join(a, a.id == c.agency_id))
+        rows = conn.execute(stmt).all()
         resolved = set(conn.execute(select(m.DiscretionResolution.decision_id)).scalars())
     groups: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for name, day, flags, did in rows:
-        key = name if by == "agency" else f"{day:%Y-%m}"
+        key = f"{day:%Y-%m}" if by == "month" else name
         g = groups[key]
         g[0] += 1
         if flags != _BAR + _BAR:
             g[1] += 1
             g[2] += did in resolved
+
     def interval(f: int, n: int) -> str:
         bounds = rate_interval(f, n)
         return "—" if bounds is None else f"{bounds[0]:.1f}–{bounds[1]:.1f}"

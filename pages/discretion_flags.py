@@ -119,6 +119,12 @@ rates = flag_rates(engine)
 show_table(rates)
 st.caption("每百件标记数 = 被标记决定数 ÷ 核查决定数 × 100；95%置信区间（威尔逊区间法）表示按件数推算的不确定范围，"
            "核查决定数较少的机关区间较宽。处理率 = 至少一项标记已处理的决定 ÷ 被标记决定。")
+st.markdown("**执法人员比较**（每件决定计入其案件各环节的在场执法人员）")
+by_officer = flag_rates(engine, by="officer", agency_id=agency)
+if by_officer.empty:
+    st.info("没有可比较的执法人员。")
+else:
+    show_table(by_officer.rename(columns={"分组": "执法人员"}).sort_values("每百件标记数", ascending=False))
 monthly = flag_rates(engine, by="month")
 if not monthly.empty:
     st.altair_chart(alt.Chart(monthly).mark_line(point=True).encode(

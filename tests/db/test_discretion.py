@@ -158,6 +158,29 @@ def test_flag_rates_state_counts(seeded_engine: Engine) -> None:
     assert len(flag_rates(seeded_engine, by="month")) > 12
 
 
+def test_flag_rates_per_officer_count_each_decision_of_their_cases(seeded_engine: Engine) -> None:
+    from sqlalchemy import func, select
+
+    from db import models as m
+
+    with seeded_engine.connect() as conn:
+        aid, officer_id, name, short = conn.execute(
+            select(m.Agency.id, m.Officer.id, m.Officer.name, m.Agency.short_name)
+            .join(m.Officer, m.Officer.agency_id == m.Agency.id)
+            .join(m.EventOfficer, m.EventOfficer.officer_id == m.Officer.id).limit(1)).one()
+        checked = conn.execute(
+            select(func.count(func.distinct(m.DiscretionCheck.decision_id)))
+            .join(m.Decision, m.Decision.id == m.DiscretionCheck.decision_id)
+            .join(m.CaseEvent, m.CaseEvent.case_id == m.Decision.case_id)
+            .join(m.EventOfficer, m.EventOfficer.event_id == m.CaseEvent.id)
+            .where(m.EventOfficer.officer_id == officer_id)).scalar_one()
+    rates = flag_rates(seeded_engine, by="officer", agency_id=aid)
+    row = rates[rates["分组"] == f"{name}（{short}）"]
+    assert int(row["核查决定数"].iloc[0]) == checked > 0
+    assert (rates["被标记决定数"] <= rates["核查决定数"]).all()
+    assert rates["分组"].str.endswith(f"（{short}）").all()  # only the chosen agency's officers
+
+
 def test_comparable_published_decisions_are_suppressed_below_three(seeded_engine: Engine) -> None:
     with seeded_engine.connect() as conn:
         counts = conn.execute(

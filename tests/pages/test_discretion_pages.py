@@ -45,6 +45,8 @@ def test_flagged_list_filters_by_flag_and_agency_from_the_url() -> None:
     narrowed = at.dataframe[0].value
     assert 0 < len(narrowed) < len(table) and set(narrowed["执法主体"]) == {"青石生态环境分局"}
     assert at.query_params["agency"] == str(agency_id) and at.query_params["flag"] == "out_of_range"
+    officers = next(f.value for f in at.dataframe if "执法人员" in f.value.columns)  # officer comparison, same agency
+    assert len(officers) > 0 and officers["执法人员"].str.endswith("（青石生态环境分局）").all()
 
 
 def test_flagged_list_drills_down_to_the_check_and_the_case() -> None:
