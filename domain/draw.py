@@ -22,9 +22,10 @@ import datetime as dt
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 __all__ = [
     "CONSISTENT", "MIN_INSPECTORS", "STRATA", "DrawError", "DrawInputs", "Pairing", "PoolInspector", "PoolObject",
@@ -226,20 +227,18 @@ def verify_draw(published: PublishedDraw) -> Verification:
     inputs = published.inputs
     if commitment_of(inputs.seed) != published.commitment.lower():
         diffs.append("公布的随机种子与抽取前公布的承诺值不符（SHA-256 不一致）")
-    if published.object_snapshot is not None:
-        d = _first_pool_difference("检查对象名录", [object_record(o) for o in published.object_snapshot],
-                                   [object_record(o) for o in inputs.objects])
-        if d:
+    pools: tuple[tuple[str, Any, Any, Callable[[Any], Any], Callable[[Any], str], str], ...] = (
+        ("检查对象名录", published.object_snapshot, inputs.objects, object_record, objects_hash,
+         published.object_pool_hash),
+        ("执法检查人员名录", published.inspector_snapshot, inputs.inspectors, inspector_record, inspectors_hash,
+         published.inspector_pool_hash),
+    )
+    for label, snapshot, pool, record, pool_hash, published_hash in pools:
+        if snapshot is not None and (d := _first_pool_difference(label, [record(x) for x in snapshot],
+                                                                 [record(x) for x in pool])):
             diffs.append(d)
-    if objects_hash(inputs.objects) != published.object_pool_hash.lower():
-        diffs.append("公布的检查对象名录与抽取前公布的名录哈希不符")
-    if published.inspector_snapshot is not None:
-        d = _first_pool_difference("执法检查人员名录", [inspector_record(i) for i in published.inspector_snapshot],
-                                   [inspector_record(i) for i in inputs.inspectors])
-        if d:
-            diffs.append(d)
-    if inspectors_hash(inputs.inspectors) != published.inspector_pool_hash.lower():
-        diffs.append("公布的执法检查人员名录与抽取前公布的名录哈希不符")
+        if pool_hash(pool) != published_hash.lower():
+            diffs.append(f"公布的{label}与抽取前公布的名录哈希不符")
     try:
         expected = compute_draw(inputs)
     except DrawError as exc:
