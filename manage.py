@@ -476,11 +476,36 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.compare_datasette or args.database_url or args.load:
+        return _bench_servers(args)
     from db.bench import run_bench
     from sample_data.generator import AS_OF, seed
 
     for line in run_bench(seed, AS_OF, cases=args.cases, events=args.events):
         print(line)
+    return EXIT_OK
+
+
+def _bench_servers(args: argparse.Namespace) -> int:
+    """The speed issue's tables: the project server (and Datasette) under load, pages in AppTest and Chromium."""
+    import loadtest
+    from db.engine import normalise_url
+
+    try:
+        options = loadtest.Options(
+            database_url=normalise_url(args.database_url) if args.database_url else None, cases=args.cases,
+            compare_datasette=args.compare_datasette,
+            datasette_file=Path(args.datasette_file) if args.datasette_file else None,
+            seconds=args.seconds, clients=args.clients, runs=args.runs, load_runs=args.load_runs,
+            pages=not args.no_pages, browser=not args.no_browser, full_csv=not args.no_csv,
+            work_dir=Path(args.work_dir) if args.work_dir else None,
+            output=_output_file(args.output) if args.output else None)
+        if options.datasette_file and not options.datasette_file.is_file():
+            raise CommandError(f"找不到 Datasette 使用的 SQLite 文件：{options.datasette_file}")
+        lines = loadtest.run(options)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    print("\n".join(lines))
     return EXIT_OK
 
 
@@ -592,6 +617,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="性能基准测试，输出 docs/performance.md 的表格")
     p.add_argument("--cases", type=_positive, default=100_000)
     p.add_argument("--events", type=_non_negative, default=0, help="校验哈希链的事件规模（0 表示使用种子数据）")
+    p.add_argument("--load", action="store_true",
+                   help="启动服务测并发、接口、CSV、内存和页面（--compare-datasette、--database-url 隐含此项）")
+    p.add_argument("--compare-datasette", action="store_true",
+                   help="同时用 Datasette 以相同 SQL 服务同一 SQLite 文件的只读副本，并列比较")
+    p.add_argument("--database-url", help="测已有数据库（不重新生成）；省略时按 --cases 生成临时 SQLite 数据库")
+    p.add_argument("--datasette-file", help="项目用 PostgreSQL 时，Datasette 使用的同种子 SQLite 文件")
+    p.add_argument("--seconds", type=float, default=20, help="每轮并发测试秒数（≤ 30）")
+    p.add_argument("--clients", type=_positive, default=20, help="并发客户端数（≤ 20）")
+    p.add_argument("--runs", type=_positive, default=5, help="单客户端延迟与页面热运行的次数（取中位数）")
+    p.add_argument("--load-runs", type=_positive, default=3, help="并发测试轮数（每轮后读取服务内存）")
+    p.add_argument("--no-pages", action="store_true", help="不测页面（AppTest 与 Chromium）")
+    p.add_argument("--no-browser", action="store_true", help="不测 Chromium 页面加载")
+    p.add_argument("--no-csv", action="store_true", help="不测全量 CSV")
+    p.add_argument("--work-dir", help="临时数据库与 Datasette 只读副本所在目录（默认系统临时目录）")
+    p.add_argument("--output", help="同时把表格写入该文件")
     p.set_defaults(func=cmd_bench)
     return parser
 
