@@ -43,7 +43,8 @@ MAX_SECONDS = 30
 MAX_CLIENTS = 20
 HOST = "127.0.0.1"
 DATASETTE_DB = "decisions"  # the copy's file stem, i.e. Datasette's database name
-WARM_RUNS_MIN = 5
+# Every server process this module started, so that a caller (the smoke test) can check each one has ended.
+started_pids: list[int] = []
 
 
 @dataclass
@@ -54,7 +55,7 @@ class Options:
     datasette_file: Path | None = None  # the SQLite file for Datasette (required when the project is on PostgreSQL)
     seconds: float = 20
     clients: int = 20
-    runs: int = 5
+    runs: int = 5  # single-client runs per latency row, and warm runs per page (the issue asks for ≥ 5)
     load_runs: int = 3  # repeated load rounds; RSS is read after each (flat or growing?)
     pages: bool = True
     browser: bool = True
@@ -134,6 +135,7 @@ def running(name: str, argv: list[str], port: int, ready_path: str, env: dict[st
     with log_path.open("wb") as log:  # a file, not a pipe: an unread pipe would block the server
         proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
+        started_pids.append(proc.pid)
         try:
             base = f"http://{HOST}:{port}"
             deadline = time.monotonic() + timeout
@@ -839,7 +841,7 @@ def _first_decision_id(url: str) -> int:
 
 def _pages_bench(options: Options, url: str, env: dict[str, str], folder: Path,
                  log: Callable[[str], None]) -> list[str]:
-    warm_runs = max(WARM_RUNS_MIN, options.runs)
+    warm_runs = options.runs
     old_key = os.environ.get("ZHIFA_SECRET_KEY")
     os.environ["ZHIFA_SECRET_KEY"] = env["ZHIFA_SECRET_KEY"]
     try:

@@ -1,0 +1,77 @@
+"""A tiny run of ``manage.py bench --compare-datasette`` (loadtest.py): every row of the speed issue's tables comes
+out with a figure and a verdict, and every server the bench started has ended. The bench itself judges the
+wall-clock targets; nothing here does."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import loadtest
+from tests.conftest import SMALL_SEED_CASES
+
+
+def _table(lines: list[str], header_start: str) -> list[list[str]]:
+    start = next(i for i, line in enumerate(lines) if line.startswith(header_start))
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith("| "):
+            break
+        rows.append([c.strip() for c in line.strip().strip("|").split(" | ")])
+    return rows
+
+
+def test_a_tiny_bench_measures_every_row_beside_datasette_and_stops_its_servers(seeded_sqlite_copy,
+                                                                                 tmp_path: Path) -> None:
+    pytest.importorskip("datasette", reason="Datasette is a dev dependency (requirements.txt)")
+    engine = seeded_sqlite_copy(SMALL_SEED_CASES, 7)
+    url = engine.url.render_as_string(hide_password=False)
+    engine.dispose()
+    out = tmp_path / "bench.md"
+    before = len(loadtest.started_pids)
+
+    lines = loadtest.run(loadtest.Options(database_url=url, compare_datasette=True, seconds=1, clients=2, runs=1,
+                                          load_runs=2, work_dir=tmp_path, output=out, log=lambda _line: None))
+
+    assert out.read_text(encoding="utf-8").splitlines() == lines
+    assert lines[0].startswith("基准：") and "public decisions" in lines[0]
+    api = _table(lines, "| what |")
+    labels = [row[0] for row in api]
+    for expected in ("`/api/v1/decisions` page 1", "`q=食品`", "rare company name", "deep page by OFFSET",
+                     "page 1, 2 concurrent clients", "`q=食品`, 2 clients", "varied pages and filters",
+                     "server RSS after each of 2 load rounds", "full `/api/v1/decisions.csv`", "`/health`"):
+        assert any(label.startswith(expected) for label in labels), (expected, labels)
+    for row in api:
+        assert len(row) == 6, row
+        assert re.search(r"\d", row[1]), row
+        assert row[5] == "达标" or row[5].startswith("未达标"), row
+        if not row[0].startswith(("`/health`", "server RSS")):  # Datasette has no such rows
+            assert re.search(r"\d", row[2]) and row[3].endswith("×"), row
+    rss = next(row for row in api if row[0].startswith("server RSS"))
+    assert len(re.findall(r"[\d,]+", rss[1])) == 2  # one reading after each round
+    pages = _table(lines, "| page | cold |")
+    assert [row[0] for row in pages] == ["首页", "执法决定公示 `?q=食品`", "决定详情", "年度执法数据 `?year=2025`",
+                                         "公示时限", "执法监督概览 (supervisor)"]
+    assert all(re.fullmatch(r"[\d.]+ \([\d.]+\)", row[1]) for row in pages), pages
+    has_chromium = bool(shutil.which("chromium")) or Path("/usr/bin/chromium").exists()
+    if has_chromium:
+        browser = _table(lines, "| page | first load |")
+        assert [row[0] for row in browser] == ["执法决定公示 `?q=食品`", "决定详情", "年度执法数据 `?year=2025`",
+                                               "执法监督概览 (supervisor)"]
+
+    started = loadtest.started_pids[before:]
+    assert len(started) == 2 + has_chromium  # project and Datasette for the API, the project again for the browser
+    assert all(not Path(f"/proc/{pid}").exists() for pid in started)
+    assert not list(tmp_path.glob("zhifa-bench-*"))  # the read-only copy went with its folder
+
+
+def test_load_is_refused_beyond_its_bounds() -> None:
+    with pytest.raises(ValueError):
+        loadtest.Options(seconds=31)
+    with pytest.raises(ValueError):
+        loadtest.Options(clients=21)
+    with pytest.raises(ValueError):
+        loadtest.Client("http://10.0.0.1:80")
