@@ -30,8 +30,8 @@ lint: $(STAMP)  ## ruff and mypy
 	$(PY) -m ruff check .
 	$(PY) -m mypy domain db
 
-bench: $(STAMP)  ## measure speed targets and print the table for docs/performance.md
-	$(PY) manage.py bench
+bench: $(STAMP)  ## measure speed targets and print the table for docs/performance.md (BENCH_ARGS="--compare-datasette …")
+	$(PY) manage.py bench $(BENCH_ARGS)
 
 lock:  ## regenerate requirements.txt from requirements.in in a scratch venv
 	rm -rf /tmp/zhifa-lock && $(PYTHON) -m venv /tmp/zhifa-lock
