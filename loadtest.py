@@ -34,7 +34,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,13 +170,13 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def project_server(url: str, env: dict[str, str], folder: Path) -> Iterator[Server]:
+def project_server(url: str, env: dict[str, str], folder: Path) -> AbstractContextManager[Server]:
     port = free_port()
     return running("project", [sys.executable, str(ROOT / "manage.py"), "serve", "--port", str(port), "--host", HOST],
                    port, "/health", {**env, "DATABASE_URL": url}, folder)
 
 
-def datasette_server(copy: Path, env: dict[str, str], folder: Path) -> Iterator[Server]:
+def datasette_server(copy: Path, env: dict[str, str], folder: Path) -> AbstractContextManager[Server]:
     port = free_port()
     exe = Path(sys.executable).parent / "datasette"
     argv = [str(exe) if exe.exists() else "datasette", "serve", "-i", str(copy), "--host", HOST, "--port", str(port),
@@ -240,7 +240,7 @@ class Client:
         response = self.conn.getresponse()
         if response.status != 200:
             raise RuntimeError(f"{path[:80]} → HTTP {response.status}: {response.read()[:300]!r}")
-        text = io.TextIOWrapper(response, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+        text = io.TextIOWrapper(response, encoding="utf-8-sig", newline="")
         rows = sum(1 for _ in csv.reader(text)) - 1
         return rows, time.perf_counter() - start
 
