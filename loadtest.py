@@ -66,11 +66,11 @@ class Options:
 
     def __post_init__(self) -> None:
         if not 0 < self.seconds <= MAX_SECONDS:
-            raise ValueError(f"--seconds must be in (0, {MAX_SECONDS}]")
+            raise ValueError(f"--seconds 须大于 0 且不超过 {MAX_SECONDS}")
         if not 0 < self.clients <= MAX_CLIENTS:
-            raise ValueError(f"--clients must be in 1..{MAX_CLIENTS}")
+            raise ValueError(f"--clients 须在 1 到 {MAX_CLIENTS} 之间")
         if self.runs < 1 or self.load_runs < 1:
-            raise ValueError("--runs and --load-runs must be at least 1")
+            raise ValueError("--runs 与 --load-runs 至少为 1")
 
 
 # ----------------------------------------------------------------------------------------------- processes
@@ -214,7 +214,7 @@ class Client:
     def __init__(self, base: str, timeout: float = 600) -> None:
         parsed = urllib.parse.urlsplit(base)
         if parsed.hostname != HOST:
-            raise ValueError("load is generated on the loopback interface only")
+            raise ValueError("压力测试只发往本机回环地址 127.0.0.1")
         self.host, self.port, self.timeout = parsed.hostname, parsed.port or 80, timeout
         self.conn: http.client.HTTPConnection | None = None
 
@@ -531,7 +531,7 @@ def run(options: Options) -> list[str]:
         sqlite_file = _sqlite_file(url)
         ds_source = options.datasette_file or sqlite_file
         if options.compare_datasette and ds_source is None:
-            raise ValueError("--compare-datasette on PostgreSQL needs --datasette-file (SQLite, same seed)")
+            raise ValueError("项目使用 PostgreSQL 时，--compare-datasette 需要 --datasette-file（同一种子生成的 SQLite 文件）")
         copy = None
         if options.compare_datasette or (options.pages and _read_only_url(url)):
             source = ds_source if options.compare_datasette else sqlite_file
