@@ -2,7 +2,10 @@
 ``st.App``. Read-only and anonymous — it shows exactly what the public pages show, through db.public (same
 lifecycle rules, same redaction, ``assert_public_record`` on every item).
 
-    GET /api/v1/decisions             one page: {"total", "page", "page_size", "items"}; page_size ≤ 500
+    GET /api/v1/decisions             one page: {"total", "page", "page_size", "next", "items"}; page_size ≤ 500;
+                                      ``next`` is the ``after`` cursor of the following page (null on the last):
+                                      ?after=… reads the rows after it by index range (deep pages cost what page 1
+                                      costs); ``page`` then is null, and after together with page is a 400
     GET /api/v1/decisions.csv         every matching row, streamed (UTF-8 with BOM, Chinese headers)
     GET /api/v1/decisions.json        every matching row, streamed: {"total", "items"}
     GET /api/v1/decisions/{id}        one decision as on its page; 404 when unknown or not public
@@ -134,8 +137,9 @@ def decisions(request: Request) -> Response:
         f = _filters(request)
     except FilterError as exc:
         return _error(str(exc))
-    rows, total = public.public_decision_rows(_engine(), f, today_shanghai())
-    return _json({"total": total, "page": f.page, "page_size": f.page_size, "items": [json_record(r) for r in rows]})
+    found = public.public_decision_page(_engine(), f, today_shanghai())
+    return _json({"total": found.total, "page": None if f.after else f.page, "page_size": f.page_size,
+                  "next": found.next, "items": [json_record(r) for r in found.rows]})
 
 
 def _all_rows(request: Request) -> tuple[DecisionFilters, int, Any] | Response:
@@ -146,7 +150,7 @@ def _all_rows(request: Request) -> tuple[DecisionFilters, int, Any] | Response:
     except FilterError as exc:
         return _error(str(exc))
     engine, today = _engine(), today_shanghai()
-    paged = "page" in request.query_params or "page_size" in request.query_params
+    paged = {"page", "page_size", "after"} & set(request.query_params)
     total = public.count_public_decisions(engine, f, today)
     if paged:
         rows = iter(public.public_decision_rows(engine, f, today)[0])

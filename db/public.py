@@ -24,7 +24,7 @@ from db import models as m
 from db.review_rounds import load_major_rules, load_rounds
 from db.search import split_terms, text_condition
 from domain.enums import DisclosureStatus
-from domain.filters import DecisionFilters, SortKey
+from domain.filters import DecisionFilters, SortKey, next_cursor
 from domain.major import rules_catalogue
 from domain.review import approved_before, public_review_label
 
@@ -125,15 +125,72 @@ def _filter_conditions(conn: Connection, f: DecisionFilters, today: dt.date) -> 
     return where
 
 
+def _sort_column(f: DecisionFilters):
+    return {SortKey.PUBLISHED: _PS.c.published_on, SortKey.DECIDED: _PS.c.decided_on,
+            SortKey.AMOUNT: _PS.c.fine_total}[f.sort]
+
+
 def _order(f: DecisionFilters) -> list:
     ps = _PS
-    key = {SortKey.PUBLISHED: ps.c.published_on, SortKey.DECIDED: ps.c.decided_on,
-           SortKey.AMOUNT: ps.c.fine_total}[f.sort]
+    key = _sort_column(f)
     if f.sort is SortKey.AMOUNT:
         # Withdrawn decisions have no public amount: last in both directions.
         return [key.desc().nulls_last() if f.descending else key.asc().nulls_last(),
                 ps.c.decision_id.desc() if f.descending else ps.c.decision_id.asc()]
     return [key.desc(), ps.c.decision_id.desc()] if f.descending else [key.asc(), ps.c.decision_id.asc()]
+
+
+def _segments(f: DecisionFilters) -> list[tuple[list[ColumnElement[bool]], list]]:
+    """The rows after ``f.after`` as disjoint (conditions, order) segments, read one after the other: each is a
+    range on the sort column's index ("key ≤ v, and past the last id among equal keys"), so page 40,000 costs what
+    page 1 costs. Withdrawn decisions (no public amount) follow every amount in both directions; they are their own
+    segment, ordered by id, because a range cannot cover "smaller, or NULL" in one index walk."""
+    ps, c = _PS, f.after
+    assert c is not None
+    key, ident = _sort_column(f), ps.c.decision_id
+    if f.descending:
+        order = [key.desc(), ident.desc()]
+
+        def beyond(col, value):
+            return col < value
+    else:
+        order = [key.asc(), ident.asc()]
+
+        def beyond(col, value):
+            return col > value
+    by_id = [ident.desc() if f.descending else ident.asc()]
+    if f.sort is SortKey.AMOUNT and c.value is None:
+        return [([key.is_(None), beyond(ident, c.last_id)], by_id)]
+    edge = key <= c.value if f.descending else key >= c.value
+    segments = [([edge, or_(beyond(key, c.value), beyond(ident, c.last_id))], order)]
+    if f.sort is SortKey.AMOUNT:
+        segments.append(([key.is_(None)], by_id))
+    return segments
+
+
+def _page_ids(conn: Connection, f: DecisionFilters, where: list[ColumnElement[bool]]) -> tuple[list[int], str | None]:
+    """The ids of one page (by ``f.after`` or by ``f.page``) and the cursor after its last id (None on the last
+    page). One row more than the page is read to know whether another page follows."""
+    key = _sort_column(f)
+    want = f.page_size + 1
+    found: list[tuple[int, object]] = []
+    if f.after is None:
+        found = [tuple(r) for r in conn.execute(
+            select(_PS.c.decision_id, key).where(*where).order_by(*_order(f))
+            .limit(want).offset((f.page - 1) * f.page_size))]
+    else:
+        for conditions, order in _segments(f):
+            found += [tuple(r) for r in conn.execute(
+                select(_PS.c.decision_id, key).where(*where, *conditions).order_by(*order).limit(want - len(found)))]
+            if len(found) >= want:
+                break
+    page = found[:f.page_size]
+    more = len(found) > f.page_size
+    token = next_cursor(f, {"id": page[-1][0], _CURSOR_KEYS[f.sort]: page[-1][1]}) if more else None
+    return [int(i) for i, _ in page], token
+
+
+_CURSOR_KEYS = {SortKey.PUBLISHED: "published_on", SortKey.DECIDED: "decided_on", SortKey.AMOUNT: "fine_total"}
 
 
 def _rows_for(conn: Connection, ids: list[int], today: dt.date) -> list[dict]:
@@ -167,7 +224,7 @@ def _count(conn: Connection, f: DecisionFilters, today: dt.date, where: list[Col
     and again between writes. Any write raises the version, so a cached count is never stale; the day is part of
     the key because the publication period is judged against it."""
     result_set = replace(f, q=" ".join(sorted(split_terms(f.q))), page=1, page_size=20, sort=SortKey.PUBLISHED,
-                         descending=True)
+                         descending=True, after=None)
     key = (str(conn.engine.url), result_set, today, read_public_data_version(conn))
     with _counts_lock:
         if key in _counts:
@@ -186,18 +243,31 @@ def count_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date) -
         return _count(conn, f, today, _filter_conditions(conn, f, today))
 
 
-def public_decision_rows(engine: Engine, f: DecisionFilters, today: dt.date) -> tuple[list[dict], int]:
-    """One page of redacted rows (dicts with the keys of PUBLIC_COLUMNS) matching ``f``, and the total count."""
+@dataclass(frozen=True)
+class PublicPage:
+    """One page of the public list: redacted rows (dicts with the keys of PUBLIC_COLUMNS), the total of the whole
+    result set, and the ``after`` cursor of the next page (None on the last one)."""
+
+    rows: list[dict]
+    total: int
+    next: str | None
+
+
+def public_decision_page(engine: Engine, f: DecisionFilters, today: dt.date) -> PublicPage:
+    """One page matching ``f`` — ``f.after`` (keyset) or ``f.page`` (offset) — with the total and the next cursor."""
     with engine.connect() as conn:
         where = _filter_conditions(conn, f, today)
         total = _count(conn, f, today, where)
-        if total == 0 or (f.page - 1) * f.page_size >= total:
-            return [], total
-        ids = list(conn.execute(
-            select(_PS.c.decision_id).where(*where).order_by(*_order(f))
-            .limit(f.page_size).offset((f.page - 1) * f.page_size)
-        ).scalars())
-        return _rows_for(conn, ids, today), total
+        if total == 0 or (f.after is None and (f.page - 1) * f.page_size >= total):
+            return PublicPage([], total, None)
+        ids, token = _page_ids(conn, f, where)
+        return PublicPage(_rows_for(conn, ids, today), total, token)
+
+
+def public_decision_rows(engine: Engine, f: DecisionFilters, today: dt.date) -> tuple[list[dict], int]:
+    """One page of redacted rows (dicts with the keys of PUBLIC_COLUMNS) matching ``f``, and the total count."""
+    page = public_decision_page(engine, f, today)
+    return page.rows, page.total
 
 
 def load_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date) -> tuple[pd.DataFrame, int]:
