@@ -24,7 +24,7 @@ from db import models as m
 from db.review_rounds import load_major_rules, load_rounds
 from db.search import split_terms, text_condition
 from domain.enums import DisclosureStatus
-from domain.filters import DecisionFilters, SortKey, next_cursor
+from domain.filters import AmountBand, DecisionFilters, SortKey, next_cursor
 from domain.major import rules_catalogue
 from domain.review import approved_before, public_review_label
 
@@ -226,6 +226,52 @@ def public_data_version(engine: Engine) -> int:
         return read_public_data_version(conn)
 
 
+_PC = m.PublicCount.__table__
+# The bands of AmountBand in the order of their ``amount_band`` code in public_counts (0 is "no fine").
+_BAND_CODES = {band: code for code, band in enumerate(AmountBand, start=1)}
+
+
+def _month_code(day: dt.date) -> int:
+    return day.year * 100 + day.month
+
+
+def _count_by_buckets(conn: Connection, f: DecisionFilters, today: dt.date) -> int | None:
+    """The exact count of a filter set without text, or None when the buckets cannot answer it (text, or a single
+    month — which the decided_on index answers as cheaply).
+
+    Why buckets and not a COUNT: at 1,000,000 decisions the cold COUNT walked ~858,000 index entries (184 ms) after
+    every write. ``public_counts`` (triggers on public_search, the same path that keeps the index) holds the rows per
+    bucket; the lifecycle condition ``published_on <= today < expires_on`` is exact for every bucket except those
+    published or expiring in the current month, and those few rows (about one month in sixty) are counted exactly
+    from the index: published this month, by ``ix_public_search_published_on``; published earlier and expiring this
+    month, by ``ix_public_search_expires_on``. Disjoint by construction, so the three parts add up."""
+    if f.q.strip() or f.month is not None:
+        return None
+    pc, ps = _PC, _PS
+    month = _month_code(today)
+    where = [pc.c.published_month < month, or_(pc.c.expires_month == 0, pc.c.expires_month > month)]
+    if f.agency_id is not None:
+        where.append(pc.c.agency_id == f.agency_id)
+    if f.category is not None:
+        where.append(pc.c.category == f.category.value)
+    if f.status is not None:
+        where.append(pc.c.status == f.status.value)
+    if f.penalty_type is not None:
+        where.append(pc.c.penalty_types.like(f"%|{f.penalty_type.value}|%"))
+    if f.year is not None:
+        where.append(pc.c.decided_year == f.year)
+    if f.amount is not None:
+        where.append(pc.c.amount_band == _BAND_CODES[f.amount])
+    summed = conn.execute(select(func.coalesce(func.sum(pc.c.n), 0)).where(*where)).scalar_one()
+    first = today.replace(day=1)
+    following = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    exact = _filter_conditions(conn, f, today)
+    this_month = conn.execute(select(func.count()).select_from(ps).where(*exact, ps.c.published_on >= first))
+    ending = conn.execute(select(func.count()).select_from(ps).where(
+        *exact, ps.c.published_on < first, ps.c.expires_on >= first, ps.c.expires_on < following))
+    return int(summed) + int(this_month.scalar_one()) + int(ending.scalar_one())
+
+
 def _count(conn: Connection, f: DecisionFilters, today: dt.date, where: list[ColumnElement[bool]]) -> int:
     """The number of matches, cached per (database, result set, day, public data version): a count over the whole
     index took 184 of 191 ms of a list request at 1,000,000 decisions, and the same few filter sets are asked again
@@ -238,7 +284,9 @@ def _count(conn: Connection, f: DecisionFilters, today: dt.date, where: list[Col
         if key in _counts:
             _counts.move_to_end(key)
             return _counts[key]
-    total = int(conn.execute(select(func.count()).select_from(_PS).where(*where)).scalar_one())
+    total = _count_by_buckets(conn, f, today)
+    if total is None:
+        total = int(conn.execute(select(func.count()).select_from(_PS).where(*where)).scalar_one())
     with _counts_lock:
         _counts[key] = total
         while len(_counts) > _COUNT_CACHE_SIZE:
