@@ -294,6 +294,19 @@ def _count(conn: Connection, f: DecisionFilters, today: dt.date, where: list[Col
     return total
 
 
+def count_by_buckets(engine: Engine, f: DecisionFilters, today: dt.date) -> int | None:
+    """The uncached count by buckets (None when it cannot answer ``f``); for tests and the bench."""
+    with engine.connect() as conn:
+        return _count_by_buckets(conn, f, today)
+
+
+def count_by_scan(engine: Engine, f: DecisionFilters, today: dt.date) -> int:
+    """The uncached COUNT over the index, which the buckets must equal; for tests and the bench."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(_PS)
+                                .where(*_filter_conditions(conn, f, today))).scalar_one())
+
+
 def count_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date) -> int:
     with engine.connect() as conn:
         return _count(conn, f, today, _filter_conditions(conn, f, today))
