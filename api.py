@@ -2,10 +2,13 @@
 ``st.App``. Read-only and anonymous — it shows exactly what the public pages show, through db.public (same
 lifecycle rules, same redaction, ``assert_public_record`` on every item).
 
-    GET /api/v1/decisions             one page: {"total", "page", "page_size", "next", "items"}; page_size ≤ 500;
-                                      ``next`` is the ``after`` cursor of the following page (null on the last):
-                                      ?after=… reads the rows after it by index range (deep pages cost what page 1
-                                      costs); ``page`` then is null, and after together with page is a 400
+    GET /api/v1/decisions             one page: {"total", "total_exact", "page", "page_size", "next", "items"};
+                                      page_size ≤ 500; ``next`` is the ``after`` cursor of the following page (null
+                                      on the last): ?after=… reads the rows after it by index range (deep pages cost
+                                      what page 1 costs); ``page`` then is null; after together with page is a 400.
+                                      ``total_exact`` is false only for a text no index answers (one common
+                                      character, a digit) with more than 10,000 matches: ``total`` is then 10000,
+                                      "at least"; ?count=exact counts them all (slower once, then cached)
     GET /api/v1/decisions.csv         every matching row, streamed (UTF-8 with BOM, Chinese headers)
     GET /api/v1/decisions.json        every matching row, streamed: {"total", "items"}
     GET /api/v1/decisions/{id}        one decision as on its page; 404 when unknown or not public
@@ -138,8 +141,8 @@ def decisions(request: Request) -> Response:
     except FilterError as exc:
         return _error(str(exc))
     found = public.public_decision_page(_engine(), f, today_shanghai())
-    return _json({"total": found.total, "page": None if f.after else f.page, "page_size": f.page_size,
-                  "next": found.next, "items": [json_record(r) for r in found.rows]})
+    return _json({"total": found.total, "total_exact": found.total_exact, "page": None if f.after else f.page,
+                  "page_size": f.page_size, "next": found.next, "items": [json_record(r) for r in found.rows]})
 
 
 def _all_rows(request: Request) -> tuple[DecisionFilters, int, Any] | Response:

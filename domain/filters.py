@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from domain.cursor import Cursor, CursorError, decode_cursor, encode_cursor
 from domain.enums import ActionCategory, CaseStatus, DisclosureStatus, PenaltyType, Stage
+from domain.formatting import format_total
 from domain.params import clean_text, parse_id, parse_int, quote_input
 
 PAGE_SIZES = (20, 50, 100)
@@ -82,13 +83,15 @@ class DecisionFilters:
     page: int = 1
     page_size: int = 20
     after: Cursor | None = None  # API keyset paging: the rows after this position instead of ``page``
+    exact_count: bool = False  # API ``count=exact``: count a text scan to the end instead of up to a bound
 
     def with_page(self, page: int) -> DecisionFilters:
         return replace(self, page=max(1, page))
 
     def same_result_set(self, other: DecisionFilters) -> bool:
         """True when only the page or its size differ: a changed filter or sort must go back to page 1."""
-        return replace(self, page=1, page_size=20, after=None) == replace(other, page=1, page_size=20, after=None)
+        return (replace(self, page=1, page_size=20, after=None, exact_count=False)
+                == replace(other, page=1, page_size=20, after=None, exact_count=False))
 
 
 def _one(params: Mapping[str, str | list[str]], key: str) -> str:
@@ -224,7 +227,7 @@ class FilterError(ValueError):
 
 
 API_PARAMS = frozenset({"q", "agency", "category", "type", "year", "month", "amount", "status", "sort", "order",
-                        "page", "page_size", "after"})
+                        "page", "page_size", "after", "count"})
 
 
 def _choices(values) -> str:
@@ -289,6 +292,9 @@ def filters_from_api_params(params: Mapping[str, str | list[str]], *, agency_ids
         raise FilterError(f"参数 order（排序方向）只能为 asc 或 desc，收到：{quote_input(order)}")
     sort = member("sort", "排序字段", SortKey) or SortKey.PUBLISHED
     after = _after(get("after"), get("page"), sort, order != "asc")
+    count = get("count")
+    if count and count != "exact":
+        raise FilterError(f"参数 count（计数方式）只能为 exact（精确计数），收到：{quote_input(count)}")
     return DecisionFilters(
         q=q,
         agency_id=agency_id,
@@ -303,6 +309,7 @@ def filters_from_api_params(params: Mapping[str, str | list[str]], *, agency_ids
         page=integer("page", "页码", 1, MAX_PAGE) or 1,
         page_size=integer("page_size", "每页条数", 1, max_page_size) or 20,
         after=after,
+        exact_count=count == "exact",
     )
 
 
@@ -392,8 +399,9 @@ def case_filters_to_params(f: CaseFilters, r: RecordFilters) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
-def describe_filters(f: DecisionFilters, total: int, agency_name: str | None = None) -> str:
-    """"2025年 区市场监管局 行政处罚 罚款 含“食品” 共 412 条"."""
+def describe_filters(f: DecisionFilters, total: int, agency_name: str | None = None, *, exact: bool = True) -> str:
+    """"2025年 区市场监管局 行政处罚 罚款 含“食品” 共 412 条"; with ``exact`` False the total is a lower bound:
+    "含“2” 1 万条以上"."""
     parts: list[str] = []
     if f.year is not None:
         parts.append(f"{f.year}年{f.month}月" if f.month is not None else f"{f.year}年")
@@ -410,7 +418,7 @@ def describe_filters(f: DecisionFilters, total: int, agency_name: str | None = N
     if f.q:
         parts.append(f"含“{f.q}”")
     prefix = " ".join(parts) if parts else "全部已公示决定"
-    return f"{prefix} 共 {total:,} 条"
+    return f"{prefix} {format_total(total, exact)}"
 
 
 def describe_sort(f: DecisionFilters) -> str:

@@ -49,7 +49,8 @@ def _assert_money_is_text(item: dict) -> None:
 
 def test_list_has_total_page_and_items(app, engine) -> None:
     body = _items(app)
-    assert set(body) == {"total", "page", "page_size", "next", "items"}
+    assert set(body) == {"total", "total_exact", "page", "page_size", "next", "items"}
+    assert body["total_exact"] is True
     assert (body["page"], body["page_size"]) == (1, 20)
     assert body["total"] == count_public_decisions(engine, DecisionFilters(), today_shanghai())
     assert len(body["items"]) == 20
@@ -132,6 +133,35 @@ def test_a_bad_cursor_is_a_chinese_400(app) -> None:
             assert r.status_code == 400, (path, params)
             error = r.json()["error"]
             assert fragment in error and re.search("[\u4e00-\u9fff]", error), error
+
+
+def test_a_text_scan_is_counted_up_to_a_bound_unless_asked_for_the_exact_count(app, engine, monkeypatch) -> None:
+    monkeypatch.setattr(api.public, "TEXT_COUNT_LIMIT", 50)
+    api.public.clear_count_cache()
+    exact = api.public.count_by_scan(engine, DecisionFilters(q="2"), today_shanghai())  # not cached
+    assert exact > 50  # "2" starts too many trigrams for the index: a scan
+    bounded = _items(app, q="2", page_size=20)
+    assert (bounded["total"], bounded["total_exact"]) == (50, False)
+    asked = _items(app, q="2", page_size=20, count="exact")
+    assert (asked["total"], asked["total_exact"]) == (exact, True)
+    assert [i["id"] for i in bounded["items"]] == [i["id"] for i in asked["items"]]
+    assert _items(app, q="2", page_size=20)["total_exact"] is True  # the exact count is cached now
+    assert get(app, "/api/v1/decisions", {"count": "all"}).status_code == 400
+
+
+def test_pages_of_a_bounded_text_scan_still_reach_every_row(app, engine, monkeypatch) -> None:
+    monkeypatch.setattr(api.public, "TEXT_COUNT_LIMIT", 30)
+    api.public.clear_count_cache()
+    expected = [r["id"] for r in api.public.iter_public_decisions(engine, DecisionFilters(q="2 罚"), today_shanghai())]
+    ids: list[int] = []
+    body = _items(app, q="2 罚", page_size=100)
+    while True:
+        assert body["total_exact"] is False and body["total"] == 30
+        ids += [i["id"] for i in body["items"]]
+        if body["next"] is None:
+            break
+        body = _items(app, q="2 罚", page_size=100, after=body["next"])
+    assert ids == expected and len(ids) > 100
 
 
 @pytest.mark.parametrize("params, fragment", [
