@@ -34,6 +34,7 @@ import json
 import threading
 import time
 import urllib.parse
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -43,7 +44,7 @@ from starlette.routing import Route
 
 from db import inspections, public, stats
 from db.anchors import list_anchors, publish_today
-from db.engine import Engine, database_url, shared_engine
+from db.engine import Engine, database_url, public_read_engine, shared_engine
 from domain.draw import published_json, verify_draw
 from domain.filters import DecisionFilters, FilterError, describe_filters, filters_from_api_params
 from domain.formatting import today_shanghai
@@ -57,6 +58,58 @@ HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age
 
 def _engine() -> Engine:
     return shared_engine()
+
+
+def _reader() -> Engine:
+    """Read-only pooled connections for the list and decision routes (db.engine.public_read_engine). Streamed
+    exports keep a connection for the whole download, so they use the shared engine's pool instead of this one."""
+    return public_read_engine()
+
+
+class _ResponseCache:
+    """Finished JSON answers of the list and decision routes, keyed by (route, normalised query, database, public
+    data version, day): the version rises on every write to the index or projection and the publication period
+    is judged against the day, so an entry can never be stale — old versions simply stop being asked for and age
+    out. Bounded in entries and in bytes (least recently used first), so memory stays flat however many distinct
+    queries arrive; a repeated request then costs one primary-key read of the version."""
+
+    def __init__(self, max_entries: int, max_bytes: int) -> None:
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self._items: OrderedDict[tuple, bytes] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> bytes | None:
+        with self._lock:
+            body = self._items.get(key)
+            if body is not None:
+                self._items.move_to_end(key)
+            return body
+
+    def put(self, key: tuple, body: bytes) -> None:
+        if len(body) > self.max_bytes // 8:
+            return  # one huge page must not push out hundreds of small ones
+        with self._lock:
+            old = self._items.pop(key, None)
+            self._bytes -= len(old) if old is not None else 0
+            self._items[key] = body
+            self._bytes += len(body)
+            while self._items and (len(self._items) > self.max_entries or self._bytes > self.max_bytes):
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= len(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+    @property
+    def size(self) -> tuple[int, int]:
+        with self._lock:
+            return len(self._items), self._bytes
+
+
+RESPONSES = _ResponseCache(max_entries=4096, max_bytes=64 * 1024 * 1024)
 
 
 class _TTLCache:
@@ -84,9 +137,11 @@ _agencies = _TTLCache(600)
 _annual = _TTLCache(600)
 
 
+JSON_TYPE = "application/json; charset=utf-8"
+
+
 def _json(payload: Any, status: int = 200) -> Response:
-    return Response(dumps(payload), status_code=status, media_type="application/json; charset=utf-8",
-                    headers=HEADERS)
+    return Response(dumps(payload), status_code=status, media_type=JSON_TYPE, headers=HEADERS)
 
 
 def _error(message: str, status: int = 400) -> Response:
@@ -105,7 +160,7 @@ def _params(request: Request) -> dict[str, str]:
 
 def _filters(request: Request) -> DecisionFilters:
     params = _params(request)
-    engine = _engine()
+    engine = _reader()
     keys = _agencies.get(database_url(), lambda: public.agency_keys(engine))
     return filters_from_api_params(params, agency_ids=keys)
 
@@ -116,31 +171,43 @@ def _attachment(f: DecisionFilters, total: int, suffix: str) -> dict[str, str]:
     return {**HEADERS, "Content-Disposition": f"attachment; filename=\"decisions.{suffix}\"; filename*=UTF-8''{quoted}"}
 
 
-def _validated(handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
+def _validated(handler: Callable[[Request], Response], *, cached: bool = False) -> Callable[[Request], Response]:
     """HTTP validation for the decision routes: the ETag is the public data version (raised by every write to the
     index or projection) and the day (the publication period is judged against it). A client or proxy that sends
-    it back in If-None-Match gets 304 after one primary-key read, without the list being counted or read again."""
+    it back in If-None-Match gets 304 after one primary-key read, without the list being counted or read again.
+    ``cached`` routes (JSON answers, not streams) also keep their 200 answers in RESPONSES under the same key."""
 
     def answer(request: Request) -> Response:
-        tag = f'W/"{public.public_data_version(_engine())}-{today_shanghai().isoformat()}"'
+        version, day = public.public_data_version(_reader()), today_shanghai().isoformat()
+        tag = f'W/"{version}-{day}"'
         if tag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
             return Response(status_code=304, headers={**HEADERS, "ETag": tag})
+        key = (handler.__name__, request.url.path, tuple(sorted(request.query_params.multi_items())),
+               database_url(), version, day)
+        if cached and (body := RESPONSES.get(key)) is not None:
+            return Response(body, media_type=JSON_TYPE, headers={**HEADERS, "ETag": tag})
         response = handler(request)
         if response.status_code == 200:
             response.headers["ETag"] = tag
+            if cached:
+                RESPONSES.put(key, bytes(response.body))
         return response
 
     answer.__name__ = handler.__name__
     return answer
 
 
-@_validated
+def _cached_json(handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
+    return _validated(handler, cached=True)
+
+
+@_cached_json
 def decisions(request: Request) -> Response:
     try:
         f = _filters(request)
     except FilterError as exc:
         return _error(str(exc))
-    found = public.public_decision_page(_engine(), f, today_shanghai())
+    found = public.public_decision_page(_reader(), f, today_shanghai())
     return _json({"total": found.total, "total_exact": found.total_exact, "page": None if f.after else f.page,
                   "page_size": f.page_size, "next": found.next, "items": [json_record(r) for r in found.rows]})
 
@@ -182,7 +249,7 @@ def decisions_json(request: Request) -> Response:
                              media_type="application/json; charset=utf-8", headers=_attachment(f, total, "json"))
 
 
-@_validated
+@_cached_json
 def decision(request: Request) -> Response:
     raw = request.path_params["decision_id"]
     if request.query_params:
@@ -190,7 +257,7 @@ def decision(request: Request) -> Response:
     decision_id = parse_id(raw)
     if decision_id is None:
         return _error(f"决定编号应为 1–2147483647 之间的正整数（只用 0–9 数字），收到：{quote_input(raw)}")
-    found = public.public_decision(_engine(), decision_id, today_shanghai())
+    found = public.public_decision(_reader(), decision_id, today_shanghai())
     if found is None:
         return _error(f"找不到编号为 {decision_id} 的已公示决定（不存在、不在公示期内或依法不予公开）", 404)
     return _json(public.public_decision_record(found))
