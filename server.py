@@ -7,7 +7,6 @@ import urllib.parse
 from pathlib import Path
 
 import anyio
-
 import streamlit as st
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
