@@ -18,7 +18,20 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Engine, Select, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Integer,
+    Select,
+    String,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 
 from db import models as m
 from db.review_rounds import load_major_rules, load_rounds
@@ -438,6 +451,47 @@ def iter_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date, *,
         keys = tuple(result.keys())
         for row in result:
             yield _as_published(dict(zip(keys, row, strict=True)))
+
+
+def _date_text(column, sqlite: bool) -> ColumnElement:
+    """A date as ISO text from the database (SQLite stores exactly that; PostgreSQL formats it)."""
+    return type_coerce(column, String) if sqlite else func.to_char(column, "YYYY-MM-DD")
+
+
+def iter_public_csv_rows(engine: Engine, f: DecisionFilters, today: dt.date, *, batch: int = 2000,
+                         limit: int | None = None) -> Iterator[tuple]:
+    """The rows of ``iter_public_decisions`` as tuples in PUBLIC_COLUMNS order, every value already in its
+    open-data text form (money "1850.00", dates ISO, a withdrawn decision's tombstone) or None or the integer id —
+    formatted by the database instead of turned into Decimal and date objects and back, which was half the cost
+    of a full CSV. For ``domain.opendata.csv_rows``; tests/db/test_export_fast.py keeps its output byte for byte
+    equal to ``csv_lines(iter_public_decisions(…))``."""
+    ps, pr, d, a = _PS, _PR, m.Decision, m.Agency
+    sqlite = engine.dialect.name == "sqlite"
+    withdrawn = ps.c.status == DisclosureStatus.WITHDRAWN.value
+
+    def money(column) -> ColumnElement:
+        raw = type_coerce(column, Integer if sqlite else String)
+        text_form = func.printf("%d.%02d", raw / 100, raw % 100) if sqlite else cast(column, String)
+        return case((withdrawn, None), else_=type_coerce(text_form, String))
+
+    columns = [
+        ps.c.decision_id, d.decision_no, a.name, pr.c.party_name, pr.c.party_type,
+        func.nullif(pr.c.uscc, ""), pr.c.violation, ps.c.category,
+        case((withdrawn, WITHDRAWN_NOTICE), else_=pr.c.conclusion),
+        money(ps.c.fine_total), money(d.confiscation_total),
+        _date_text(ps.c.decided_on, sqlite), _date_text(ps.c.published_on, sqlite), ps.c.status,
+    ]
+    with engine.connect() as conn:
+        stmt = (select(*columns).select_from(ps)
+                .join(pr, pr.c.decision_id == ps.c.decision_id)
+                .join(d, d.id == ps.c.decision_id)
+                .join(a, a.id == ps.c.agency_id)
+                .where(*_filter_conditions(conn, f, today)).order_by(*_order(f)))
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        result = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt)
+        for rows in result.partitions():
+            yield from (tuple(r) for r in rows)
 
 
 @dataclass(frozen=True)
