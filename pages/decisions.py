@@ -108,7 +108,7 @@ p1, p2, p3 = st.columns([1, 2, 1])
 if p1.button("上一页", disabled=chosen.page <= 1, key="prev_page"):
     st.query_params["page"] = str(chosen.page - 1)
     st.rerun()
-p2.caption(f"第 {min(chosen.page, pages)} / {md(pages)} 页" if pages is not None else f"第 {chosen.page} 页")
+p2.caption(f"第 {md(min(chosen.page, pages))} / {md(pages)} 页" if pages is not None else f"第 {md(chosen.page)} 页")
 last_page = chosen.page >= pages if pages is not None else len(frame) < chosen.page_size
 if p3.button("下一页", disabled=last_page, key="next_page"):
     st.query_params["page"] = str(chosen.page + 1)
