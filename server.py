@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 import urllib.parse
 from pathlib import Path
 
+import anyio
 import streamlit as st
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
@@ -22,14 +24,30 @@ ROOT = Path(__file__).resolve().parent
 PagesManager.uses_pages_directory = False
 
 
-async def health(_request: Request) -> JSONResponse:
-    from db.engine import shared_engine
+HEALTH_FRESH_SECONDS = 1.0
+_health_seen: list[tuple[float, bool]] = []  # (monotonic time, answer) of the last check
+
+
+def _database_ok() -> bool:
+    from db.engine import public_read_engine
     from db.migrate import schema_is_current
 
     try:
-        ok = schema_is_current(shared_engine())
+        return schema_is_current(public_read_engine())
     except Exception:  # any failure to reach or read the database: answered as unavailable, never as a traceback
-        ok = False
+        return False
+
+
+async def health(_request: Request) -> JSONResponse:
+    """Whether the database is reachable and migrated. The check runs in a worker thread (a blocking read on the
+    event loop would stall every websocket and request while the pool is busy) and its answer is reused for a
+    second, so a load balancer polling under load gets its answer in well under 5 ms."""
+    now = time.monotonic()
+    if _health_seen and now - _health_seen[-1][0] < HEALTH_FRESH_SECONDS:
+        ok = _health_seen[-1][1]
+    else:
+        ok = await anyio.to_thread.run_sync(_database_ok)
+        _health_seen[:] = [(now, ok)]
     return JSONResponse({"status": "ok" if ok else "database_unavailable"}, status_code=200 if ok else 503)
 
 

@@ -22,11 +22,17 @@ def _url() -> str:
 
 
 @st.cache_data(ttl="5m", show_spinner="正在查询…")
-def _public_decisions(url: str, filters: DecisionFilters, today: dt.date) -> tuple[pd.DataFrame, int]:
-    return public.load_public_decisions(engine_for(url), filters, today)
+def _public_decisions(url: str, filters: DecisionFilters, today: dt.date) -> tuple[pd.DataFrame, int, bool]:
+    return public.load_public_page(engine_for(url), filters, today)
 
 
 def public_decisions(filters: DecisionFilters, today: dt.date) -> tuple[pd.DataFrame, int]:
+    frame, total, _ = _public_decisions(_url(), filters, today)
+    return frame, total
+
+
+def public_decisions_counted(filters: DecisionFilters, today: dt.date) -> tuple[pd.DataFrame, int, bool]:
+    """``public_decisions`` and whether the total is exact (False: a text scan counted up to a bound, "at least")."""
     return _public_decisions(_url(), filters, today)
 
 

@@ -60,21 +60,44 @@ def shared_engine(url: str | None = None) -> Engine:
         return engine
 
 
+_readers: dict[str, Engine] = {}
+
+
+def public_read_engine(url: str | None = None) -> Engine:
+    """The process's engine for anonymous public reads (the open-data API's lists and decisions). SQLite: read-only
+    connections (``PRAGMA query_only``: a bug or an injected statement cannot write through them) in WAL mode, from
+    a pool sized to the cores plus as many overflow connections — SQLite reads run in parallel, but more connections
+    than cores only add page caches (16 MiB each) and contention; a request beyond that waits for a connection
+    instead of opening a fifteenth. PostgreSQL: the shared engine (its server does the pooling of work)."""
+    url = normalise_url(url) if url else database_url()
+    if not url.startswith("sqlite") or url in ("sqlite://", "sqlite:///:memory:"):
+        return shared_engine(url)
+    with _shared_lock:
+        engine = _readers.get(url)
+        if engine is None:
+            cores = os.cpu_count() or 2
+            engine = _readers[url] = make_engine(url, query_only=True, pool_size=max(2, cores), max_overflow=cores)
+        return engine
+
+
 # SQLite page cache per connection. A server pools up to 15 connections, so 128 MiB each reached 1.2 GB RSS under
 # load at 1,000,000 decisions; readers get 16 MiB. One-off bulk writers (seed, import: manage.py) ask for more.
 READER_CACHE_MIB = 16
 BULK_CACHE_MIB = 128
 
 
-def make_engine(url: str, *, echo: bool = False, cache_mib: int = READER_CACHE_MIB) -> Engine:
+def make_engine(url: str, *, echo: bool = False, cache_mib: int = READER_CACHE_MIB, query_only: bool = False,
+                pool_size: int | None = None, max_overflow: int | None = None) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        sizes = {} if in_memory or pool_size is None else {"pool_size": pool_size, "max_overflow": max_overflow or 0}
         engine = create_engine(
             url,
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": 30},
             poolclass=StaticPool if in_memory else None,
+            **sizes,
         )
 
         @event.listens_for(engine, "connect")
@@ -86,6 +109,8 @@ def make_engine(url: str, *, echo: bool = False, cache_mib: int = READER_CACHE_M
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA synchronous=NORMAL")
                 cur.execute(f"PRAGMA cache_size=-{int(cache_mib) * 1024}")
+            if query_only:
+                cur.execute("PRAGMA query_only=ON")
             cur.close()
 
         return engine

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -628,6 +629,12 @@ class PublicSearch(Base):
               "category", "fine_total", "penalty_types"),
         Index("ix_public_search_fine_total", "fine_total", "published_on", "decided_on", "expires_on", "status",
               "agency_id", "category", "penalty_types"),
+        # An agency filter reads its own decisions only; the count by buckets (PublicCount) reads the rows whose
+        # publication ends this month exactly.
+        Index("ix_public_search_agency_id", "agency_id", "published_on", "decided_on", "expires_on", "status",
+              "category", "fine_total", "penalty_types"),
+        Index("ix_public_search_expires_on", "expires_on", "published_on", "decided_on", "status", "agency_id",
+              "category", "fine_total", "penalty_types"),
     )
 
     decision_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -651,6 +658,26 @@ class PublicSearchDoc(Base):
 
     decision_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     doc: Mapped[text]
+
+
+class PublicCount(Base):
+    """How many rows of ``public_search`` fall in each bucket (agency, category, status, penalty types, decided year,
+    amount band, published month, expiry month), kept by triggers on ``public_search`` (migration ``public counts
+    and API indexes``), so a broad count of the public list sums a few thousand buckets (db.public). Months are
+    ``yyyymm``: 999999 for never published, 0 for never expiring; ``amount_band`` 0 is no fine (or withdrawn), 1–4
+    the bands of domain.filters.AmountBand in order. Derived data, never written by application code."""
+
+    __tablename__ = "public_counts"
+
+    agency_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    category: Mapped[str_20] = mapped_column(primary_key=True)
+    status: Mapped[str_20] = mapped_column(primary_key=True)
+    penalty_types: Mapped[text] = mapped_column(primary_key=True)
+    decided_year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    amount_band: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    published_month: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    expires_month: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(BigInteger)
 
 
 class PublicDataVersion(Base):

@@ -18,13 +18,26 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Engine, Select, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Integer,
+    Select,
+    String,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 
 from db import models as m
 from db.review_rounds import load_major_rules, load_rounds
-from db.search import split_terms, text_condition
+from db.search import scans_text, split_terms, text_condition
 from domain.enums import DisclosureStatus
-from domain.filters import DecisionFilters, SortKey
+from domain.filters import AmountBand, DecisionFilters, SortKey, next_cursor
 from domain.major import rules_catalogue
 from domain.review import approved_before, public_review_label
 
@@ -87,18 +100,23 @@ def _as_published(out: dict) -> dict:
     return out
 
 
-def _listed(today: dt.date) -> list[ColumnElement[bool]]:
+def _listed(today: dt.date, published_until: dt.date | None = None) -> list[ColumnElement[bool]]:
     """The lifecycle rule of ``public_base`` on the search index, whose rows are the listable decisions
-    (published, not withheld, not confidential, not a minor's): inside the publication period on ``today``."""
+    (published, not withheld, not confidential, not a minor's): inside the publication period on ``today``.
+    ``published_until`` lowers the upper bound of ``published_on`` (a keyset page going back in publication date):
+    one bound, so that SQLite's planner cannot pick the looser of two and walk every newer row."""
     ps = _PS
-    return [ps.c.published_on <= today, or_(ps.c.expires_on.is_(None), ps.c.expires_on > today)]
+    until = today if published_until is None else min(today, published_until)
+    return [ps.c.published_on <= until, or_(ps.c.expires_on.is_(None), ps.c.expires_on > today)]
 
 
-def _filter_conditions(conn: Connection, f: DecisionFilters, today: dt.date) -> list[ColumnElement[bool]]:
+def _filter_conditions(conn: Connection, f: DecisionFilters, today: dt.date, *,
+                       published_until: dt.date | None = None, per_row: bool = False) -> list[ColumnElement[bool]]:
     """Every filter of ``f`` as conditions on the narrow search index (db/search.py), never on the wide tables:
-    at 1,000,000 decisions joining four tables to count took 10–30 s, the index takes a fraction of a second."""
+    at 1,000,000 decisions joining four tables to count took 10–30 s, the index takes a fraction of a second.
+    ``per_row``: see db.search.text_condition."""
     ps = _PS
-    where = _listed(today)
+    where = _listed(today, published_until)
     if f.agency_id is not None:
         where.append(ps.c.agency_id == f.agency_id)
     if f.category is not None:
@@ -119,21 +137,87 @@ def _filter_conditions(conn: Connection, f: DecisionFilters, today: dt.date) -> 
             where.append(ps.c.fine_total < high)
     if f.status is not None:
         where.append(ps.c.status == f.status.value)
-    found = text_condition(conn, f.q)
+    found = text_condition(conn, f.q, per_row=per_row)
     if found is not None:
         where.append(found)
     return where
 
 
+def _sort_column(f: DecisionFilters):
+    return {SortKey.PUBLISHED: _PS.c.published_on, SortKey.DECIDED: _PS.c.decided_on,
+            SortKey.AMOUNT: _PS.c.fine_total}[f.sort]
+
+
 def _order(f: DecisionFilters) -> list:
     ps = _PS
-    key = {SortKey.PUBLISHED: ps.c.published_on, SortKey.DECIDED: ps.c.decided_on,
-           SortKey.AMOUNT: ps.c.fine_total}[f.sort]
+    key = _sort_column(f)
     if f.sort is SortKey.AMOUNT:
         # Withdrawn decisions have no public amount: last in both directions.
         return [key.desc().nulls_last() if f.descending else key.asc().nulls_last(),
                 ps.c.decision_id.desc() if f.descending else ps.c.decision_id.asc()]
     return [key.desc(), ps.c.decision_id.desc()] if f.descending else [key.asc(), ps.c.decision_id.asc()]
+
+
+def _segments(f: DecisionFilters) -> list[tuple[list[ColumnElement[bool]], list]]:
+    """The rows after ``f.after`` as disjoint (conditions, order) segments, read one after the other: each is a
+    range on the sort column's index ("key ≤ v, and past the last id among equal keys"), so page 40,000 costs what
+    page 1 costs. Withdrawn decisions (no public amount) follow every amount in both directions; they are their own
+    segment, ordered by id, because a range cannot cover "smaller, or NULL" in one index walk."""
+    ps, c = _PS, f.after
+    assert c is not None
+    key, ident = _sort_column(f), ps.c.decision_id
+    if f.descending:
+        order = [key.desc(), ident.desc()]
+
+        def beyond(col, value):
+            return col < value
+    else:
+        order = [key.asc(), ident.asc()]
+
+        def beyond(col, value):
+            return col > value
+    by_id = [ident.desc() if f.descending else ident.asc()]
+    if f.sort is SortKey.AMOUNT and c.value is None:
+        return [([key.is_(None), beyond(ident, c.last_id)], by_id)]
+    after_last = or_(beyond(key, c.value), beyond(ident, c.last_id))
+    if f.sort is SortKey.PUBLISHED and f.descending:
+        # The upper bound is part of the lifecycle condition already (_listed's published_until).
+        return [([after_last], order)]
+    edge = key <= c.value if f.descending else key >= c.value
+    segments = [([edge, after_last], order)]
+    if f.sort is SortKey.AMOUNT:
+        segments.append(([key.is_(None)], by_id))
+    return segments
+
+
+def _page_ids(conn: Connection, f: DecisionFilters, where: list[ColumnElement[bool]], *, with_total: bool = False,
+              ) -> tuple[list[int], str | None, int | None]:
+    """The ids of one page (by ``f.after`` or by ``f.page``), the cursor after its last id (None on the last page)
+    and, ``with_total`` (offset pages only), the number of all matches counted by the same statement (None when
+    the page is empty). One row more than the page is read to know whether another page follows."""
+    key = _sort_column(f)
+    want = f.page_size + 1
+    found: list[tuple] = []
+    total = None
+    if f.after is None:
+        columns = [_PS.c.decision_id, key, *([func.count().over()] if with_total else [])]
+        found = [tuple(r) for r in conn.execute(
+            select(*columns).where(*where).order_by(*_order(f)).limit(want).offset((f.page - 1) * f.page_size))]
+        if with_total and found:
+            total = int(found[0][2])
+    else:
+        for conditions, order in _segments(f):
+            found += [tuple(r) for r in conn.execute(
+                select(_PS.c.decision_id, key).where(*where, *conditions).order_by(*order).limit(want - len(found)))]
+            if len(found) >= want:
+                break
+    page = found[:f.page_size]
+    more = len(found) > f.page_size
+    token = next_cursor(f, {"id": page[-1][0], _CURSOR_KEYS[f.sort]: page[-1][1]}) if more else None
+    return [int(r[0]) for r in page], token, total
+
+
+_CURSOR_KEYS = {SortKey.PUBLISHED: "published_on", SortKey.DECIDED: "decided_on", SortKey.AMOUNT: "fine_total"}
 
 
 def _rows_for(conn: Connection, ids: list[int], today: dt.date) -> list[dict]:
@@ -161,19 +245,76 @@ def public_data_version(engine: Engine) -> int:
         return read_public_data_version(conn)
 
 
-def _count(conn: Connection, f: DecisionFilters, today: dt.date, where: list[ColumnElement[bool]]) -> int:
-    """The number of matches, cached per (database, result set, day, public data version): a count over the whole
-    index took 184 of 191 ms of a list request at 1,000,000 decisions, and the same few filter sets are asked again
-    and again between writes. Any write raises the version, so a cached count is never stale; the day is part of
-    the key because the publication period is judged against it."""
+_PC = m.PublicCount.__table__
+# The bands of AmountBand in the order of their ``amount_band`` code in public_counts (0 is "no fine").
+_BAND_CODES = {band: code for code, band in enumerate(AmountBand, start=1)}
+
+
+def _month_code(day: dt.date) -> int:
+    return day.year * 100 + day.month
+
+
+def _count_by_buckets(conn: Connection, f: DecisionFilters, today: dt.date) -> int | None:
+    """The exact count of a filter set without text, or None when the buckets cannot answer it (text, or a single
+    month — which the decided_on index answers as cheaply).
+
+    Why buckets and not a COUNT: at 1,000,000 decisions the cold COUNT walked ~858,000 index entries (184 ms) after
+    every write. ``public_counts`` (triggers on public_search, the same path that keeps the index) holds the rows per
+    bucket; the lifecycle condition ``published_on <= today < expires_on`` is exact for every bucket except those
+    published or expiring in the current month, and those few rows (about one month in sixty) are counted exactly
+    from the index: published this month, by ``ix_public_search_published_on``; published earlier and expiring this
+    month, by ``ix_public_search_expires_on``. Disjoint by construction, so the three parts add up."""
+    if f.q.strip() or f.month is not None:
+        return None
+    pc, ps = _PC, _PS
+    month = _month_code(today)
+    where = [pc.c.published_month < month, or_(pc.c.expires_month == 0, pc.c.expires_month > month)]
+    if f.agency_id is not None:
+        where.append(pc.c.agency_id == f.agency_id)
+    if f.category is not None:
+        where.append(pc.c.category == f.category.value)
+    if f.status is not None:
+        where.append(pc.c.status == f.status.value)
+    if f.penalty_type is not None:
+        where.append(pc.c.penalty_types.like(f"%|{f.penalty_type.value}|%"))
+    if f.year is not None:
+        where.append(pc.c.decided_year == f.year)
+    if f.amount is not None:
+        where.append(pc.c.amount_band == _BAND_CODES[f.amount])
+    summed = conn.execute(select(func.coalesce(func.sum(pc.c.n), 0)).where(*where)).scalar_one()
+    first = today.replace(day=1)
+    following = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    exact = _filter_conditions(conn, f, today)
+    this_month = conn.execute(select(func.count()).select_from(ps).where(*exact, ps.c.published_on >= first))
+    ending = conn.execute(select(func.count()).select_from(ps).where(
+        *exact, ps.c.published_on < first, ps.c.expires_on >= first, ps.c.expires_on < following))
+    return int(summed) + int(this_month.scalar_one()) + int(ending.scalar_one())
+
+
+def _count_key(conn: Connection, f: DecisionFilters, today: dt.date) -> tuple:
+    """The count cache key: (database, result set, day, public data version). Page, sort and cursor do not change
+    the result set; the words of ``q`` are sorted. Any write raises the version, so a cached count is never stale;
+    the day is part of the key because the publication period is judged against it."""
     result_set = replace(f, q=" ".join(sorted(split_terms(f.q))), page=1, page_size=20, sort=SortKey.PUBLISHED,
-                         descending=True)
-    key = (str(conn.engine.url), result_set, today, read_public_data_version(conn))
+                         descending=True, after=None, exact_count=False)
+    return (str(conn.engine.url), result_set, today, read_public_data_version(conn))
+
+
+def _cached_count(key: tuple) -> int | None:
     with _counts_lock:
         if key in _counts:
             _counts.move_to_end(key)
             return _counts[key]
-    total = int(conn.execute(select(func.count()).select_from(_PS).where(*where)).scalar_one())
+    return None
+
+
+def clear_count_cache() -> None:
+    """Forget every cached count (tests, and the bench's cold runs)."""
+    with _counts_lock:
+        _counts.clear()
+
+
+def _remember_count(key: tuple, total: int) -> int:
     with _counts_lock:
         _counts[key] = total
         while len(_counts) > _COUNT_CACHE_SIZE:
@@ -181,29 +322,119 @@ def _count(conn: Connection, f: DecisionFilters, today: dt.date, where: list[Col
     return total
 
 
+def _count(conn: Connection, f: DecisionFilters, today: dt.date, where: list[ColumnElement[bool]]) -> int:
+    """The number of matches: from the cache, else by buckets (no text), else a COUNT over the index. A count over
+    the whole index took 184 of 191 ms of a list request at 1,000,000 decisions, and the same few filter sets are
+    asked again and again between writes."""
+    key = _count_key(conn, f, today)
+    total = _cached_count(key)
+    if total is not None:
+        return total
+    total = _count_by_buckets(conn, f, today)
+    if total is None:
+        total = int(conn.execute(select(func.count()).select_from(_PS).where(*where)).scalar_one())
+    return _remember_count(key, total)
+
+
+def count_by_buckets(engine: Engine, f: DecisionFilters, today: dt.date) -> int | None:
+    """The uncached count by buckets (None when it cannot answer ``f``); for tests and the bench."""
+    with engine.connect() as conn:
+        return _count_by_buckets(conn, f, today)
+
+
+def count_by_scan(engine: Engine, f: DecisionFilters, today: dt.date) -> int:
+    """The uncached COUNT over the index, which the buckets must equal; for tests and the bench."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(_PS)
+                                .where(*_filter_conditions(conn, f, today))).scalar_one())
+
+
 def count_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date) -> int:
     with engine.connect() as conn:
         return _count(conn, f, today, _filter_conditions(conn, f, today))
 
 
+@dataclass(frozen=True)
+class PublicPage:
+    """One page of the public list: redacted rows (dicts with the keys of PUBLIC_COLUMNS), the total of the whole
+    result set, and the ``after`` cursor of the next page (None on the last one). ``total_exact`` is False when a
+    text scan was counted only up to TEXT_COUNT_LIMIT: there are at least ``total`` matches."""
+
+    rows: list[dict]
+    total: int
+    next: str | None
+    total_exact: bool = True
+
+
+# A text query no index answers (a single common character, a digit) is counted up to this bound, then reported as
+# "at least": the exact count reads every decision's text (≈ 2.2 s at 1,000,000) and is made only on request.
+TEXT_COUNT_LIMIT = 10_000
+
+
+def _bounded_count(conn: Connection, key: tuple, where: list[ColumnElement[bool]]) -> tuple[int, bool]:
+    """The number of matches up to TEXT_COUNT_LIMIT and whether that is all of them, cached like ``_count``."""
+    bounded_key = ("at least", TEXT_COUNT_LIMIT, key)
+    cached = _cached_count(bounded_key)
+    if cached is not None:
+        return cached, False
+    n = int(conn.execute(select(func.count()).select_from(
+        select(_PS.c.decision_id).where(*where).limit(TEXT_COUNT_LIMIT + 1).subquery())).scalar_one())
+    if n <= TEXT_COUNT_LIMIT:
+        return _remember_count(key, n), True
+    return _remember_count(bounded_key, TEXT_COUNT_LIMIT), False
+
+
+def public_decision_page(engine: Engine, f: DecisionFilters, today: dt.date) -> PublicPage:
+    """One page matching ``f`` — ``f.after`` (keyset) or ``f.page`` (offset) — with the total and the next cursor.
+
+    How the total is found when it is not cached yet (``_count`` has the cache):
+    * no text: by buckets (``_count_by_buckets``), a few thousand rows summed whatever the filter;
+    * text the full-text index answers: by the statement that reads the page (``count(*) OVER ()``), so SQLite
+      evaluates the match once instead of once for the count and again for the ids (155 + 219 ms for “食品” at
+      1,000,000 decisions) — the page query sorts every match anyway, so the window adds little;
+    * text only a scan answers (“2”): up to TEXT_COUNT_LIMIT, row by row along the sort index, and reported as
+      "at least" beyond it (``total_exact`` False); ``f.exact_count`` counts to the end (then cached)."""
+    with engine.connect() as conn:
+        key = _count_key(conn, f, today)
+        texts = bool(split_terms(f.q))
+        scans = texts and scans_text(conn, f.q)
+        where = _filter_conditions(conn, f, today)
+        rows_where = _filter_conditions(conn, f, today, per_row=True) if scans else where
+        total, exact = _cached_count(key), True
+        if total is None and scans and not f.exact_count:
+            total, exact = _bounded_count(conn, key, rows_where)
+        if total is None and texts and f.after is None:
+            ids, token, counted = _page_ids(conn, f, where, with_total=True)
+            if counted is not None:
+                _remember_count(key, counted)
+                return PublicPage(_rows_for(conn, ids, today), counted, token)
+        if total is None:
+            total = _count(conn, f, today, where)
+        if total == 0 or (exact and f.after is None and (f.page - 1) * f.page_size >= total):
+            return PublicPage([], total, None, exact)
+        if f.after is not None and f.sort is SortKey.PUBLISHED and f.descending:
+            assert isinstance(f.after.value, dt.date)
+            rows_where = _filter_conditions(conn, f, today, published_until=f.after.value, per_row=scans)
+        ids, token, _ = _page_ids(conn, f, rows_where)
+        return PublicPage(_rows_for(conn, ids, today), total, token, exact)
+
+
 def public_decision_rows(engine: Engine, f: DecisionFilters, today: dt.date) -> tuple[list[dict], int]:
     """One page of redacted rows (dicts with the keys of PUBLIC_COLUMNS) matching ``f``, and the total count."""
-    with engine.connect() as conn:
-        where = _filter_conditions(conn, f, today)
-        total = _count(conn, f, today, where)
-        if total == 0 or (f.page - 1) * f.page_size >= total:
-            return [], total
-        ids = list(conn.execute(
-            select(_PS.c.decision_id).where(*where).order_by(*_order(f))
-            .limit(f.page_size).offset((f.page - 1) * f.page_size)
-        ).scalars())
-        return _rows_for(conn, ids, today), total
+    page = public_decision_page(engine, f, today)
+    return page.rows, page.total
 
 
 def load_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date) -> tuple[pd.DataFrame, int]:
     """One page of published decisions matching ``f`` (newest publication first by default) and the total count."""
-    rows, total = public_decision_rows(engine, f, today)
-    return pd.DataFrame(rows, columns=list(PUBLIC_COLUMNS)), total
+    frame, total, _ = load_public_page(engine, f, today)
+    return frame, total
+
+
+def load_public_page(engine: Engine, f: DecisionFilters, today: dt.date) -> tuple[pd.DataFrame, int, bool]:
+    """``load_public_decisions`` and whether the total is exact (False: at least that many, see PublicPage)."""
+    page = public_decision_page(engine, f, today)
+    return pd.DataFrame(page.rows, columns=list(PUBLIC_COLUMNS)), page.total, page.total_exact
 
 
 def iter_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date, *, batch: int = 1000,
@@ -220,6 +451,47 @@ def iter_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date, *,
         keys = tuple(result.keys())
         for row in result:
             yield _as_published(dict(zip(keys, row, strict=True)))
+
+
+def _date_text(column, sqlite: bool) -> ColumnElement:
+    """A date as ISO text from the database (SQLite stores exactly that; PostgreSQL formats it)."""
+    return type_coerce(column, String) if sqlite else func.to_char(column, "YYYY-MM-DD")
+
+
+def iter_public_csv_rows(engine: Engine, f: DecisionFilters, today: dt.date, *, batch: int = 2000,
+                         limit: int | None = None) -> Iterator[tuple]:
+    """The rows of ``iter_public_decisions`` as tuples in PUBLIC_COLUMNS order, every value already in its
+    open-data text form (money "1850.00", dates ISO, a withdrawn decision's tombstone) or None or the integer id —
+    formatted by the database instead of turned into Decimal and date objects and back, which was half the cost
+    of a full CSV. For ``domain.opendata.csv_rows``; tests/db/test_export_fast.py keeps its output byte for byte
+    equal to ``csv_lines(iter_public_decisions(…))``."""
+    ps, pr, d, a = _PS, _PR, m.Decision, m.Agency
+    sqlite = engine.dialect.name == "sqlite"
+    withdrawn = ps.c.status == DisclosureStatus.WITHDRAWN.value
+
+    def money(column) -> ColumnElement:
+        raw = type_coerce(column, Integer if sqlite else String)
+        text_form = func.printf("%d.%02d", raw / 100, raw % 100) if sqlite else cast(column, String)
+        return case((withdrawn, None), else_=type_coerce(text_form, String))
+
+    columns = [
+        ps.c.decision_id, d.decision_no, a.name, pr.c.party_name, pr.c.party_type,
+        func.nullif(pr.c.uscc, ""), pr.c.violation, ps.c.category,
+        case((withdrawn, WITHDRAWN_NOTICE), else_=pr.c.conclusion),
+        money(ps.c.fine_total), money(d.confiscation_total),
+        _date_text(ps.c.decided_on, sqlite), _date_text(ps.c.published_on, sqlite), ps.c.status,
+    ]
+    with engine.connect() as conn:
+        stmt = (select(*columns).select_from(ps)
+                .join(pr, pr.c.decision_id == ps.c.decision_id)
+                .join(d, d.id == ps.c.decision_id)
+                .join(a, a.id == ps.c.agency_id)
+                .where(*_filter_conditions(conn, f, today)).order_by(*_order(f)))
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        result = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt)
+        for rows in result.partitions():
+            yield from (tuple(r) for r in rows)
 
 
 @dataclass(frozen=True)

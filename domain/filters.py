@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from domain.cursor import Cursor, CursorError, decode_cursor, encode_cursor
 from domain.enums import ActionCategory, CaseStatus, DisclosureStatus, PenaltyType, Stage
+from domain.formatting import format_total
 from domain.params import clean_text, parse_id, parse_int, quote_input
 
 PAGE_SIZES = (20, 50, 100)
@@ -79,13 +82,16 @@ class DecisionFilters:
     descending: bool = True
     page: int = 1
     page_size: int = 20
+    after: Cursor | None = None  # API keyset paging: the rows after this position instead of ``page``
+    exact_count: bool = False  # API ``count=exact``: count a text scan to the end instead of up to a bound
 
     def with_page(self, page: int) -> DecisionFilters:
         return replace(self, page=max(1, page))
 
     def same_result_set(self, other: DecisionFilters) -> bool:
         """True when only the page or its size differ: a changed filter or sort must go back to page 1."""
-        return replace(self, page=1, page_size=20) == replace(other, page=1, page_size=20)
+        return (replace(self, page=1, page_size=20, after=None, exact_count=False)
+                == replace(other, page=1, page_size=20, after=None, exact_count=False))
 
 
 def _one(params: Mapping[str, str | list[str]], key: str) -> str:
@@ -221,7 +227,7 @@ class FilterError(ValueError):
 
 
 API_PARAMS = frozenset({"q", "agency", "category", "type", "year", "month", "amount", "status", "sort", "order",
-                        "page", "page_size"})
+                        "page", "page_size", "after", "count"})
 
 
 def _choices(values) -> str:
@@ -284,6 +290,11 @@ def filters_from_api_params(params: Mapping[str, str | list[str]], *, agency_ids
     order = get("order")
     if order and order not in ("asc", "desc"):
         raise FilterError(f"参数 order（排序方向）只能为 asc 或 desc，收到：{quote_input(order)}")
+    sort = member("sort", "排序字段", SortKey) or SortKey.PUBLISHED
+    after = _after(get("after"), get("page"), sort, order != "asc")
+    count = get("count")
+    if count and count != "exact":
+        raise FilterError(f"参数 count（计数方式）只能为 exact（精确计数），收到：{quote_input(count)}")
     return DecisionFilters(
         q=q,
         agency_id=agency_id,
@@ -293,11 +304,52 @@ def filters_from_api_params(params: Mapping[str, str | list[str]], *, agency_ids
         month=month,
         amount=member("amount", "罚款金额区间", AmountBand),
         status=member("status", "公示状态", DisclosureStatus, PUBLIC_STATUSES),
-        sort=member("sort", "排序字段", SortKey) or SortKey.PUBLISHED,
+        sort=sort,
         descending=order != "asc",
         page=integer("page", "页码", 1, MAX_PAGE) or 1,
         page_size=integer("page_size", "每页条数", 1, max_page_size) or 20,
+        after=after,
+        exact_count=count == "exact",
     )
+
+
+def _after(raw: str, raw_page: str, sort: SortKey, descending: bool) -> Cursor | None:
+    """The ``after`` cursor, checked against the request: it must be one this API issued (domain.cursor), for the
+    same sort and direction (in another order the position would skip or repeat rows), and not given with ``page``
+    (two answers to "where does this page start")."""
+    if not raw:
+        return None
+    if raw_page:
+        raise FilterError("参数 after（翻页游标）与 page（页码）不能同时使用：按游标翻页时请去掉 page")
+    try:
+        cursor = decode_cursor(raw)
+    except CursorError as exc:
+        raise FilterError(str(exc)) from None
+    if cursor.sort not in SortKey._value2member_map_:
+        raise FilterError(BAD_CURSOR_SORT)
+    if SortKey(cursor.sort) is not sort or cursor.descending != descending:
+        direction = "从大到小" if cursor.descending else "从小到大"
+        raise FilterError(f"参数 after（翻页游标）属于按{cursor.sort}{direction}的排序，与本次请求的 sort/order 不一致；"
+                          "换排序后请从第一页开始")
+    by_amount = sort is SortKey.AMOUNT
+    if (cursor.value is None and not by_amount) or (
+            cursor.value is not None and isinstance(cursor.value, Decimal) != by_amount):
+        raise FilterError(BAD_CURSOR_SORT)
+    return cursor
+
+
+BAD_CURSOR_SORT = "参数 after（翻页游标）无效：其中的排序值与排序字段不符，请把上一页返回的 next 原样传入"
+
+
+def next_cursor(f: DecisionFilters, last: Mapping[str, object]) -> str:
+    """The ``after`` token that continues ``f``'s order after the row ``last`` (a public row: id, published_on,
+    decided_on, fine_total — None for a withdrawn decision)."""
+    column = {SortKey.PUBLISHED: "published_on", SortKey.DECIDED: "decided_on", SortKey.AMOUNT: "fine_total"}[f.sort]
+    value = last[column]
+    last_id = last["id"]
+    if not isinstance(last_id, int) or not (value is None or isinstance(value, (Decimal, date))):
+        raise TypeError("行中缺少排序值或编号")
+    return encode_cursor(Cursor(f.sort.value, f.descending, value, last_id))
 
 
 # ------------------------------------------------------------------ the staff case list (pages/cases.py)
@@ -347,8 +399,9 @@ def case_filters_to_params(f: CaseFilters, r: RecordFilters) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
-def describe_filters(f: DecisionFilters, total: int, agency_name: str | None = None) -> str:
-    """"2025年 区市场监管局 行政处罚 罚款 含“食品” 共 412 条"."""
+def describe_filters(f: DecisionFilters, total: int, agency_name: str | None = None, *, exact: bool = True) -> str:
+    """"2025年 区市场监管局 行政处罚 罚款 含“食品” 共 412 条"; with ``exact`` False the total is a lower bound:
+    "含“2” 1 万条以上"."""
     parts: list[str] = []
     if f.year is not None:
         parts.append(f"{f.year}年{f.month}月" if f.month is not None else f"{f.year}年")
@@ -365,7 +418,7 @@ def describe_filters(f: DecisionFilters, total: int, agency_name: str | None = N
     if f.q:
         parts.append(f"含“{f.q}”")
     prefix = " ".join(parts) if parts else "全部已公示决定"
-    return f"{prefix} 共 {total:,} 条"
+    return f"{prefix} {format_total(total, exact)}"
 
 
 def describe_sort(f: DecisionFilters) -> str:

@@ -44,6 +44,15 @@ def format_count(n: int) -> str:
     return f"{n:,}"
 
 
+def format_total(n: int, exact: bool = True) -> str:
+    """"共 412 条"; a count known only as a lower bound reads "1 万条以上" (whole 万) or "12,345 条以上"."""
+    if exact:
+        return f"共 {n:,} 条"
+    if n >= 10_000 and n % 10_000 == 0:
+        return f"{n // 10_000:,} 万条以上"
+    return f"{n:,} 条以上"
+
+
 def format_rate(part: int, whole: int) -> str:
     """"87.5%"; "—" when there is nothing to divide."""
     if whole == 0:

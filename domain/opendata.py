@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -120,6 +120,35 @@ def csv_lines(records: Iterable[Mapping[str, Any]], columns: Mapping[str, str], 
             yield take()
             pending = 0
     if pending:
+        yield take()
+
+
+def csv_rows(rows: Iterable[Sequence[Any]], headers: Sequence[str], *, bom: bool = True,
+             rows_per_chunk: int = 512) -> Iterator[str]:
+    """``csv_lines`` for rows whose values are already in their open-data text form (str), None (an empty cell)
+    or an int, in header order — no per-cell formatting left but the formula neutralisation of text cells, and
+    the csv module writes a chunk of rows in one call."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def take() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(list(headers))
+    yield (BOM if bom else "") + take()
+    starts = FORMULA_STARTS
+    pending: list[list[Any]] = []
+    for row in rows:
+        pending.append(["'" + v if type(v) is str and v.startswith(starts) else v for v in row])
+        if len(pending) >= rows_per_chunk:
+            writer.writerows(pending)
+            pending.clear()
+            yield take()
+    if pending:
+        writer.writerows(pending)
         yield take()
 
 

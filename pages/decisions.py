@@ -7,7 +7,7 @@ from components.cached import (
     agency_names,
     agency_short_names,
     database_url_for_downloads,
-    public_decisions,
+    public_decisions_counted,
 )
 from components.opendata import DOWNLOAD_LIMIT, MIME, api_export_url, deferred_download, download_name
 from components.tables import (
@@ -32,7 +32,7 @@ from domain.filters import (
     page_out_of_range_note,
     read_decision_link,
 )
-from domain.formatting import today_shanghai
+from domain.formatting import format_total, today_shanghai
 
 today = today_shanghai()
 st.title("执法决定公示")
@@ -87,16 +87,17 @@ chosen = DecisionFilters(q=q.strip()[:100], agency_id=agency, category=category,
                          descending=descending, page=current.page, page_size=current.page_size)
 if not chosen.same_result_set(current):
     chosen = chosen.with_page(1)
-frame, total = public_decisions(chosen, today)
-pages = max(1, -(-total // chosen.page_size))
-beyond = page_out_of_range_note(chosen.page, pages)
-if beyond:
+frame, total, exact = public_decisions_counted(chosen, today)
+# A total known only as a lower bound (a one-character scan) has no last page: "next" stays open while pages are full.
+pages = max(1, -(-total // chosen.page_size)) if exact else None
+beyond = page_out_of_range_note(chosen.page, pages) if pages is not None else None
+if beyond and pages is not None:
     st.warning(md(beyond), icon=":material/link_off:")
     chosen = chosen.with_page(pages)
-    frame, total = public_decisions(chosen, today)
+    frame, total, exact = public_decisions_counted(chosen, today)
 url.publish(filters_to_params(chosen))
 agency_name = names.get(chosen.agency_id) if chosen.agency_id else None
-st.markdown(f"**{md(describe_filters(chosen, total, agency_name))}**")
+st.markdown(f"**{md(describe_filters(chosen, total, agency_name, exact=exact))}**")
 st.caption(f"{md(describe_sort(chosen))}。仅列出公示期内的决定。当事人为未成年人或者涉及国家秘密、商业秘密、个人隐私的决定"
            "依法不予公开；已撤回的决定只保留撤回记录。复制浏览器地址即可分享当前查询。")
 shown = with_short_agency_names(frame, agency_short_names())
@@ -107,15 +108,16 @@ p1, p2, p3 = st.columns([1, 2, 1])
 if p1.button("上一页", disabled=chosen.page <= 1, key="prev_page"):
     st.query_params["page"] = str(chosen.page - 1)
     st.rerun()
-p2.caption(f"第 {min(chosen.page, pages)} / {md(pages)} 页")
-if p3.button("下一页", disabled=chosen.page >= pages, key="next_page"):
+p2.caption(f"第 {md(min(chosen.page, pages))} / {md(pages)} 页" if pages is not None else f"第 {md(chosen.page)} 页")
+last_page = chosen.page >= pages if pages is not None else len(frame) < chosen.page_size
+if p3.button("下一页", disabled=last_page, key="next_page"):
     st.query_params["page"] = str(chosen.page + 1)
     st.rerun()
 
 if total:
     st.subheader("下载当前查询结果")
     b1, b2, _ = st.columns([1, 1, 3])
-    if total <= DOWNLOAD_LIMIT:
+    if exact and total <= DOWNLOAD_LIMIT:
         # Generated on click, page by page (not when the page renders): most visitors never download.
         db_url = database_url_for_downloads()
         for column, fmt in ((b1, "csv"), (b2, "json")):
@@ -126,5 +128,6 @@ if total:
         # Too large to hold in the page's memory: the open-data API streams the same rows from this server.
         for column, fmt in ((b1, "csv"), (b2, "json")):
             column.link_button(f"下载 {md(fmt.upper())}（流式）", api_export_url(chosen, fmt), icon=":material/download:")
-    st.caption(f"包含当前查询的全部 {total:,} 条结果（不限当前页），字段与脱敏规则同上表，另含编号、当事人类型和没收金额；"
-               "金额单位为元，保留两位小数。程序化获取请使用开放数据接口 /api/v1/decisions（见项目说明）。")
+    st.caption(f"包含当前查询的全部结果（{md(format_total(total, exact))}，不限当前页），字段与脱敏规则同上表，"
+               "另含编号、当事人类型和没收金额；金额单位为元，保留两位小数。"
+               "程序化获取请使用开放数据接口 /api/v1/decisions（见项目说明）。")

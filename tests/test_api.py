@@ -49,7 +49,8 @@ def _assert_money_is_text(item: dict) -> None:
 
 def test_list_has_total_page_and_items(app, engine) -> None:
     body = _items(app)
-    assert set(body) == {"total", "page", "page_size", "items"}
+    assert set(body) == {"total", "total_exact", "page", "page_size", "next", "items"}
+    assert body["total_exact"] is True
     assert (body["page"], body["page_size"]) == (1, 20)
     assert body["total"] == count_public_decisions(engine, DecisionFilters(), today_shanghai())
     assert len(body["items"]) == 20
@@ -93,6 +94,80 @@ def test_paging_covers_every_row_once(app) -> None:
         page += 1
     assert ids == [i["id"] for i in everything["items"]][: len(ids)]
     assert len(ids) == everything["total"] == len(set(ids))
+
+
+def test_after_cursor_pages_cover_every_row_once_in_order(app) -> None:
+    for params in ({"q": "罚款"}, {"sort": "金额", "order": "asc", "year": "2025"},
+                   {"sort": "决定日期", "agency": "QS-SCJG", "year": "2025"}):
+        everything = _items(app, page_size=500, **params)
+        assert everything["total"] <= 500
+        ids: list[int] = []
+        body = _items(app, page_size=45, **params)
+        assert body["page"] == 1
+        while True:
+            ids += [i["id"] for i in body["items"]]
+            assert body["total"] == everything["total"]
+            if body["next"] is None:
+                break
+            body = _items(app, page_size=45, after=body["next"], **params)
+            assert body["page"] is None
+        assert ids == [i["id"] for i in everything["items"]]
+
+
+def test_after_works_on_the_streamed_exports_as_one_page(app) -> None:
+    first = _items(app, page_size=5)
+    r = get(app, "/api/v1/decisions.csv", {"after": first["next"], "page_size": "5"})
+    table = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert [int(line[0]) for line in table[1:]] == [i["id"] for i in _items(app, page=2, page_size=5)["items"]]
+
+
+def test_a_bad_cursor_is_a_chinese_400(app) -> None:
+    token = _items(app, page_size=5)["next"]
+    for params, fragment in (({"after": token, "page": "2"}, "不能同时使用"),
+                             ({"after": token, "order": "asc"}, "不一致"),
+                             ({"after": token[:-2]}, "after"),
+                             ({"after": token[:5] + ("x" if token[5] != "x" else "y") + token[6:]}, "after"),
+                             ({"after": "';DROP TABLE x;--"}, "after")):
+        for path in ("/api/v1/decisions", "/api/v1/decisions.csv", "/api/v1/decisions.json"):
+            r = get(app, path, params)
+            assert r.status_code == 400, (path, params)
+            error = r.json()["error"]
+            assert fragment in error and re.search("[\u4e00-\u9fff]", error), error
+
+
+def test_a_text_scan_is_counted_up_to_a_bound_unless_asked_for_the_exact_count(app, engine, monkeypatch) -> None:
+    monkeypatch.setattr(api.public, "TEXT_COUNT_LIMIT", 50)
+    api.public.clear_count_cache()
+    api.RESPONSES.clear()
+    exact = api.public.count_by_scan(engine, DecisionFilters(q="2"), today_shanghai())  # not cached
+    assert exact > 50  # "2" starts too many trigrams for the index: a scan
+    bounded = _items(app, q="2", page_size=20)
+    assert (bounded["total"], bounded["total_exact"]) == (50, False)
+    asked = _items(app, q="2", page_size=20, count="exact")
+    assert (asked["total"], asked["total_exact"]) == (exact, True)
+    assert [i["id"] for i in bounded["items"]] == [i["id"] for i in asked["items"]]
+    api.RESPONSES.clear()  # the bounded answer is still a true answer for this version; without it:
+    assert _items(app, q="2", page_size=20)["total_exact"] is True  # the exact count is cached now
+    api.RESPONSES.clear()
+    assert get(app, "/api/v1/decisions", {"count": "all"}).status_code == 400
+
+
+def test_pages_of_a_bounded_text_scan_still_reach_every_row(app, engine, monkeypatch) -> None:
+    monkeypatch.setattr(api.public, "TEXT_COUNT_LIMIT", 30)
+    api.public.clear_count_cache()
+    api.RESPONSES.clear()
+    expected = [r["id"] for r in api.public.iter_public_decisions(engine, DecisionFilters(q="2 罚"), today_shanghai())]
+    ids: list[int] = []
+    body = _items(app, q="2 罚", page_size=100)
+    while True:
+        assert body["total_exact"] is False and body["total"] == 30
+        ids += [i["id"] for i in body["items"]]
+        if body["next"] is None:
+            break
+        body = _items(app, q="2 罚", page_size=100, after=body["next"])
+    assert ids == expected and len(ids) > 100
+    api.RESPONSES.clear()
+    api.public.clear_count_cache()
 
 
 @pytest.mark.parametrize("params, fragment", [

@@ -40,3 +40,20 @@ def test_naive_datetime_is_refused() -> None:
 def test_format_rate() -> None:
     assert format_rate(7, 8) == "87.5%"
     assert format_rate(0, 0) == "—"
+
+
+@pytest.mark.parametrize(("n", "exact", "shown"), [
+    (0, True, "共 0 条"), (412, True, "共 412 条"), (196_655, True, "共 196,655 条"),
+    (10_000, False, "1 万条以上"), (120_000, False, "12 万条以上"), (40, False, "40 条以上"),
+    (12_345, False, "12,345 条以上"),
+])
+def test_format_total_says_at_least_when_the_count_is_a_bound(n, exact, shown) -> None:
+    from domain.formatting import format_total
+
+    assert format_total(n, exact) == shown
+
+
+def test_describe_filters_with_a_bounded_total() -> None:
+    from domain.filters import DecisionFilters, describe_filters
+
+    assert describe_filters(DecisionFilters(q="2"), 10_000, exact=False) == "含“2” 1 万条以上"

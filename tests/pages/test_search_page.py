@@ -134,3 +134,19 @@ def test_every_filter_change_sticks_and_reaches_the_url() -> None:
     for year in (2025, 2024, 2025):
         _selectbox(at, "年度").set_value(year).run()
         assert _selectbox(at, "年度").value == year and at.query_params["year"] in (str(year), [str(year)])
+
+
+def test_a_text_scan_beyond_the_count_bound_reads_as_at_least_and_pages_on(monkeypatch) -> None:
+    import db.public
+
+    monkeypatch.setattr(db.public, "TEXT_COUNT_LIMIT", 40)
+    db.public.clear_count_cache()
+    at = make_app(q="2 罚款")
+    at.switch_page("pages/decisions.py").run()
+    no_errors(at)
+    sentence = next(md.value for md in at.markdown if "含“2 罚款”" in md.value)
+    assert sentence.endswith("40 条以上**") and " 共 " not in sentence
+    assert any(c.value == "第 1 页" for c in at.caption)
+    assert not next(b for b in at.button if b.label == "下一页").disabled
+    assert not at.download_button and [b.label for b in at.link_button] == ["下载 CSV（流式）", "下载 JSON（流式）"]
+    assert any("40 条以上" in c.value for c in at.caption)
