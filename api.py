@@ -190,9 +190,7 @@ def decision(request: Request) -> Response:
 
 
 def _annual_payload(year: int) -> dict[str, Any]:
-    engine = _engine()
-    facts, reported = stats.annual_facts(engine, year)
-    report = annual_report(facts, year, stats.enforcing_agencies(engine), reported)
+    report = stats.annual_report_from_facts(_engine(), year)
     # Only the suppressed records leave this function: the unsuppressed counts are never cached or sent.
     return json_record({
         "year": year,

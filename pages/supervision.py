@@ -5,12 +5,11 @@ staffing (118号(十一)) and qualification (行政处罚法 art. 58 ¶2)."""
 import streamlit as st
 
 from components.auth import require
-from components.cached import agency_short_names
+from components.cached import agency_short_names, supervision_clocks
 from components.data import get_engine
 from components.review import outcome_mix, review_duration_chart, workdays_text
 from components.stats_charts import on_time_rate_chart
 from components.tables import display_frame, show_table
-from db.queries import supervision_overview
 from db.reviews import major_board, reviewer_staffing
 from db.stats import load_calendar
 from domain.formatting import format_count, format_rate, today_shanghai
@@ -20,7 +19,7 @@ require(Permission.SUPERVISION_READ)
 engine = get_engine()
 today = today_shanghai()
 calendar = load_calendar(engine)
-overview = supervision_overview(engine, today, calendar)
+overview = supervision_clocks(today)
 st.title("执法监督概览")
 st.caption("公示时限：行政处罚、行政许可决定自作出之日起7个工作日内公示，其他执法决定20个工作日内（国办发〔2018〕118号）。"
            "按国务院公布的节假日和调休安排计算工作日，决定当日不计入。")
