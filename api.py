@@ -44,7 +44,7 @@ from domain.formatting import today_shanghai
 from domain.identifiers import validate_uscc
 from domain.opendata import batched_text, csv_lines, dumps, json_document, json_record
 from domain.params import ParamError, clean_text, parse_id, quote_input, require_int
-from domain.statistics import SUPPRESSION_NOTE, annual_report
+from domain.statistics import SUPPRESSION_NOTE
 
 PREFIX = "/api/v1"
 HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=60"}

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, literal_column, select, update
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, literal_column, select, update
 
 from db import models as m
 from domain.deadlines import disclosure_clock
@@ -21,9 +21,9 @@ from domain.enums import ActionCategory, DisclosureStatus, PartyType, PenaltyTyp
 from domain.statistics import DecisionFact, report_column_key
 from domain.workdays import WorkCalendar
 
-FACTS = m.DecisionFactRow.__table__
-QUEUE = m.DecisionFactsQueue.__table__
-VERSION = m.DecisionFactsVersion.__table__
+FACTS: Table = m.DecisionFactRow.__table__  # type: ignore[assignment]
+QUEUE: Table = m.DecisionFactsQueue.__table__  # type: ignore[assignment]
+VERSION: Table = m.DecisionFactsVersion.__table__  # type: ignore[assignment]
 _CHUNK = 1000
 # Above this many queued ids one pass over every decision is cheaper than lookups id by id (after a seed or import).
 _FULL_PASS_SHARE = 0.2
