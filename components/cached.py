@@ -131,21 +131,40 @@ def supervision_clocks(today: dt.date) -> stats.ClockOverview:
     return _supervision_clocks(url, today, _facts_version(url))
 
 
-@st.cache_data(ttl="5m", show_spinner="正在评查案卷…")
-def _completeness(url: str, agency: int | None) -> pd.DataFrame:
+def _records(url: str) -> tuple[int, ...]:
+    """What the case-record aggregates are cached by: it changes with any write they read (db.summaries)."""
+    return summaries.records_fingerprint(engine_for(url))
+
+
+@st.cache_data(max_entries=16, show_spinner="正在评查案卷…")
+def _completeness(url: str, agency: int | None, records: tuple[int, ...]) -> pd.DataFrame:
     return completeness_table(engine_for(url), agency)
 
 
 def completeness_scores(agency: int | None) -> pd.DataFrame:
-    return _completeness(_url(), agency)
+    url = _url()
+    return _completeness(url, agency, _records(url))
+
+
+@st.cache_data(max_entries=8, show_spinner="正在统计…")
+def _supervision_board(url: str, today: dt.date, records: tuple[int, ...]) -> pd.DataFrame:
+    engine = engine_for(url)
+    return reviews.major_board(engine, None, stats.load_calendar(engine), today)
+
+
+def supervision_board(today: dt.date) -> pd.DataFrame:
+    """Every major case with its review status (case numbers included): only for pages that require
+    SUPERVISION_READ."""
+    url = _url()
+    return _supervision_board(url, today, _records(url))
 
 
 # ------------------------------------------------------------------------------------------------- after a write
 # A write forgets only the cached reads whose data it changed: the other pages, and the schema check every page
 # makes, stay cached.
 
-@st.cache_data(ttl="5m", show_spinner="正在统计…")
-def _public_review(url: str, today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+@st.cache_data(max_entries=8, show_spinner="正在统计…")
+def _public_review(url: str, today: dt.date, records: tuple[int, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
     engine = engine_for(url)
     board = reviews.major_board(engine, None, stats.load_calendar(engine), today)
     # Only aggregates and the anonymous durations are cached for the public: no case or decision number.
@@ -154,11 +173,12 @@ def _public_review(url: str, today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame
 
 def public_review(today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per-agency summary, anonymous review durations) of major decisions for the public page."""
-    return _public_review(_url(), today)
+    url = _url()
+    return _public_review(url, today, _records(url))
 
 
 _AGENCY_READS = (_agency_names, _agency_link_keys, _agency_short_names, _public_decisions, _public_summary, _annual_records,
-                 _completeness, _public_review)
+                 _completeness, _public_review, _supervision_board)
 _DATA_READS = (*_AGENCY_READS, _years)
 CASE_RECORD_KINDS = frozenset({"officers", "matters", "cases", "events", "reviews"})  # nothing public until decided
 

@@ -708,11 +708,14 @@ class DecisionFactsQueue(Base):
     decision_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
-class DecisionFactsVersion(Base):
-    """One row whose ``version`` rises whenever db.summaries changes ``decision_facts``: the statistics pages cache
-    their aggregates per version, so a repeated read costs two primary-key reads."""
+class SummaryVersion(Base):
+    """Versions the supervision and statistics pages cache by, so that a repeated read costs a few primary-key reads
+    and any write shows at once. Row 1 (decision facts) rises whenever db.summaries changes ``decision_facts`` or a
+    calendar entry changes; row 2 (case records) rises on writes to what the case-record aggregates read that no
+    append-only id reveals (case flags, officers, agencies, parties, review rules, decision texts) — database triggers,
+    however the rows are written."""
 
-    __tablename__ = "decision_facts_version"
+    __tablename__ = "summary_versions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger, default=0)

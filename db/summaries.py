@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, literal_column, select, update
@@ -23,7 +24,8 @@ from domain.workdays import WorkCalendar
 
 FACTS: Table = m.DecisionFactRow.__table__  # type: ignore[assignment]
 QUEUE: Table = m.DecisionFactsQueue.__table__  # type: ignore[assignment]
-VERSION: Table = m.DecisionFactsVersion.__table__  # type: ignore[assignment]
+VERSION: Table = m.SummaryVersion.__table__  # type: ignore[assignment]
+FACTS_VERSION, RECORDS_VERSION = 1, 2
 _CHUNK = 1000
 # Above this many queued ids one pass over every decision is cheaper than lookups id by id (after a seed or import).
 _FULL_PASS_SHARE = 0.2
@@ -55,11 +57,20 @@ def _source(conn: Connection) -> Any:
     )
 
 
+@cache
+def _types(joined: str | None) -> frozenset[PenaltyType]:
+    return frozenset(PenaltyType(t) for t in joined.split("|")) if joined else frozenset()
+
+
+# A handful of distinct (category, types, granted) combinations cover a million decisions.
+_report_column = cache(report_column_key)
+
+
 def fact_row(r: Any, calendar: WorkCalendar) -> dict[str, Any]:
     """The ``decision_facts`` row of one source row, by the same rules as db.stats.disclosure_clocks and
     db.stats.annual_facts."""
     category = ActionCategory(r.category)
-    types = frozenset(PenaltyType(t) for t in r.types.split("|")) if r.types else frozenset()
+    types = _types(r.types)
     fact = DecisionFact(
         decision_id=r.id, agency_id=r.agency_id, agency_name="", category=category, decided_on=r.decided_on,
         penalty_types=types, fine_total=r.fine_total or Decimal(0),
@@ -82,7 +93,7 @@ def fact_row(r: Any, calendar: WorkCalendar) -> dict[str, Any]:
         "disclosed": disclosed, "withheld": withheld, "deadline": deadline, "provisional": provisional,
         "published_on": published, "late_workdays": late, "unreviewed_major": bool(r.unreviewed_major),
         "natural_person": fact.party_is_natural_person,
-        "report_column": report_column_key(category, types, fact.licence_granted), "amount": fact.amount,
+        "report_column": _report_column(category, types, fact.licence_granted), "amount": fact.amount,
     }
 
 
@@ -107,9 +118,10 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 
 
 def _bump(conn: Connection) -> None:
-    raised = conn.execute(update(VERSION).where(VERSION.c.id == 1).values(version=VERSION.c.version + 1)).rowcount
+    raised = conn.execute(update(VERSION).where(VERSION.c.id == FACTS_VERSION)
+                          .values(version=VERSION.c.version + 1)).rowcount
     if not raised:  # emptied by ``seed --reset``: start again at a random version, never at one cached before
-        conn.execute(insert(VERSION).values(id=1, version=secrets.randbits(40)))
+        conn.execute(insert(VERSION).values(id=FACTS_VERSION, version=secrets.randbits(40)))
 
 
 def rebuild(conn: Connection) -> int:
@@ -142,12 +154,26 @@ def refresh(conn: Connection) -> int:
     return len(ids)
 
 
+def _version(conn: Connection, row: int) -> int:
+    return int(conn.execute(select(VERSION.c.version).where(VERSION.c.id == row)).scalar_one_or_none() or 0)
+
+
 def current_version(engine: Engine) -> int:
     """Bring the facts up to date and return their version: what the statistics caches are keyed by."""
     with engine.connect() as conn:
-        queued = conn.execute(select(QUEUE.c.decision_id).limit(1)).first() is not None
-        if not queued:
-            return int(conn.execute(select(VERSION.c.version).where(VERSION.c.id == 1)).scalar_one_or_none() or 0)
+        if conn.execute(select(QUEUE.c.decision_id).limit(1)).first() is None:
+            return _version(conn, FACTS_VERSION)
     with engine.begin() as conn:
         refresh(conn)
-        return int(conn.execute(select(VERSION.c.version).where(VERSION.c.id == 1)).scalar_one_or_none() or 0)
+        return _version(conn, FACTS_VERSION)
+
+
+def records_fingerprint(engine: Engine) -> tuple[int, ...]:
+    """Changes whenever anything the case-record aggregates (completeness scores, the review board) read may have
+    changed: the facts and case-record versions, and the largest id of each append-only record table. Five
+    primary-key reads."""
+    facts = current_version(engine)
+    with engine.connect() as conn:
+        tail = [conn.execute(select(func.max(t.id))).scalar_one_or_none() or 0
+                for t in (m.CaseEvent, m.LegalReview, m.ReviewStep)]
+        return (facts, _version(conn, RECORDS_VERSION), *tail)

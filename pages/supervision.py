@@ -5,20 +5,18 @@ staffing (118号(十一)) and qualification (行政处罚法 art. 58 ¶2)."""
 import streamlit as st
 
 from components.auth import require
-from components.cached import agency_short_names, supervision_clocks
+from components.cached import agency_short_names, supervision_board, supervision_clocks
 from components.data import get_engine
 from components.review import outcome_mix, review_duration_chart, workdays_text
 from components.stats_charts import on_time_rate_chart
 from components.tables import display_frame, show_table
-from db.reviews import major_board, reviewer_staffing
-from db.stats import load_calendar
+from db.reviews import reviewer_staffing
 from domain.formatting import format_count, format_rate, today_shanghai
 from domain.permissions import Permission
 
 require(Permission.SUPERVISION_READ)
 engine = get_engine()
 today = today_shanghai()
-calendar = load_calendar(engine)
 overview = supervision_clocks(today)
 st.title("执法监督概览")
 st.caption("公示时限：行政处罚、行政许可决定自作出之日起7个工作日内公示，其他执法决定20个工作日内（国办发〔2018〕118号）。"
@@ -28,7 +26,7 @@ if overview.per_agency.empty:
     st.stop()
 per = overview.per_agency
 due = int(per["on_time"].sum() + per["late"].sum() + per["overdue"].sum())
-board = major_board(engine, None, calendar, today)
+board = supervision_board(today)
 violations = board[board["violation"]]
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("按时公示率", format_rate(int(per["on_time"].sum()), due),

@@ -142,7 +142,7 @@ def test_a_calendar_entry_recomputes_the_deadlines_it_moves(seeded: Engine) -> N
 
 
 def test_declaring_a_year_official_clears_its_provisional_deadlines(seeded: Engine) -> None:
-    d, s, c, f = m.Decision, m.Disclosure, m.Case, m.DecisionFactRow
+    d, s, c = m.Decision, m.Disclosure, m.Case
     year = WorkCalendar.covered_years().stop  # the first year without a bundled official calendar
     undecided = one(seeded, select(c.id).where(~exists().where(d.case_id == c.id)).order_by(c.id))
     with seeded.begin() as conn:
@@ -203,3 +203,27 @@ def test_disclosure_clocks_from_the_facts_equal_the_per_decision_clocks(seeded_e
                                           check_dtype=False)
             assert overview.provisional == bool(clocks["provisional"].any())
     assert (old["overdue"].sum() > 0) and (old["late"].sum() > 0)
+
+
+def test_the_records_fingerprint_moves_with_every_write_the_case_aggregates_read(seeded: Engine) -> None:
+    from db.summaries import records_fingerprint
+
+    c, o, r, d = m.Case, m.Officer, m.MajorReviewRules, m.Decision
+    writes = [
+        update(c).where(c.id == select(func.min(c.id)).scalar_subquery()).values(is_major=True),
+        update(o).where(o.id == select(func.min(o.id)).scalar_subquery()).values(cert_valid_to=dt.date(2020, 1, 1)),
+        update(d).where(d.id == select(func.min(d.id)).scalar_subquery()).values(legal_basis="《测试条例》第一条"),
+        insert(r).values(agency_id=select(func.min(m.Agency.id)).scalar_subquery(), review_workdays=9),
+    ]
+    seen = {records_fingerprint(seeded)}
+    assert records_fingerprint(seeded) in seen  # nothing written: the same key
+    for stmt in writes:
+        with seeded.begin() as conn:
+            conn.execute(stmt)
+        seen.add(records_fingerprint(seeded))
+    assert len(seen) == 1 + len(writes)
+    # the chain head of a case changes with every appended event, which the largest event id already says
+    before = records_fingerprint(seeded)
+    with seeded.begin() as conn:
+        conn.execute(update(c).where(c.id == select(func.min(c.id)).scalar_subquery()).values(chain_head="f" * 64))
+    assert records_fingerprint(seeded) == before

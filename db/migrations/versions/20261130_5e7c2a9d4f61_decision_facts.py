@@ -1,4 +1,4 @@
-"""decision facts: per-decision statistics kept current on write
+"""decision facts: per-decision statistics kept current on write; summary versions
 
 The annual data, the disclosure clock and the supervision overview aggregated every decision in Python on each cold
 page run (24–40 s at 1,000,000 decisions, issue 14). This migration adds:
@@ -9,7 +9,9 @@ page run (24–40 s at 1,000,000 decisions, issue 14). This migration adds:
 * ``decision_facts_queue``: ids of decisions whose row is stale, filled by the triggers below however rows are
   written (ORM, bulk COPY, import), including every decision whose deadline window contains an entered or removed
   calendar day, or that touches a year declared official;
-* ``decision_facts_version``: raised by db.summaries whenever it changes a row, so pages cache per version;
+* ``summary_versions``: row 1 rises whenever db.summaries changes a fact (and with every calendar entry), row 2 with
+  every write to what the case-record aggregates (completeness scores, review board) read that no append-only id
+  reveals; pages cache per version;
 * ``ix_cases_agency_id_filed_on``: which agencies have case data in a year, one probe per agency.
 
 Every existing decision is queued on upgrade; ``manage.py init`` (or ``manage.py refresh``) computes them.
@@ -37,7 +39,22 @@ QUEUE = "INSERT INTO decision_facts_queue (decision_id)"
 SQLITE_IGNORE = "INSERT OR IGNORE INTO decision_facts_queue (decision_id)"
 # A calendar entry also changes how late an unpublished decision is today, which no stored row holds: the version the
 # pages cache by rises with it.
-BUMP = "UPDATE decision_facts_version SET version = version + 1 WHERE id = 1;"
+BUMP = "UPDATE summary_versions SET version = version + 1 WHERE id = 1;"
+BUMP_RECORDS = "UPDATE summary_versions SET version = version + 1 WHERE id = 2;"
+# table → columns whose change moves a case-record aggregate (None: any change). Case events, review rounds and
+# review steps are append-only: their largest id is part of the cache key instead. cases.chain_head changes with
+# every event and is left out.
+RECORD_SOURCES = {
+    "cases": ("is_major", "major_reasons", "agency_id", "party_id", "matter_id", "procedure", "filed_on",
+              "decision_extension_days", "facts", "case_no"),
+    "decisions": None,
+    "penalty_items": None,
+    "parties": None,
+    "agencies": None,
+    "matters": None,
+    "officers": None,
+    "major_review_rules": None,
+}
 
 
 def _calendar_day_ids(day: str) -> str:
@@ -80,6 +97,12 @@ def _sqlite_triggers() -> dict[str, str]:
         "df_calendar_days_ad": (f"AFTER DELETE ON calendar_days BEGIN {SQLITE_IGNORE} {_calendar_day_ids('OLD.day')}; "
                                 f"{BUMP} END"),
     }
+    for table, columns in RECORD_SOURCES.items():
+        # An inserted decision or penalty item raises the facts version already; a new case may be a major one.
+        events = ("UPDATE", "DELETE") if table in ("decisions", "penalty_items") else ("INSERT", "UPDATE", "DELETE")
+        for event in events:
+            of = f" OF {', '.join(columns)}" if columns and event == "UPDATE" else ""
+            triggers[f"sv_{table}_a{event[0].lower()}"] = f"AFTER {event}{of} ON {table} BEGIN {BUMP_RECORDS} END"
     for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
         first, last = (y.format(row) for y in year)
         triggers[f"df_calendar_years_a{event[0].lower()}"] = (
@@ -132,6 +155,14 @@ END $$""")
     }
     for name, body in row_functions.items():
         out.append(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$")
+    out.append("CREATE FUNCTION sv_records_bump() RETURNS trigger LANGUAGE plpgsql AS $$ "
+               f"BEGIN {BUMP_RECORDS} RETURN NULL; END $$")
+    for table, columns in RECORD_SOURCES.items():
+        events = "UPDATE OR DELETE" if table in ("decisions", "penalty_items") else "INSERT OR UPDATE OR DELETE"
+        if columns:
+            events = events.replace("UPDATE", f"UPDATE OF {', '.join(columns)}")
+        out.append(f"CREATE TRIGGER sv_{table} AFTER {events} ON {table} "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION sv_records_bump()")
     out += [
         "CREATE TRIGGER df_cases_upd AFTER UPDATE OF agency_id, party_id ON cases "
         "FOR EACH ROW EXECUTE FUNCTION df_queue_case()",
@@ -146,10 +177,10 @@ END $$""")
 
 
 PG_FUNCTIONS = (*(f"df_queue_{t}" for t in PG_STATEMENT), "df_queue_case", "df_queue_party", "df_queue_calendar_day",
-                "df_queue_calendar_year")
+                "df_queue_calendar_year", "sv_records_bump")
 PG_TRIGGERS = (*((f"df_{t}_{e}", t) for t in PG_STATEMENT for e in ("ins", "upd", "del")),
                ("df_cases_upd", "cases"), ("df_parties_upd", "parties"), ("df_calendar_days", "calendar_days"),
-               ("df_calendar_years", "calendar_years"))
+               ("df_calendar_years", "calendar_years"), *((f"sv_{t}", t) for t in RECORD_SOURCES))
 
 
 def upgrade() -> None:
@@ -181,13 +212,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('decision_id', name=op.f('pk_decision_facts_queue')),
     )
     op.create_table(
-        'decision_facts_version',
+        'summary_versions',
         sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
         sa.Column('version', sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_decision_facts_version')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_summary_versions')),
     )
     # A random start, as for public_data_version: a recreated database never repeats a cached version.
-    op.execute(f"INSERT INTO decision_facts_version (id, version) VALUES (1, {secrets.randbits(40)})")
+    op.execute(f"INSERT INTO summary_versions (id, version) VALUES (1, {secrets.randbits(40)}), "
+               f"(2, {secrets.randbits(40)})")
     op.create_index('ix_cases_agency_id_filed_on', 'cases', ['agency_id', 'filed_on'], unique=False)
     if op.get_bind().dialect.name == "sqlite":
         for name, body in _sqlite_triggers().items():
@@ -208,7 +240,7 @@ def downgrade() -> None:
         for name in PG_FUNCTIONS:
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
     op.drop_index('ix_cases_agency_id_filed_on', table_name='cases')
-    op.drop_table('decision_facts_version')
+    op.drop_table('summary_versions')
     op.drop_table('decision_facts_queue')
     op.drop_index('ix_decision_facts_unpublished', table_name='decision_facts')
     op.drop_index('ix_decision_facts_late', table_name='decision_facts')
