@@ -259,8 +259,9 @@ def _worst_late(conn: Any, today: dt.date, calendar: WorkCalendar, *, public_onl
         # Unpublished and past the deadline: the earlier the deadline, the more working days late, so rows are read
         # in deadline order until a row is less late than the limit-th one (ties with it are kept).
         overdue: list[tuple[Any, ...]] = []
-        stream = conn.execution_options(stream_results=True, yield_per=200).execute(
-            base.where(f.published_on.is_(None), f.deadline < today).order_by(f.deadline, f.decided_on, f.decision_id))
+        stream = conn.execute(
+            base.where(f.published_on.is_(None), f.deadline < today).order_by(f.deadline, f.decided_on, f.decision_id)
+            .execution_options(stream_results=True, yield_per=200))
         for r in stream:
             clock = disclosure_clock(r.decided_on, ActionCategory(r.category), None, today, calendar)
             if len(overdue) >= limit and clock.late_workdays < overdue[limit - 1][9]:

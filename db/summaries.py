@@ -129,7 +129,7 @@ def rebuild(conn: Connection) -> int:
     calendar = calendar_of(conn)
     conn.execute(delete(QUEUE))
     conn.execute(delete(FACTS))
-    rows = conn.execution_options(stream_results=True, yield_per=5000).execute(_source(conn))
+    rows = conn.execute(_source(conn).execution_options(stream_results=True, yield_per=5000))
     written = _write(conn, rows, calendar)
     _bump(conn)
     return written
