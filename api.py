@@ -35,7 +35,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from db import inspections, public, stats
+from db import inspections, public, stats, summaries
 from db.anchors import list_anchors, publish_today
 from db.engine import Engine, database_url, shared_engine
 from domain.draw import published_json, verify_draw
@@ -213,7 +213,9 @@ def annual(request: Request) -> Response:
         year = require_int(raw, "year", "年度", 2000, 2100)
     except (FilterError, ParamError) as exc:
         return _error(str(exc))
-    return _json(_annual.get((database_url(), year, today_shanghai()), lambda: _annual_payload(year)))
+    # Keyed by the decision-facts version too (after bringing the facts up to date): a write shows at once.
+    key = (database_url(), year, today_shanghai(), summaries.current_version(_engine()))
+    return _json(_annual.get(key, lambda: _annual_payload(year)))
 
 
 # ------------------------------------------------------------------------------------ 双随机、一公开 and entities

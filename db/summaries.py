@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, literal_column, select, update
+from sqlalchemy import Connection, Engine, String, Table, delete, func, insert, literal_column, select, update
 
 from db import models as m
 from domain.deadlines import disclosure_clock
@@ -41,8 +41,9 @@ def calendar_of(conn: Connection) -> WorkCalendar:
 
 def _penalty_types(conn: Connection) -> Any:
     i = m.PenaltyItem
-    agg = (func.group_concat(i.penalty_type, "|") if conn.dialect.name == "sqlite"
-           else func.string_agg(i.penalty_type, literal_column("'|'")))
+    # Typed as plain text: "罚款|警告" is not one member of the penalty-type enum.
+    agg = (func.group_concat(i.penalty_type, "|", type_=String()) if conn.dialect.name == "sqlite"
+           else func.string_agg(i.penalty_type, literal_column("'|'"), type_=String()))
     return select(agg).where(i.decision_id == m.Decision.id).scalar_subquery()
 
 
