@@ -119,10 +119,12 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 
 
 def _bump(conn: Connection) -> None:
-    raised = conn.execute(update(VERSION).where(VERSION.c.id == FACTS_VERSION)
-                          .values(version=VERSION.c.version + 1)).rowcount
-    if not raised:  # emptied by ``seed --reset``: start again at a random version, never at one cached before
-        conn.execute(insert(VERSION).values(id=FACTS_VERSION, version=secrets.randbits(40)))
+    conn.execute(update(VERSION).where(VERSION.c.id == FACTS_VERSION).values(version=VERSION.c.version + 1))
+    present = set(conn.execute(select(VERSION.c.id)).scalars())
+    # Emptied by ``seed --reset``: start again at random versions, never at ones cached before; the triggers raise
+    # row 2 only once it exists.
+    for row in {FACTS_VERSION, RECORDS_VERSION} - present:
+        conn.execute(insert(VERSION).values(id=row, version=secrets.randbits(40)))
 
 
 def rebuild(conn: Connection) -> int:

@@ -227,3 +227,17 @@ def test_the_records_fingerprint_moves_with_every_write_the_case_aggregates_read
     with seeded.begin() as conn:
         conn.execute(update(c).where(c.id == select(func.min(c.id)).scalar_subquery()).values(chain_head="f" * 64))
     assert records_fingerprint(seeded) == before
+
+
+def test_versions_start_again_after_the_tables_were_emptied(seeded: Engine) -> None:
+    from db.summaries import VERSION, records_fingerprint
+
+    with seeded.begin() as conn:
+        conn.execute(VERSION.delete())
+        conn.execute(insert(QUEUE).values(decision_id=select(func.min(m.Decision.id)).scalar_subquery()))
+    first = records_fingerprint(seeded)
+    assert first[0] and first[1]  # both rows are back
+    with seeded.begin() as conn:
+        conn.execute(update(m.Officer).where(m.Officer.id == select(func.min(m.Officer.id)).scalar_subquery())
+                     .values(cert_valid_to=dt.date(2020, 1, 1)))
+    assert records_fingerprint(seeded) != first
