@@ -27,8 +27,10 @@ QUEUE: Table = m.DecisionFactsQueue.__table__  # type: ignore[assignment]
 VERSION: Table = m.SummaryVersion.__table__  # type: ignore[assignment]
 FACTS_VERSION, RECORDS_VERSION = 1, 2
 _CHUNK = 1000
-# Above this many queued ids one pass over every decision is cheaper than lookups id by id (after a seed or import).
+# Above this share of all decisions one pass over every decision is cheaper than lookups id by id (after a seed or
+# an import); below the minimum the count itself is not worth making.
 _FULL_PASS_SHARE = 0.2
+_FULL_PASS_MIN = 10_000
 
 
 def calendar_of(conn: Connection) -> WorkCalendar:
@@ -145,9 +147,10 @@ def refresh(conn: Connection) -> int:
     # Taking the ids with the delete makes this transaction the writer first, so a concurrent write that queues an
     # id again after this point is seen by the next refresh.
     ids = sorted(conn.execute(delete(QUEUE).returning(QUEUE.c.decision_id)).scalars())
-    total = conn.execute(select(func.count()).select_from(m.Decision)).scalar_one()
-    if len(ids) > _FULL_PASS_SHARE * total:
-        return rebuild(conn)
+    if len(ids) >= _FULL_PASS_MIN:
+        total = conn.execute(select(func.count()).select_from(m.Decision)).scalar_one()
+        if len(ids) > _FULL_PASS_SHARE * total:
+            return rebuild(conn)
     calendar = calendar_of(conn)
     source = _source(conn)
     for chunk in _chunks(ids):
