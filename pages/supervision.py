@@ -14,6 +14,8 @@ from db.reviews import reviewer_staffing
 from domain.formatting import format_count, format_rate, today_shanghai
 from domain.permissions import Permission
 
+BOARD_ROWS = 1000
+
 require(Permission.SUPERVISION_READ)
 engine = get_engine()
 today = today_shanghai()
@@ -60,7 +62,13 @@ show_table(display_frame(violations, {"case_no": "案号", "decision_no": "决�
                                       "triggers": "重大情形", "decided_on": "决定日期", "approved_on": "审核同意日期",
                                       "status": "违法情形"}, dates=("decided_on", "approved_on")))
 st.subheader("全部重大执法决定")
-show_table(display_frame(workdays_text(board), {"case_no": "案号", "decision_no": "决定书文号", "agency": "执法主体",
+# The newest cases first and a bounded list: at 1,000,000 cases the board has some 275,000 rows, which no reader
+# scrolls and which cost seconds to send on every run.
+latest = board.iloc[::-1].head(BOARD_ROWS)
+if len(board) > BOARD_ROWS:
+    st.caption(f"共 {format_count(len(board))} 件，下表列出最近录入的 {format_count(BOARD_ROWS)} 件；"
+               "违法情形和各机关审核情况见上文（含全部案件）。")
+show_table(display_frame(workdays_text(latest), {"case_no": "案号", "decision_no": "决定书文号", "agency": "执法主体",
                                  "triggers": "重大情形", "status": "法制审核状态", "rounds": "审核轮次",
                                  "first_submitted_on": "首次报送", "approved_on": "审核同意", "decided_on": "决定日期",
                                  "review_workdays": "审核用时（工作日）", "overdue": "审核超时"},
