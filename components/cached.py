@@ -131,9 +131,10 @@ def supervision_clocks(today: dt.date) -> stats.ClockOverview:
     return _supervision_clocks(url, today, _facts_version(url))
 
 
-def _records(url: str) -> tuple[int, ...]:
-    """What the case-record aggregates are cached by: it changes with any write they read (db.summaries)."""
-    return summaries.records_fingerprint(engine_for(url))
+def _records(url: str, *, events: bool = True) -> tuple[int, ...]:
+    """What the case-record aggregates are cached by: it changes with any write they read (db.summaries); the review
+    board does not read case events, so an appended step leaves it cached (``events=False``)."""
+    return summaries.records_fingerprint(engine_for(url), events=events)
 
 
 @st.cache_data(max_entries=16, show_spinner="正在评查案卷…")
@@ -156,7 +157,7 @@ def supervision_board(today: dt.date) -> pd.DataFrame:
     """Every major case with its review status (case numbers included): only for pages that require
     SUPERVISION_READ."""
     url = _url()
-    return _supervision_board(url, today, _records(url))
+    return _supervision_board(url, today, _records(url, events=False))
 
 
 # ------------------------------------------------------------------------------------------------- after a write
@@ -174,7 +175,7 @@ def _public_review(url: str, today: dt.date, records: tuple[int, ...]) -> tuple[
 def public_review(today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per-agency summary, anonymous review durations) of major decisions for the public page."""
     url = _url()
-    return _public_review(url, today, _records(url))
+    return _public_review(url, today, _records(url, events=False))
 
 
 _AGENCY_READS = (_agency_names, _agency_link_keys, _agency_short_names, _public_decisions, _public_summary, _annual_records,

@@ -174,12 +174,12 @@ def current_version(engine: Engine) -> int:
         return _version(conn, FACTS_VERSION)
 
 
-def records_fingerprint(engine: Engine) -> tuple[int, ...]:
+def records_fingerprint(engine: Engine, *, events: bool = True) -> tuple[int, ...]:
     """Changes whenever anything the case-record aggregates (completeness scores, the review board) read may have
-    changed: the facts and case-record versions, and the largest id of each append-only record table. Five
-    primary-key reads."""
+    changed: the facts and case-record versions, and the largest id of each append-only record table — without the
+    case events for the review board (``events=False``), which does not read them. A few primary-key reads."""
     facts = current_version(engine)
+    tables = (m.CaseEvent, m.LegalReview, m.ReviewStep) if events else (m.LegalReview, m.ReviewStep)
     with engine.connect() as conn:
-        tail = [conn.execute(select(func.max(t.id))).scalar_one_or_none() or 0
-                for t in (m.CaseEvent, m.LegalReview, m.ReviewStep)]
+        tail = [conn.execute(select(func.max(t.id))).scalar_one_or_none() or 0 for t in tables]
         return (facts, _version(conn, RECORDS_VERSION), *tail)

@@ -241,3 +241,16 @@ def test_versions_start_again_after_the_tables_were_emptied(seeded: Engine) -> N
         conn.execute(update(m.Officer).where(m.Officer.id == select(func.min(m.Officer.id)).scalar_subquery())
                      .values(cert_valid_to=dt.date(2020, 1, 1)))
     assert records_fingerprint(seeded) != first
+
+
+def test_an_appended_case_event_moves_only_the_fingerprint_that_reads_events(seeded: Engine) -> None:
+    from db.summaries import records_fingerprint
+
+    e = m.CaseEvent
+    with_events, board = records_fingerprint(seeded), records_fingerprint(seeded, events=False)
+    with seeded.begin() as conn:
+        last = conn.execute(select(e).order_by(e.id.desc()).limit(1)).mappings().one()
+        conn.execute(insert(e).values({k: v for k, v in last.items() if k not in ("id", "seq", "hash")} |
+                                      {"seq": last["seq"] + 1, "hash": "e" * 64}))
+    assert records_fingerprint(seeded) != with_events
+    assert records_fingerprint(seeded, events=False) == board
