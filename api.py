@@ -42,7 +42,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from db import inspections, public, stats
+from db import inspections, public, stats, summaries
 from db.anchors import list_anchors, publish_today
 from db.engine import Engine, database_url, public_read_engine, shared_engine
 from domain.draw import published_json, verify_draw
@@ -51,7 +51,7 @@ from domain.formatting import today_shanghai
 from domain.identifiers import validate_uscc
 from domain.opendata import batched_text, csv_lines, csv_rows, dumps, json_document, json_record
 from domain.params import ParamError, clean_text, parse_id, quote_input, require_int
-from domain.statistics import SUPPRESSION_NOTE, annual_report
+from domain.statistics import SUPPRESSION_NOTE
 
 PREFIX = "/api/v1"
 HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=60"}
@@ -277,9 +277,7 @@ def decision(request: Request) -> Response:
 
 
 def _annual_payload(year: int) -> dict[str, Any]:
-    engine = _engine()
-    facts, reported = stats.annual_facts(engine, year)
-    report = annual_report(facts, year, stats.enforcing_agencies(engine), reported)
+    report = stats.annual_report_from_facts(_engine(), year)
     # Only the suppressed records leave this function: the unsuppressed counts are never cached or sent.
     return json_record({
         "year": year,
@@ -302,7 +300,9 @@ def annual(request: Request) -> Response:
         year = require_int(raw, "year", "年度", 2000, 2100)
     except (FilterError, ParamError) as exc:
         return _error(str(exc))
-    return _json(_annual.get((database_url(), year, today_shanghai()), lambda: _annual_payload(year)))
+    # Keyed by the decision-facts version too (after bringing the facts up to date): a write shows at once.
+    key = (database_url(), year, today_shanghai(), summaries.current_version(_engine()))
+    return _json(_annual.get(key, lambda: _annual_payload(year)))
 
 
 # ------------------------------------------------------------------------------------ 双随机、一公开 and entities

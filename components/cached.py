@@ -9,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from components.data import engine_for, get_engine
-from db import public, queries, reviews, stats
+from db import public, queries, reviews, stats, summaries
 from db.engine import database_url
 from db.events import completeness_table
 from domain.filters import DecisionFilters
-from domain.statistics import annual_report
+from domain.statistics import annual_report_from_tallies
 
 
 def _url() -> str:
@@ -81,16 +81,26 @@ def agency_link_keys() -> dict[str, int]:
     return _agency_link_keys(_url())
 
 
-@st.cache_data(ttl="10m", show_spinner="正在统计…")
-def _annual_records(url: str, year: int) -> list[dict]:
-    engine = engine_for(url)
-    facts, reported = stats.annual_facts(engine, year)
+def _facts_version(url: str) -> int:
+    """The version of the decision facts, brought up to date first (one indexed read when nothing changed): the
+    statistics below are cached per version, so a write shows at once and an unchanged database is never re-read."""
+    return summaries.current_version(engine_for(url))
+
+
+@st.cache_data(max_entries=32, show_spinner="正在统计…")
+def _annual_records(url: str, year: int, version: int, agencies: tuple[tuple[int, str], ...],
+                    filed: frozenset[int]) -> list[dict]:
+    tallies = stats.annual_tallies(engine_for(url), year)
+    reported = filed | {t.agency_id for t in tallies}
     # Only the suppressed public rows are cached: a cached value can never reveal a small cell.
-    return annual_report(facts, year, stats.enforcing_agencies(engine), reported).to_records(suppress=True)
+    return annual_report_from_tallies(tallies, year, dict(agencies), reported).to_records(suppress=True)
 
 
 def annual_records(year: int) -> list[dict]:
-    return _annual_records(_url(), year)
+    url = _url()
+    engine = engine_for(url)
+    return _annual_records(url, year, _facts_version(url), tuple(stats.enforcing_agencies(engine).items()),
+                           stats.agencies_with_cases_filed(engine, year))
 
 
 @st.cache_data(ttl="10m", show_spinner=False)
@@ -102,31 +112,66 @@ def decision_years() -> list[int]:
     return _years(_url())
 
 
-@st.cache_data(ttl="10m", show_spinner="正在计算公示时限…")
-def _clocks(url: str, today: dt.date) -> pd.DataFrame:
+@st.cache_data(max_entries=8, show_spinner="正在计算公示时限…")
+def _public_clocks(url: str, today: dt.date, version: int) -> stats.ClockOverview:
     engine = engine_for(url)
-    return stats.disclosure_clocks(engine, today, stats.load_calendar(engine))
+    # Public: the worst-late list names published decisions only.
+    return stats.clock_overview(engine, today, stats.load_calendar(engine), public_only=True)
 
 
-def disclosure_clocks(today: dt.date) -> pd.DataFrame:
-    return _clocks(_url(), today)
+def disclosure_clocks(today: dt.date) -> stats.ClockOverview:
+    """Per-agency punctuality and the latest published decisions, for the public page."""
+    url = _url()
+    return _public_clocks(url, today, _facts_version(url))
 
 
-@st.cache_data(ttl="5m", show_spinner="正在评查案卷…")
-def _completeness(url: str, agency: int | None) -> pd.DataFrame:
+@st.cache_data(max_entries=8, show_spinner="正在计算公示时限…")
+def _supervision_clocks(url: str, today: dt.date, version: int) -> stats.ClockOverview:
+    engine = engine_for(url)
+    return stats.clock_overview(engine, today, stats.load_calendar(engine), public_only=False)
+
+
+def supervision_clocks(today: dt.date) -> stats.ClockOverview:
+    """The same with unpublished overdue decisions named: only for pages that require SUPERVISION_READ."""
+    url = _url()
+    return _supervision_clocks(url, today, _facts_version(url))
+
+
+def _records(url: str, *, events: bool = True) -> tuple[int, ...]:
+    """What the case-record aggregates are cached by: it changes with any write they read (db.summaries); the review
+    board does not read case events, so an appended step leaves it cached (``events=False``)."""
+    return summaries.records_fingerprint(engine_for(url), events=events)
+
+
+@st.cache_data(max_entries=16, show_spinner="正在评查案卷…")
+def _completeness(url: str, agency: int | None, records: tuple[int, ...]) -> pd.DataFrame:
     return completeness_table(engine_for(url), agency)
 
 
 def completeness_scores(agency: int | None) -> pd.DataFrame:
-    return _completeness(_url(), agency)
+    url = _url()
+    return _completeness(url, agency, _records(url))
+
+
+@st.cache_data(max_entries=8, show_spinner="正在统计…")
+def _supervision_board(url: str, today: dt.date, records: tuple[int, ...]) -> pd.DataFrame:
+    engine = engine_for(url)
+    return reviews.major_board(engine, None, stats.load_calendar(engine), today)
+
+
+def supervision_board(today: dt.date) -> pd.DataFrame:
+    """Every major case with its review status (case numbers included): only for pages that require
+    SUPERVISION_READ."""
+    url = _url()
+    return _supervision_board(url, today, _records(url, events=False))
 
 
 # ------------------------------------------------------------------------------------------------- after a write
 # A write forgets only the cached reads whose data it changed: the other pages, and the schema check every page
 # makes, stay cached.
 
-@st.cache_data(ttl="5m", show_spinner="正在统计…")
-def _public_review(url: str, today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+@st.cache_data(max_entries=8, show_spinner="正在统计…")
+def _public_review(url: str, today: dt.date, records: tuple[int, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
     engine = engine_for(url)
     board = reviews.major_board(engine, None, stats.load_calendar(engine), today)
     # Only aggregates and the anonymous durations are cached for the public: no case or decision number.
@@ -135,12 +180,13 @@ def _public_review(url: str, today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame
 
 def public_review(today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per-agency summary, anonymous review durations) of major decisions for the public page."""
-    return _public_review(_url(), today)
+    url = _url()
+    return _public_review(url, today, _records(url, events=False))
 
 
 _AGENCY_READS = (_agency_names, _agency_link_keys, _agency_short_names, _public_decisions, _public_summary, _annual_records,
-                 _completeness, _public_review)
-_DATA_READS = (*_AGENCY_READS, _years, _clocks)
+                 _completeness, _public_review, _supervision_board)
+_DATA_READS = (*_AGENCY_READS, _years)
 CASE_RECORD_KINDS = frozenset({"officers", "matters", "cases", "events", "reviews"})  # nothing public until decided
 
 
@@ -160,8 +206,9 @@ def after_case_event() -> None:
 
 
 def after_calendar_change() -> None:
-    """An entered 放假/调休 day moves the disclosure deadlines."""
-    _forget(_clocks)
+    """An entered 放假/调休 day moves the disclosure deadlines: the facts version the clocks are cached by rises with
+    it (database triggers), so nothing needs forgetting here; the review board counts working days too."""
+    _forget(_public_review)
 
 
 def after_import(kind: str, *, agencies_may_change: bool) -> None:

@@ -292,6 +292,8 @@ class Party(AuditMixin, Base):
 
 class Case(AuditMixin, Base):
     __tablename__ = "cases"
+    # Which agencies have case data in a year (the annual report's 已报送): one index probe per agency.
+    __table_args__ = (Index("ix_cases_agency_id_filed_on", "agency_id", "filed_on"),)
 
     id: Mapped[intpk]
     case_no: Mapped[str_50] = mapped_column(unique=True)
@@ -686,6 +688,61 @@ class PublicDataVersion(Base):
     question costs one primary-key read instead of a count over 1,000,000 rows, and a write invalidates them all."""
 
     __tablename__ = "public_data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class DecisionFactRow(Base):
+    """What the statistics pages count about one decision, computed once when the decision changes instead of on
+    every page run: the disclosure clock fixed at publication (deadline in working days with 调休, lateness) and the
+    annual report's column and amount. Derived data, never written by application code: database triggers put the
+    id of every changed decision (and of every decision whose deadline window an entered calendar day falls into)
+    into ``decision_facts_queue``, and ``db.summaries.refresh`` recomputes those rows with the domain rules — before
+    a read, at the end of a bulk write, or in full with ``manage.py refresh``."""
+
+    __tablename__ = "decision_facts"
+    __table_args__ = (
+        # Annual report: one range of decision dates, grouped by agency, column and party kind, read from the index.
+        Index("ix_decision_facts_annual", "decided_on", "agency_id", "report_column", "natural_person", "amount"),
+        # Most working days late among published decisions.
+        Index("ix_decision_facts_late", "late_workdays", "decided_on"),
+        # Unpublished decisions by deadline: the overdue ones are a prefix for any ``today``.
+        Index("ix_decision_facts_unpublished", "published_on", "deadline"),
+    )
+
+    decision_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    agency_id: Mapped[int]
+    category: Mapped[str_20]  # ActionCategory value
+    decided_on: Mapped[dt.date]
+    disclosed: Mapped[bool]  # has a disclosure record: only these are on the disclosure clock
+    withheld: Mapped[bool]  # 依法不予公开: exempt from the clock
+    deadline: Mapped[dt.date | None]  # NULL when not disclosed or withheld
+    provisional: Mapped[bool]  # the deadline counts days of a year without an official calendar
+    published_on: Mapped[dt.date | None]  # NULL while unpublished (待公示) and when withheld
+    late_workdays: Mapped[int]  # working days late at publication; 0 when on time or not yet published
+    unreviewed_major: Mapped[bool]
+    natural_person: Mapped[bool]
+    report_column: Mapped[str] = mapped_column(String(80))  # domain.statistics column key
+    amount: Mapped[Decimal] = mapped_column(Money())  # 罚没金额 (0 unless 行政处罚)
+
+
+class DecisionFactsQueue(Base):
+    """Ids of decisions whose ``decision_facts`` row is stale (filled by triggers, emptied by db.summaries)."""
+
+    __tablename__ = "decision_facts_queue"
+
+    decision_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class SummaryVersion(Base):
+    """Versions the supervision and statistics pages cache by, so that a repeated read costs a few primary-key reads
+    and any write shows at once. Row 1 (decision facts) rises whenever db.summaries changes ``decision_facts`` or a
+    calendar entry changes; row 2 (case records) rises on writes to what the case-record aggregates read that no
+    append-only id reveals (case flags, officers, agencies, parties, review rules, decision texts) — database triggers,
+    however the rows are written."""
+
+    __tablename__ = "summary_versions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -11,7 +11,8 @@ from sqlalchemy import Engine, Select, func, select
 
 from db import models as m
 from db.review_rounds import load_rounds
-from db.stats import clock_summary, disclosure_clocks, worst_late
+from db.stats import clock_overview
+from db.summaries import current_version
 from domain.filters import CaseFilters
 from domain.params import parse_id
 from domain.workdays import WorkCalendar
@@ -122,8 +123,9 @@ class SupervisionOverview:
 
 def supervision_overview(engine: Engine, today: dt.date, calendar: WorkCalendar) -> SupervisionOverview:
     """Disclosure punctuality and unreviewed major decisions per agency; staff see unpublished overdue ones too."""
-    clocks = disclosure_clocks(engine, today, calendar)
-    return SupervisionOverview(clock_summary(clocks), worst_late(clocks, public_only=False))
+    current_version(engine)
+    overview = clock_overview(engine, today, calendar, public_only=False)
+    return SupervisionOverview(overview.per_agency, overview.worst_late)
 
 
 def load_users(engine: Engine) -> pd.DataFrame:

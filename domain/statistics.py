@@ -43,9 +43,12 @@ __all__ = [
     "Cell",
     "Column",
     "DecisionFact",
+    "FactTally",
     "REPORT_WORDING",
     "ReportStatus",
     "annual_report",
+    "annual_report_from_tallies",
+    "report_column_key",
     "annual_report_due_status",
     "heaviest_penalty",
     "penalty_column_key",
@@ -398,31 +401,65 @@ class AnnualReport:
 # --- aggregation -----------------------------------------------------------------------------------------------
 
 
-def _column_key(fact: DecisionFact) -> str:
-    if fact.category is ActionCategory.LICENCE:
-        return LICENCE_GRANTED_COLUMN.key if fact.licence_granted else LICENCE_REFUSED_COLUMN.key
-    if fact.category is ActionCategory.PENALTY:
+def report_column_key(category: ActionCategory, penalty_types: Iterable[PenaltyType], licence_granted: bool | None) -> str:
+    """The column a decision is counted in: 许可/不予许可, its heaviest penalty type, or its category."""
+    category = ActionCategory(category)
+    if category is ActionCategory.LICENCE:
+        return LICENCE_GRANTED_COLUMN.key if licence_granted else LICENCE_REFUSED_COLUMN.key
+    if category is ActionCategory.PENALTY:
         # A 处罚 decision without a recorded type still counts once, under 其他行政处罚, so 合计 stays honest.
-        return penalty_column_key(heaviest_penalty(fact.penalty_types) or PenaltyType.OTHER)
-    return fact.category.name.lower()
+        return penalty_column_key(heaviest_penalty(penalty_types) or PenaltyType.OTHER)
+    return category.name.lower()
 
 
-def _tally(facts: Iterable[DecisionFact], columns: tuple[Column, ...]) -> dict[str, Cell]:
+def _column_key(fact: DecisionFact) -> str:
+    return report_column_key(fact.category, fact.penalty_types, fact.licence_granted)
+
+
+@dataclass(frozen=True)
+class FactTally:
+    """Decisions of one agency counted in the same column with the same kind of party, already added up — what a
+    database can aggregate so that a million decisions never reach Python one by one. ``amount`` is their 罚没金额
+    and ``paying`` how many of them have a non-zero amount (both only for 行政处罚 columns)."""
+
+    agency_id: int
+    agency_name: str
+    column_key: str
+    natural_person: bool
+    decisions: int
+    amount: Decimal = Decimal(0)
+    paying: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise TypeError(f"amount 必须是 Decimal（元），不能是 {type(self.amount).__name__}")
+        if self.decisions < 0 or not 0 <= self.paying <= self.decisions:
+            raise ValueError(f"计数无效: decisions={self.decisions}, paying={self.paying}")
+
+
+def _fact_tally(fact: DecisionFact) -> FactTally:
+    amount = fact.amount
+    return FactTally(fact.agency_id, fact.agency_name, _column_key(fact), fact.party_is_natural_person, 1,
+                     amount, int(amount != 0))
+
+
+def _tally(tallies: Iterable[FactTally], columns: tuple[Column, ...]) -> dict[str, Cell]:
     counts = {col.key: [0, 0] for col in columns}  # [decisions, natural persons]
     amount = Decimal(0)
     payers = [0, 0]
-    for fact in facts:
-        person = int(fact.party_is_natural_person)
-        keys = [_column_key(fact)]
-        if fact.category is ActionCategory.PENALTY:
+    for tally in tallies:
+        if tally.column_key not in counts or tally.column_key in (PENALTY_TOTAL_COLUMN.key, AMOUNT_COLUMN.key):
+            raise ValueError(f"未知的统计栏目: {tally.column_key}")
+        persons = tally.decisions if tally.natural_person else 0
+        keys = [tally.column_key]
+        if tally.column_key in _PENALTY_TYPE_KEYS:
             keys.append(PENALTY_TOTAL_COLUMN.key)
-            if fact.amount != 0:
-                amount += fact.amount
-                payers[0] += 1
-                payers[1] += person
+            amount += tally.amount
+            payers[0] += tally.paying
+            payers[1] += tally.paying if tally.natural_person else 0
         for key in keys:
-            counts[key][0] += 1
-            counts[key][1] += person
+            counts[key][0] += tally.decisions
+            counts[key][1] += persons
     cells = {key: Cell(n, n, np) for key, (n, np) in counts.items()}
     cells[AMOUNT_COLUMN.key] = Cell(amount, payers[0], payers[1])
     return cells
@@ -455,10 +492,23 @@ def annual_report(
     A reporting agency without decisions in the year is 无案件 and shows an explicit 0 in every column.
     A decision counted in the same year twice (same ``decision_id``) is counted once.
     """
+    tallies = [_fact_tally(fact) for fact in _unique_facts(facts, year)]
+    return annual_report_from_tallies(tallies, year, agencies, reported_agency_ids)
+
+
+def annual_report_from_tallies(
+    tallies: Iterable[FactTally],
+    year: int,
+    agencies: Mapping[int, str],
+    reported_agency_ids: set[int] | frozenset[int] | None = None,
+) -> AnnualReport:
+    """:func:`annual_report` from decisions already added up per (agency, column, party kind), all of ``year`` and
+    each decision counted once. Same rows, cells and suppression as from the single facts."""
     columns = COLUMNS
-    by_agency: dict[int, list[DecisionFact]] = defaultdict(list)
-    for fact in _unique_facts(facts, year):
-        by_agency[fact.agency_id].append(fact)
+    by_agency: dict[int, list[FactTally]] = defaultdict(list)
+    for tally in tallies:
+        if tally.decisions:
+            by_agency[tally.agency_id].append(tally)
 
     names = dict(agencies)
     for agency_id in sorted(set(by_agency) - set(names)):
@@ -467,13 +517,13 @@ def annual_report(
     rows: list[AnnualRow] = []
     unreported = 0
     for agency_id, name in names.items():
-        decisions = by_agency.get(agency_id, [])
+        own = by_agency.get(agency_id, [])
         if reported_agency_ids is not None and agency_id not in reported_agency_ids:
             rows.append(AnnualRow(agency_id, name, ReportStatus.UNREPORTED, MappingProxyType({})))
-            unreported += len(decisions)
+            unreported += sum(t.decisions for t in own)
             continue
-        status = ReportStatus.REPORTED if decisions else ReportStatus.NO_CASES
-        rows.append(AnnualRow(agency_id, name, status, MappingProxyType(_tally(decisions, columns))))
+        status = ReportStatus.REPORTED if own else ReportStatus.NO_CASES
+        rows.append(AnnualRow(agency_id, name, status, MappingProxyType(_tally(own, columns))))
 
     included = [r for r in rows if r.reported]
     total_cells = {

@@ -5,14 +5,13 @@ import streamlit as st
 from components.cached import agency_short_names, disclosure_clocks
 from components.stats_charts import on_time_rate_chart
 from components.tables import display_frame, show_table
-from db.stats import clock_summary, worst_late
 from domain.formatting import format_count, format_rate, today_shanghai
 
 st.title("公示时限")
 st.caption("行政处罚、行政许可决定应自作出之日起 7 个工作日内公示，其他执法决定 20 个工作日内（国办发〔2018〕118号）。"
            "工作日按国务院公布的节假日和调休安排计算，决定当日不计入。")
 clocks = disclosure_clocks(today_shanghai())
-summary = clock_summary(clocks)
+summary = clocks.per_agency
 if summary.empty:
     st.info("暂无执法决定。")
     st.stop()
@@ -23,13 +22,13 @@ c1.metric("按时公示率", format_rate(int(summary["on_time"].sum()), due),
 c2.metric("逾期公示", format_count(int(summary["late"].sum())), help="在期限之后才公示的决定数。")
 c3.metric("逾期未公示", format_count(int(summary["overdue"].sum())),
           help="已超过公示期限但尚未公示的决定数（本页不列出其内容）。")
-if clocks["provisional"].any():
+if clocks.provisional:
     st.warning("部分期限落在国务院尚未公布节假日安排的年份，暂按周一至周五计算，标为“暂定”；公布后由管理员录入正式日期。")
 st.altair_chart(on_time_rate_chart(summary, agency_short_names()), use_container_width=True)
 show_table(display_frame(summary, {"agency": "执法主体", "decisions": "决定数", "on_time": "按时公示", "late": "逾期公示",
                                    "overdue": "逾期未公示", "pending": "未到期", "withheld": "依法不予公开"}))
 st.subheader("逾期最多的已公示决定")
-show_table(display_frame(worst_late(clocks, public_only=True),
+show_table(display_frame(clocks.worst_late,
                          {"agency": "执法主体", "decision_no": "决定书文号", "decided_on": "决定日期", "deadline": "公示期限",
                           "published_on": "公示日期", "late_workdays": "逾期工作日"},
                          dates=("decided_on", "deadline", "published_on")))

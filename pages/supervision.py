@@ -5,22 +5,21 @@ staffing (118号(十一)) and qualification (行政处罚法 art. 58 ¶2)."""
 import streamlit as st
 
 from components.auth import require
-from components.cached import agency_short_names
+from components.cached import agency_short_names, supervision_board, supervision_clocks
 from components.data import get_engine
 from components.review import outcome_mix, review_duration_chart, workdays_text
 from components.stats_charts import on_time_rate_chart
 from components.tables import display_frame, show_table
-from db.queries import supervision_overview
-from db.reviews import major_board, reviewer_staffing
-from db.stats import load_calendar
+from db.reviews import reviewer_staffing
 from domain.formatting import format_count, format_rate, today_shanghai
 from domain.permissions import Permission
+
+BOARD_ROWS = 1000
 
 require(Permission.SUPERVISION_READ)
 engine = get_engine()
 today = today_shanghai()
-calendar = load_calendar(engine)
-overview = supervision_overview(engine, today, calendar)
+overview = supervision_clocks(today)
 st.title("执法监督概览")
 st.caption("公示时限：行政处罚、行政许可决定自作出之日起7个工作日内公示，其他执法决定20个工作日内（国办发〔2018〕118号）。"
            "按国务院公布的节假日和调休安排计算工作日，决定当日不计入。")
@@ -29,7 +28,7 @@ if overview.per_agency.empty:
     st.stop()
 per = overview.per_agency
 due = int(per["on_time"].sum() + per["late"].sum() + per["overdue"].sum())
-board = major_board(engine, None, calendar, today)
+board = supervision_board(today)
 violations = board[board["violation"]]
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("按时公示率", format_rate(int(per["on_time"].sum()), due),
@@ -63,7 +62,13 @@ show_table(display_frame(violations, {"case_no": "案号", "decision_no": "决�
                                       "triggers": "重大情形", "decided_on": "决定日期", "approved_on": "审核同意日期",
                                       "status": "违法情形"}, dates=("decided_on", "approved_on")))
 st.subheader("全部重大执法决定")
-show_table(display_frame(workdays_text(board), {"case_no": "案号", "decision_no": "决定书文号", "agency": "执法主体",
+# The newest cases first and a bounded list: at 1,000,000 cases the board has some 275,000 rows, which no reader
+# scrolls and which cost seconds to send on every run.
+latest = board.iloc[::-1].head(BOARD_ROWS)
+if len(board) > BOARD_ROWS:
+    st.caption(f"共 {format_count(len(board))} 件，下表列出最近录入的 {format_count(BOARD_ROWS)} 件；"
+               "违法情形和各机关审核情况见上文（含全部案件）。")
+show_table(display_frame(workdays_text(latest), {"case_no": "案号", "decision_no": "决定书文号", "agency": "执法主体",
                                  "triggers": "重大情形", "status": "法制审核状态", "rounds": "审核轮次",
                                  "first_submitted_on": "首次报送", "approved_on": "审核同意", "decided_on": "决定日期",
                                  "review_workdays": "审核用时（工作日）", "overdue": "审核超时"},

@@ -29,6 +29,7 @@ from db import models as m
 from db.bulk import prepare_rows, reset_sequences, write_prepared
 from db.discretion import load_library, recompute_checks, rescore_peers
 from db.projection import project_decisions
+from db.summaries import refresh as refresh_summaries
 from domain.accounts import DEMO_PASSWORD, DEMO_USERNAMES
 from domain.chain import CHAIN_V2, GENESIS, event_hash_v2
 from domain.deadlines import add_months
@@ -1191,6 +1192,7 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
             pool.join()
     with engine.begin() as conn:
         rescore_peers(conn)
+        refresh_summaries(conn)
         reset_sequences(conn, m.Base.metadata.sorted_tables)
         if conn.dialect.name == "sqlite":
             conn.execute(text("ANALYZE"))
