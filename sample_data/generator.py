@@ -26,7 +26,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from db import models as m
-from db.bulk import prepare_rows, reset_sequences, write_prepared
+from db.bulk import prepare_rows, public_index_deferred, reset_sequences, write_prepared
 from db.discretion import CHECK_COLUMNS, BenchmarkLibrary, CheckInput, check_record, load_library, rescore_peers
 from db.projection import RECORD_COLUMNS, public_record, public_source
 from domain.accounts import DEMO_PASSWORD, DEMO_USERNAMES
@@ -1182,7 +1182,7 @@ def _derived_rows(rows: _Rows, derived: _Derived) -> tuple[list[tuple], list[tup
     return records, checks, held
 
 
-def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], Counter[str], int, int,
+def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], Counter[str], int, int, int,
                                           dict[str, set[int]]]:
     """Generate cases [first_id, first_id + n) with the chunk's own RNG, and each decision's public record and
     discretion check; rows come back already converted to the driver's storage format (cheap to pickle, no
@@ -1197,7 +1197,7 @@ def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], 
     records, checks, held = _derived_rows(rows, derived)
     prepared["public_records"] = prepare_rows(dialect, m.PublicRecord.__table__, RECORD_COLUMNS, records)
     prepared["discretion_checks"] = prepare_rows(dialect, m.DiscretionCheck.__table__, CHECK_COLUMNS, checks)
-    return prepared, report.planted, report.denominators, n, held, report.planted_decisions
+    return prepared, report.planted, report.denominators, first_id, n, held, report.planted_decisions
 
 
 def _ordered_results(pool, tasks: list[tuple]):
@@ -1239,8 +1239,8 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
     pool = multiprocessing.get_context("fork").Pool(min(2, len(tasks))) if len(tasks) > 2 else None
     done = 0
     try:
-        for prepared, planted, denominators, n, held, planted_ids in _ordered_results(pool, tasks):
-            with engine.begin() as conn:
+        for prepared, planted, denominators, first_id, n, held, planted_ids in _ordered_results(pool, tasks):
+            with engine.begin() as conn, public_index_deferred(conn, first_id, first_id + n - 1):
                 for table, cols, attr in _TABLES():
                     report.rows[table.name] += write_prepared(conn, table, cols, prepared[attr])
                 # After the decisions and everything the search index joins: its triggers read them.

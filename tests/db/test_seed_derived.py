@@ -68,3 +68,63 @@ def test_seeded_records_and_checks_equal_the_ordinary_writers(empty_engine: Engi
     assert any(c["flags"] != "||" for c in checks) and any(c["robust_z"] is not None for c in checks)
     assert seeded["public_search"]
     assert _recomputed(empty_engine, policy) == seeded
+
+
+# ------------------------------------------------------------------------------------------ public data version
+
+VERSION = text("SELECT version FROM public_data_version WHERE id = 1")
+VERSION_TRIGGERS = text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                        "AND sql LIKE '%public_data_version%'")
+
+
+def _version(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(VERSION).scalar_one())
+
+
+def test_the_version_rises_after_a_seed_and_after_ordinary_writes(empty_engine: Engine,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seeder raises the version once per chunk instead of once per row; the triggers that raise it for every
+    other writer are back after the seed."""
+    monkeypatch.setattr(generator, "CHUNK", 100)
+    before = _version(empty_engine)
+    seed(empty_engine, 250, 4)
+    after_seed = _version(empty_engine)
+    assert after_seed > before
+    if empty_engine.dialect.name == "sqlite":
+        with empty_engine.connect() as conn:
+            assert conn.execute(VERSION_TRIGGERS).scalar_one() == 6
+    with empty_engine.begin() as conn:  # an ordinary writer: a correction re-projects one decision
+        decision_id = conn.execute(select(m.PublicRecord.decision_id).limit(1)).scalar_one()
+        project_decisions(conn, [decision_id])
+    assert _version(empty_engine) > after_seed
+
+
+def test_a_deferred_index_equals_the_row_triggers_and_raises_the_version_once(sqlite_engine: Engine) -> None:
+    from db.bulk import public_index_deferred, write_prepared
+    from db.projection import RECORD_COLUMNS
+
+    seed(sqlite_engine, 60, 2)
+    indexed = _rows(sqlite_engine)
+    records = m.PublicRecord.__table__
+    with sqlite_engine.begin() as conn:
+        stored = [tuple(r) for r in conn.execute(text(f"SELECT {', '.join(RECORD_COLUMNS)} FROM public_records "
+                                                      "ORDER BY decision_id"))]
+    ids = [r[0] for r in stored]
+    with sqlite_engine.begin() as conn:  # the row triggers take these decisions out of the index
+        conn.execute(records.delete())
+    assert _rows(sqlite_engine)["public_search"] == []
+    before = _version(sqlite_engine)
+    with sqlite_engine.begin() as conn, public_index_deferred(conn, ids[0], ids[-1]):
+        write_prepared(conn, records, RECORD_COLUMNS, stored)
+        assert conn.execute(text("SELECT count(*) FROM public_search")).scalar_one() == 0  # not row by row
+    assert _rows(sqlite_engine) == indexed
+    assert _version(sqlite_engine) == before + 1
+    with pytest.raises(RuntimeError), sqlite_engine.begin() as conn, public_index_deferred(conn, 0, 0):
+        assert conn.execute(VERSION_TRIGGERS).scalar_one() == 0
+        raise RuntimeError("a failed chunk")
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(VERSION_TRIGGERS).scalar_one() == 6
+    with sqlite_engine.begin() as conn:  # the triggers are back: an ordinary write raises the version
+        project_decisions(conn, ids[:1])
+    assert _version(sqlite_engine) > before + 1
