@@ -545,39 +545,43 @@ _NAME_SPACING = re.compile(r"[\s\u3000·•・]")
 _GIVEN_BEFORE = r"(?:^|(?<=[\s，,。；;：:、（(“\"称]))"
 
 
+# Compiled only for a text that can match (the seeder masks hundreds of thousands of distinct names, and compiling
+# two patterns per name cost more than all the rest of the projection); cached per name.
 @lru_cache(maxsize=8192)
-def _name_patterns(name: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-    """For a known name: a regex for the name written with spaces or a middle dot between its characters
-    ("张 伟", "欧阳·娜娜"), and, where safe, one for the given name used on its own ("小明称")."""
+def _spaced_pattern(name: str) -> re.Pattern[str] | None:
+    """The name written with spaces or a middle dot between its characters ("张 伟", "欧阳·娜娜")."""
     chars = [c for c in name if not _NAME_SPACING.match(c)]
-    spaced = None
-    if len(chars) >= 2:
-        spaced = re.compile(r"[\s\u3000·•・]{0,2}".join(map(re.escape, chars)))
-    given_re = None
-    keep = _surname_length(name)
-    given = name[keep:]
+    if len(chars) < 2:
+        return None
+    return re.compile(r"[\s\u3000·•・]{0,2}".join(map(re.escape, chars)))
+
+
+@lru_cache(maxsize=8192)
+def _given_pattern(name: str) -> re.Pattern[str] | None:
+    """Where safe, the given name used on its own ("小明称")."""
+    given = name[_surname_length(name):]
     # Only a given name of two or more characters that is no everyday word, standing where a subject stands.
     if (len(given) >= 2 and _CJK_RE.fullmatch(given) and given not in _COMMON_WORDS and "某" not in given
             and not set(given) & _NOT_IN_GIVEN_NAME):
-        given_re = re.compile(_GIVEN_BEFORE + re.escape(given) + f"(?={_NAME_END_RE.pattern})")
-    return spaced, given_re
+        return re.compile(_GIVEN_BEFORE + re.escape(given) + f"(?={_NAME_END_RE.pattern})")
+    return None
 
 
 def _mask_known_names(text: str, names: list[str], policy: RedactionPolicy, found: _Found | None) -> str:
     spacing = _NAME_SPACING.search(text) is not None
     for name in names:
-        if len(name) < 2 or set(name[_surname_length(name):]) == {"某"}:
+        given = name[_surname_length(name):]
+        if len(name) < 2 or set(given) == {"某"}:
             continue
         masked = mask_person_name(name, policy)
         if name in text:
             if found is not None:
                 found.append((KIND_NAME, name))
             text = text.replace(name, masked)
-        spaced, given_re = _name_patterns(name)
         replace = _name_replacer(found, masked)
-        if spacing and spaced is not None:
+        if spacing and (spaced := _spaced_pattern(name)) is not None:
             text = spaced.sub(replace, text)
-        if given_re is not None and name[_surname_length(name):] in text:
+        if given in text and (given_re := _given_pattern(name)) is not None:
             text = given_re.sub(replace, text)
     return text
 
