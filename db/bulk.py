@@ -111,9 +111,10 @@ def max_id(conn: Connection, table: Table) -> int:
 
 
 # Row triggers that the seeder's chunks replace by one set-based statement each (SQLite only): the search index's
-# refresh of one decision (migration 8b1e4c2d9f30) and the public data version's bump (migration c3a9d1e7b5f2).
-_DEFERRED_TRIGGERS = ("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND (name = 'pr_records_ai' "
-                      "OR sql LIKE '%public_data_version%') ORDER BY name")
+# refresh of one decision on a new projection, disclosure or penalty item (migrations 410ede7f7ec4, 8b1e4c2d9f30)
+# and the public data version's bump (migration c3a9d1e7b5f2).
+_DEFERRED_TRIGGERS = ("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND (name IN ('pr_records_ai', "
+                      "'ps_disclosures_ai', 'ps_penalty_items_ai') OR sql LIKE '%public_data_version%') ORDER BY name")
 
 
 @contextmanager
@@ -122,13 +123,14 @@ def public_index_deferred(conn: Connection, first_id: int, last_id: int) -> Iter
     ``public_data_version`` once, instead of per row.
 
     On SQLite the ``public_records`` insert trigger refreshes the search index one decision at a time (four reads of
-    the ``public_search_source`` view each), and the version triggers run one UPDATE per row of ``public_records``
-    and ``public_search``: ≈ 225 µs per decision, against ≈ 45 µs for the same rows inserted from the view in one
-    statement. Inside this block those triggers are set aside — in the caller's transaction only, restored from their
-    own stored SQL before it commits (a rollback restores them too), so no other connection ever sees them missing —
-    and at its end the index rows of the range come from the same view the trigger reads. Only for decisions that
-    are new in this transaction (none of them indexed yet): a row already indexed makes the insert fail loudly.
-    PostgreSQL's triggers are statement triggers that already index a whole COPY at once, so there they stay."""
+    the ``public_search_source`` view each; the disclosure and penalty item insert triggers read it again), and the
+    version triggers run one UPDATE per row of ``public_records`` and ``public_search``: ≈ 225 µs per decision,
+    against ≈ 45 µs for the same rows inserted from the view in one statement. Inside this block those triggers are
+    set aside — in the caller's transaction only, restored from their own stored SQL before it commits (a rollback
+    restores them too), so no other connection ever sees them missing — and at its end the index rows of the range
+    come from the same view the triggers read. Only for decisions that are new in this transaction (none of them
+    indexed yet): a row already indexed makes the insert fail loudly. PostgreSQL's triggers are statement triggers
+    that already index a whole COPY at once, so there they stay."""
     if conn.dialect.name != "sqlite":
         yield
         return
