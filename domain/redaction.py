@@ -597,11 +597,12 @@ def _hit(found: _Found | None, kind: str, value: str, replacement: str) -> str:
 
 
 def _redact(
-    text: str, known_names: Iterable[str], keep_names: Iterable[str], policy: RedactionPolicy, found: _Found | None
+    text: str, known_names: Iterable[str], keep_names: Iterable[str], policy: RedactionPolicy, found: _Found | None,
+    today: date | None = None,
 ) -> str:
     """The one pipeline behind `redact_text` and `find_personal_data`: with `found`, each change is recorded,
     so the checker reports exactly what redaction would still change (and nothing in redacted text)."""
-    today = date.today()
+    today = today or date.today()
     vault = _Vault()
     if _RESERVED_RE.search(text):
         text = _RESERVED_RE.sub("", text)
@@ -759,10 +760,10 @@ def _mask_address(m: re.Match[str], found: _Found | None) -> str:
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _scan(text: str) -> _Found:
+def _scan(text: str, today: date | None = None) -> _Found:
     found: _Found = []
     if text:
-        _redact(text, (), (), DEFAULT_POLICY, found)
+        _redact(text, (), (), DEFAULT_POLICY, found, today)
     return found
 
 
@@ -788,7 +789,14 @@ def personal_data_kinds(text: str) -> tuple[str, ...]:
     """The Chinese labels of the kinds of personal data in `text` ("手机号码", "电子邮箱", …), each once, in
     order of first appearance; never the values, so the result may be stored and logged as the reason a record
     is held back (待脱敏复核)."""
-    return tuple(dict.fromkeys(kind for kind, _ in _in_reading_order(_scan(text), text)))
+    return _kinds_on(text, date.today())
+
+
+# The public projection checks every published field of every decision, and most of those texts repeat (a matter's
+# legal basis, a standard 违法行为类型, "首次公示"): the result depends only on the text and the day.
+@lru_cache(maxsize=4096)
+def _kinds_on(text: str, today: date) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(kind for kind, _ in _in_reading_order(_scan(text, today), text)))
 
 
 # --------------------------------------------------------------------------------------------------------------
