@@ -216,9 +216,9 @@ def check_record(r: CheckInput, lib: BenchmarkLibrary, model: TierModel, now: dt
     rule: BenchmarkRule | None = lib.rules.get(item_id) if item_id is not None else None
     if rule is None:
         statutory = r.matter_statutory or ""
-        if not statutory or amount <= 0:
+        if not statutory or amount <= 0 or r.matter_id is None:  # a statutory range comes only with a matter
             return None
-        rule = _matter_rule(r.matter_id, r.matter_name, r.matter_basis, statutory)
+        rule = _matter_rule(r.matter_id, r.matter_name or "", r.matter_basis or "", statutory)
     circumstances = " ".join(filter(None, (lib.tier_text.get(tier_id, ("", ""))[0] if tier_id else "",
                                            r.discretion_statement or "")))
     entry = match_no_penalty(lib.no_penalty.get(item_id, ()), rule.legal_basis, circumstances) if item_id else None

@@ -31,8 +31,8 @@ from db.discretion import CHECK_COLUMNS, BenchmarkLibrary, CheckInput, check_rec
 from db.projection import RECORD_COLUMNS, public_record, public_source
 from domain.accounts import DEMO_PASSWORD, DEMO_USERNAMES
 from domain.chain import CHAIN_V2, GENESIS, event_hash_v2
-from domain.discretion_check import TierModel
 from domain.deadlines import add_months
+from domain.discretion_check import TierModel
 from domain.enums import (
     SHORT_DEADLINE_CATEGORIES,
     ActionCategory,
