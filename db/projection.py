@@ -1,7 +1,9 @@
 """Writes the public projection of decisions (``public_records``, see domain.publication).
 
-Every path that writes a decision's public content calls ``project_decisions`` in the same transaction: the seeder,
-the importer (new decisions and corrections), and ``manage.py init`` for decisions that have none yet. The search
+Every path that writes a decision's public content calls ``project_decisions`` in the same transaction: the importer
+(new decisions and corrections) and ``manage.py init`` for decisions that have none yet. The seeder builds the same
+rows with ``public_record`` in its worker processes, from the rows it is about to write, and writes them with the
+chunk (tests/db/test_seed_derived.py proves them equal to ``project_decisions`` over the stored decisions). The search
 index follows ``public_records`` through database triggers, and a change to a source text without a new projection
 holds the record back (migration 8b1e4c2d9f30), so a forgotten call publishes nothing rather than raw text.
 """
