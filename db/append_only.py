@@ -71,6 +71,11 @@ def suspended(conn: Connection) -> Iterator[None]:
     """Lift the triggers for the rest of ``conn``'s transaction, and put them back before it commits. Both databases
     run DDL transactionally, so no other connection ever sees the tables unguarded after a commit."""
     dialect = conn.dialect.name
+    dbapi_conn = conn.connection.driver_connection
+    if dialect == "sqlite" and dbapi_conn is not None and not dbapi_conn.in_transaction:
+        # The sqlite3 driver opens its transaction only before the first INSERT/UPDATE/DELETE; a DROP TRIGGER
+        # issued before that commits on its own, and the triggers would stay dropped if the block then failed.
+        conn.exec_driver_sql("BEGIN")
     for statement in drop_sql(dialect):
         conn.exec_driver_sql(statement)
     yield

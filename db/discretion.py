@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from itertools import islice
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, Table, and_, bindparam, func, or_, select
@@ -49,10 +49,13 @@ from domain.params import text_problem
 __all__ = [
     "BenchmarkChoice",
     "BenchmarkLibrary",
+    "CHECK_COLUMNS",
+    "CheckInput",
     "CheckSummary",
     "StoredCheck",
     "Comparable",
     "check_proposed",
+    "check_record",
     "check_unsaved",
     "comparable_for_tier",
     "comparable_decisions",
@@ -185,16 +188,37 @@ class CheckSummary:
     flagged: dict[DiscretionFlag, int]
 
 
-def _check_row(r: Any, lib: BenchmarkLibrary, model: TierModel, now: dt.datetime) -> dict | None:
+class CheckInput(NamedTuple):
+    """What the check of one decision reads: the decision's penalty, its party's type and its matter's law."""
+
+    id: int
+    benchmark_tier_id: int | None
+    claimed_tier: DiscretionTier | None
+    base_amount: Decimal | None
+    discretion_statement: str | None
+    fine_total: Decimal | None
+    party_type: PartyType
+    matter_id: int | None
+    matter_name: str | None
+    matter_basis: str | None
+    matter_statutory: str | None
+
+
+CHECK_COLUMNS = tuple(c.name for c in _DC.columns)
+
+
+def check_record(r: CheckInput, lib: BenchmarkLibrary, model: TierModel, now: dt.datetime) -> dict | None:
+    """The ``discretion_checks`` row of one decision before peer scoring (None when there is nothing to check):
+    the one place a stored check is built, by ``recompute_checks`` and by the seeder's worker processes alike."""
     tier_id = r.benchmark_tier_id
     item_id = lib.item_of_tier.get(tier_id) if tier_id is not None else None
     amount = r.fine_total or Decimal(0)
     rule: BenchmarkRule | None = lib.rules.get(item_id) if item_id is not None else None
     if rule is None:
         statutory = r.matter_statutory or ""
-        if not statutory or amount <= 0:
+        if not statutory or amount <= 0 or r.matter_id is None:  # a statutory range comes only with a matter
             return None
-        rule = _matter_rule(r.matter_id, r.matter_name, r.matter_basis, statutory)
+        rule = _matter_rule(r.matter_id, r.matter_name or "", r.matter_basis or "", statutory)
     circumstances = " ".join(filter(None, (lib.tier_text.get(tier_id, ("", ""))[0] if tier_id else "",
                                            r.discretion_statement or "")))
     entry = match_no_penalty(lib.no_penalty.get(item_id, ()), rule.legal_basis, circumstances) if item_id else None
@@ -224,17 +248,17 @@ def _check_row(r: Any, lib: BenchmarkLibrary, model: TierModel, now: dt.datetime
     }
 
 
-def _decision_rows(conn: Connection, ids: list[int] | None) -> Iterable[Any]:
+def _decision_rows(conn: Connection, ids: list[int] | None) -> Iterable[CheckInput]:
     d, c, p, mt = m.Decision, m.Case, m.Party, m.Matter
     query = (select(d.id, d.benchmark_tier_id, d.claimed_tier, d.base_amount, d.discretion_statement, d.fine_total,
                     p.party_type, c.matter_id, mt.name.label("matter_name"), mt.legal_basis.label("matter_basis"),
                     mt.statutory_range.label("matter_statutory"))
              .join(c, c.id == d.case_id).join(p, p.id == c.party_id).outerjoin(mt, mt.id == c.matter_id))
     if ids is None:
-        yield from conn.execute(query.order_by(d.id))
+        yield from (CheckInput(*r) for r in conn.execute(query.order_by(d.id)))
         return
     for chunk in _batches(ids):
-        yield from conn.execute(query.where(d.id.in_(chunk)).order_by(d.id))
+        yield from (CheckInput(*r) for r in conn.execute(query.where(d.id.in_(chunk)).order_by(d.id)))
 
 
 def recompute_checks(conn: Connection, decision_ids: Iterable[int] | None = None, *,
@@ -248,7 +272,7 @@ def recompute_checks(conn: Connection, decision_ids: Iterable[int] | None = None
     now = now or dt.datetime.now(dt.UTC)
     ids = None if decision_ids is None else sorted(set(decision_ids))
     lib = library if library is not None else _library(conn)
-    rows = [row for r in _decision_rows(conn, ids) if (row := _check_row(r, lib, model, now)) is not None]
+    rows = [row for r in _decision_rows(conn, ids) if (row := check_record(r, lib, model, now)) is not None]
     if ids is None:
         conn.execute(_DC.delete())
     else:

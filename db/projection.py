@@ -1,7 +1,9 @@
 """Writes the public projection of decisions (``public_records``, see domain.publication).
 
-Every path that writes a decision's public content calls ``project_decisions`` in the same transaction: the seeder,
-the importer (new decisions and corrections), and ``manage.py init`` for decisions that have none yet. The search
+Every path that writes a decision's public content calls ``project_decisions`` in the same transaction: the importer
+(new decisions and corrections) and ``manage.py init`` for decisions that have none yet. The seeder builds the same
+rows with ``public_record`` in its worker processes, from the rows it is about to write, and writes them with the
+chunk (tests/db/test_seed_derived.py proves them equal to ``project_decisions`` over the stored decisions). The search
 index follows ``public_records`` through database triggers, and a change to a source text without a new projection
 holds the record back (migration 8b1e4c2d9f30), so a forgotten call publishes nothing rather than raw text.
 """
@@ -25,6 +27,7 @@ from domain.redaction import DEFAULT_POLICY, RedactionPolicy
 
 BATCH = 2000
 _PR = m.PublicRecord.__table__
+RECORD_COLUMNS = tuple(c.name for c in _PR.columns)
 _UPDATABLE = [c.name for c in _PR.columns if c.name != "decision_id"]
 
 
@@ -50,18 +53,33 @@ def _sources(conn: Connection, ids: list[int]) -> dict[int, PublicSource]:
                 .where(v.disclosure_id.in_(sids)).order_by(v.disclosure_id, v.version)):
             history[sid].append(HistoryEntry(version, changed_on, status.value, reason or ""))
     return {
-        r.id: PublicSource(
-            party_type=PartyType(r.party_type), party_name=r.name or "", uscc=r.uscc,
-            legal_representative=r.legal_representative, decision_no=r.decision_no, violation=r.violation or "",
-            facts=r.facts or "", legal_basis=r.legal_basis or "", conclusion=r.conclusion or "",
-            discretion_statement=r.discretion_statement or "", public_explanation=r.public_explanation or "",
-            history=tuple(history.get(r.sid, ())),
-        )
+        r.id: public_source(r.party_type, r.name, r.uscc, r.legal_representative, r.decision_no, r.violation,
+                            r.facts, r.legal_basis, r.conclusion, r.discretion_statement, r.public_explanation,
+                            history.get(r.sid, ()))
         for r in rows
     }
 
 
-def _row(decision_id: int, p: PublicProjection, now: dt.datetime) -> dict:
+def public_source(party_type: PartyType | str, party_name: str | None, uscc: str | None,
+                  legal_representative: str | None, decision_no: str, violation: str | None, facts: str | None,
+                  legal_basis: str | None, conclusion: str | None, discretion_statement: str | None,
+                  public_explanation: str | None, history: Iterable[HistoryEntry]) -> PublicSource:
+    """The source of one decision's projection from its stored values, however they were read: from the database
+    (``project_decisions``) or from the rows the seeder is about to write (sample_data.generator)."""
+    return PublicSource(
+        party_type=PartyType(party_type), party_name=party_name or "", uscc=uscc,
+        legal_representative=legal_representative, decision_no=decision_no, violation=violation or "",
+        facts=facts or "", legal_basis=legal_basis or "", conclusion=conclusion or "",
+        discretion_statement=discretion_statement or "", public_explanation=public_explanation or "",
+        history=tuple(history),
+    )
+
+
+def public_record(decision_id: int, source: PublicSource, now: dt.datetime,
+                  policy: RedactionPolicy = DEFAULT_POLICY) -> tuple[dict, PublicProjection]:
+    """The ``public_records`` row of one decision (column → value) and its projection: the one place a stored
+    public record is built, by ``project_decisions`` and by the seeder's worker processes alike."""
+    p = project(source, policy)
     return {
         "decision_id": decision_id, "party_type": p.party_type, "party_name": p.party_name[:200], "uscc": p.uscc,
         "violation": p.violation, "facts": p.facts, "legal_basis": p.legal_basis, "conclusion": p.conclusion,
@@ -69,7 +87,7 @@ def _row(decision_id: int, p: PublicProjection, now: dt.datetime) -> dict:
         "history": json.dumps([[h.version, h.changed_on.isoformat(), h.status, h.reason] for h in p.history],
                               ensure_ascii=False),
         "held_reason": p.held_reason, "projected_at": now,
-    }
+    }, p
 
 
 def _upsert(conn: Connection, rows: list[dict]) -> None:
@@ -87,10 +105,10 @@ def project_decisions(conn: Connection, decision_ids: Iterable[int], policy: Red
     for chunk in _batches(decision_ids):
         rows = []
         for decision_id, source in _sources(conn, chunk).items():
-            projection = project(source, policy)
+            row, projection = public_record(decision_id, source, now, policy)
             if projection.held_reason:
                 held[decision_id] = projection
-            rows.append(_row(decision_id, projection, now))
+            rows.append(row)
         if rows:
             _upsert(conn, rows)
     return held

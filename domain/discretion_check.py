@@ -479,15 +479,22 @@ def _robust_z(value: Decimal, stats: PeerStats, mean_ad: float) -> float:
     return 0.0
 
 
-def _score_members(key_values: Sequence[tuple[Any, Decimal]], peers: Sequence[Decimal], limit: Decimal,
-                   min_group: int, describe: Callable[[Decimal], str], out: dict[Any, PeerScore]) -> None:
+def _window_stats(peers: Sequence[Decimal], min_group: int) -> tuple[PeerStats, float]:
+    """The statistics of one set of peers, and their mean absolute deviation (the fallback scale)."""
     stats = peer_stats(peers, min_group)
+    if not stats.scored:
+        return stats, 0.0
+    assert stats.median is not None
+    return stats, sum(abs(float(v - stats.median)) for v in peers) / len(peers)
+
+
+def _score_members(key_values: Sequence[tuple[Any, Decimal]], stats: PeerStats, mean_ad: float, limit: Decimal,
+                   describe: Callable[[Decimal], str], out: dict[Any, PeerScore]) -> None:
     if not stats.scored:
         for key, _ in key_values:
             out[key] = PeerScore(key, None, None, stats, stats.note)
         return
     assert stats.median is not None and stats.q1 is not None and stats.q3 is not None
-    mean_ad = sum(abs(float(v - stats.median)) for v in peers) / len(peers)
     bound = float(limit)
     for key, value in key_values:
         z = _robust_z(value, stats, mean_ad)
@@ -511,7 +518,7 @@ def score_peers(
     `min_group` are not scored and say so."""
     out: dict[Any, PeerScore] = {}
     for members in groups.values():
-        _score_members(members, [v for _, v in members], z_limit, min_group, describe, out)
+        _score_members(members, *_window_stats([v for _, v in members], min_group), z_limit, describe, out)
     return out
 
 
@@ -535,12 +542,16 @@ def score_rolling(
         if not months:
             continue
         if months[-1] - months[0] <= span:
-            _score_members([(k, v) for k, _, v in members], [v for _, _, v in members], z_limit, min_group,
-                           describe, out)
+            _score_members([(k, v) for k, _, v in members], *_window_stats([v for _, _, v in members], min_group),
+                           z_limit, describe, out)
             continue
+        # Months in the middle of a long series all see the same window; its statistics are computed once.
+        windows: dict[tuple[int, ...], tuple[PeerStats, float]] = {}
         for month in months:
-            peers = [v for other in months if abs(other - month) <= span for _, v in by_month[other]]
-            _score_members(by_month[month], peers, z_limit, min_group, describe, out)
+            window = tuple(other for other in months if abs(other - month) <= span)
+            if window not in windows:
+                windows[window] = _window_stats([v for other in window for _, v in by_month[other]], min_group)
+            _score_members(by_month[month], *windows[window], z_limit, describe, out)
     return out
 
 

@@ -545,39 +545,43 @@ _NAME_SPACING = re.compile(r"[\s\u3000·•・]")
 _GIVEN_BEFORE = r"(?:^|(?<=[\s，,。；;：:、（(“\"称]))"
 
 
+# Compiled only for a text that can match (the seeder masks hundreds of thousands of distinct names, and compiling
+# two patterns per name cost more than all the rest of the projection); cached per name.
 @lru_cache(maxsize=8192)
-def _name_patterns(name: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-    """For a known name: a regex for the name written with spaces or a middle dot between its characters
-    ("张 伟", "欧阳·娜娜"), and, where safe, one for the given name used on its own ("小明称")."""
+def _spaced_pattern(name: str) -> re.Pattern[str] | None:
+    """The name written with spaces or a middle dot between its characters ("张 伟", "欧阳·娜娜")."""
     chars = [c for c in name if not _NAME_SPACING.match(c)]
-    spaced = None
-    if len(chars) >= 2:
-        spaced = re.compile(r"[\s\u3000·•・]{0,2}".join(map(re.escape, chars)))
-    given_re = None
-    keep = _surname_length(name)
-    given = name[keep:]
+    if len(chars) < 2:
+        return None
+    return re.compile(r"[\s\u3000·•・]{0,2}".join(map(re.escape, chars)))
+
+
+@lru_cache(maxsize=8192)
+def _given_pattern(name: str) -> re.Pattern[str] | None:
+    """Where safe, the given name used on its own ("小明称")."""
+    given = name[_surname_length(name):]
     # Only a given name of two or more characters that is no everyday word, standing where a subject stands.
     if (len(given) >= 2 and _CJK_RE.fullmatch(given) and given not in _COMMON_WORDS and "某" not in given
             and not set(given) & _NOT_IN_GIVEN_NAME):
-        given_re = re.compile(_GIVEN_BEFORE + re.escape(given) + f"(?={_NAME_END_RE.pattern})")
-    return spaced, given_re
+        return re.compile(_GIVEN_BEFORE + re.escape(given) + f"(?={_NAME_END_RE.pattern})")
+    return None
 
 
 def _mask_known_names(text: str, names: list[str], policy: RedactionPolicy, found: _Found | None) -> str:
     spacing = _NAME_SPACING.search(text) is not None
     for name in names:
-        if len(name) < 2 or set(name[_surname_length(name):]) == {"某"}:
+        given = name[_surname_length(name):]
+        if len(name) < 2 or set(given) == {"某"}:
             continue
         masked = mask_person_name(name, policy)
         if name in text:
             if found is not None:
                 found.append((KIND_NAME, name))
             text = text.replace(name, masked)
-        spaced, given_re = _name_patterns(name)
         replace = _name_replacer(found, masked)
-        if spacing and spaced is not None:
+        if spacing and (spaced := _spaced_pattern(name)) is not None:
             text = spaced.sub(replace, text)
-        if given_re is not None and name[_surname_length(name):] in text:
+        if given in text and (given_re := _given_pattern(name)) is not None:
             text = given_re.sub(replace, text)
     return text
 
@@ -593,11 +597,12 @@ def _hit(found: _Found | None, kind: str, value: str, replacement: str) -> str:
 
 
 def _redact(
-    text: str, known_names: Iterable[str], keep_names: Iterable[str], policy: RedactionPolicy, found: _Found | None
+    text: str, known_names: Iterable[str], keep_names: Iterable[str], policy: RedactionPolicy, found: _Found | None,
+    today: date | None = None,
 ) -> str:
     """The one pipeline behind `redact_text` and `find_personal_data`: with `found`, each change is recorded,
     so the checker reports exactly what redaction would still change (and nothing in redacted text)."""
-    today = date.today()
+    today = today or date.today()
     vault = _Vault()
     if _RESERVED_RE.search(text):
         text = _RESERVED_RE.sub("", text)
@@ -755,10 +760,10 @@ def _mask_address(m: re.Match[str], found: _Found | None) -> str:
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _scan(text: str) -> _Found:
+def _scan(text: str, today: date | None = None) -> _Found:
     found: _Found = []
     if text:
-        _redact(text, (), (), DEFAULT_POLICY, found)
+        _redact(text, (), (), DEFAULT_POLICY, found, today)
     return found
 
 
@@ -784,7 +789,14 @@ def personal_data_kinds(text: str) -> tuple[str, ...]:
     """The Chinese labels of the kinds of personal data in `text` ("手机号码", "电子邮箱", …), each once, in
     order of first appearance; never the values, so the result may be stored and logged as the reason a record
     is held back (待脱敏复核)."""
-    return tuple(dict.fromkeys(kind for kind, _ in _in_reading_order(_scan(text), text)))
+    return _kinds_on(text, date.today())
+
+
+# The public projection checks every published field of every decision, and most of those texts repeat (a matter's
+# legal basis, a standard 违法行为类型, "首次公示"): the result depends only on the text and the day.
+@lru_cache(maxsize=4096)
+def _kinds_on(text: str, today: date) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(kind for kind, _ in _in_reading_order(_scan(text, today), text)))
 
 
 # --------------------------------------------------------------------------------------------------------------

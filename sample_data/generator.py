@@ -26,13 +26,14 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from db import models as m
-from db.bulk import prepare_rows, reset_sequences, write_prepared
-from db.discretion import load_library, recompute_checks, rescore_peers
-from db.projection import project_decisions
+from db.bulk import prepare_rows, public_index_deferred, reset_sequences, write_prepared
+from db.discretion import CHECK_COLUMNS, BenchmarkLibrary, CheckInput, check_record, load_library, rescore_peers
+from db.projection import RECORD_COLUMNS, public_record, public_source
 from db.summaries import refresh as refresh_summaries
 from domain.accounts import DEMO_PASSWORD, DEMO_USERNAMES
 from domain.chain import CHAIN_V2, GENESIS, event_hash_v2
 from domain.deadlines import add_months
+from domain.discretion_check import TierModel
 from domain.enums import (
     SHORT_DEADLINE_CATEGORIES,
     ActionCategory,
@@ -53,6 +54,7 @@ from domain.enums import (
     WithdrawalReason,
 )
 from domain.identifiers import SYNTHETIC_USCC_MARKER, USCC_ALPHABET, id_check_char, org_code_check_char, uscc_check_char
+from domain.publication import HistoryEntry
 from domain.workdays import WorkCalendar
 from sample_data import REFERENCE_DIR, catalog
 from sample_data.catalog import AgencySpec, MatterSpec
@@ -1120,18 +1122,83 @@ def _TABLES() -> list[tuple]:  # noqa: N802 - a constant that needs the mapped t
     ]
 
 
-def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], Counter[str], int, list[int],
+@dataclass(frozen=True)
+class _Derived:
+    """What the worker processes need besides the agencies to build each decision's public record and discretion
+    check next to its rows: the benchmark library and each matter's (name, legal basis, statutory range)."""
+
+    library: BenchmarkLibrary
+    matters: dict[int, tuple[str, str, str]]
+
+
+def _index(columns: tuple[str, ...]) -> dict[str, int]:
+    return {c: i for i, c in enumerate(columns)}
+
+
+_P, _C, _D, _S, _V = (_index(c) for c in (PARTY_COLS, CASE_COLS, DECISION_COLS, DISCLOSURE_COLS, VERSION_COLS))
+
+
+def _money(value: Decimal | None) -> Decimal | None:
+    """A Money value as the database gives it back (two decimal places), so a check built from the rows about to be
+    written reads exactly what ``recompute_checks`` would read after writing them."""
+    return None if value is None else Decimal(value).quantize(CENT)
+
+
+def _derived_rows(rows: _Rows, derived: _Derived) -> tuple[list[tuple], list[tuple], int]:
+    """(public_records rows, discretion_checks rows, how many records are held) for the decisions of ``rows``, built
+    by the same functions as db.projection.project_decisions and db.discretion.recompute_checks; peer scoring
+    (rescore_peers) needs every decision and runs once at the end of the seed."""
+    parties = {r[0]: r for r in rows.parties}
+    cases = {r[0]: r for r in rows.cases}
+    disclosures = {r[_S["decision_id"]]: r for r in rows.disclosures}
+    history: dict[int, list[HistoryEntry]] = {}
+    for v in sorted(rows.versions, key=lambda v: (v[_V["disclosure_id"]], v[_V["version"]])):
+        history.setdefault(v[_V["disclosure_id"]], []).append(
+            HistoryEntry(v[_V["version"]], v[_V["changed_on"]], v[_V["status"]].value, v[_V["reason"]] or ""))
+    records: list[tuple] = []
+    checks: list[tuple] = []
+    held = 0
+    for d in rows.decisions:
+        decision_id = d[_D["id"]]
+        case = cases[d[_D["case_id"]]]
+        party = parties[case[_C["party_id"]]]
+        disclosure = disclosures.get(decision_id)
+        source = public_source(
+            party[_P["party_type"]], party[_P["name"]], party[_P["uscc"]], party[_P["legal_representative"]],
+            d[_D["decision_no"]], case[_C["violation"]], case[_C["facts"]], d[_D["legal_basis"]],
+            d[_D["conclusion"]], d[_D["discretion_statement"]],
+            None if disclosure is None else disclosure[_S["public_explanation"]],
+            () if disclosure is None else history.get(disclosure[_S["id"]], ()))
+        record, projection = public_record(decision_id, source, SEED_TIME)
+        held += projection.held_reason is not None
+        records.append(tuple(record[c] for c in RECORD_COLUMNS))
+        matter_id = case[_C["matter_id"]]
+        name, basis, statutory = derived.matters.get(matter_id, (None, None, None))
+        check = check_record(CheckInput(
+            decision_id, d[_D["benchmark_tier_id"]], d[_D["claimed_tier"]], _money(d[_D["base_amount"]]),
+            d[_D["discretion_statement"]], _money(d[_D["fine_total"]]), party[_P["party_type"]], matter_id, name,
+            basis, statutory), derived.library, TierModel.SPLIT_30_40_30, SEED_TIME)
+        if check is not None:
+            checks.append(tuple(check[c] for c in CHECK_COLUMNS))
+    return records, checks, held
+
+
+def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], Counter[str], int, int, int,
                                           dict[str, set[int]]]:
-    """Generate cases [first_id, first_id + n) with the chunk's own RNG; rows come back already converted to the
-    driver's storage format (cheap to pickle, no conversion left for the writing process)."""
-    contexts, seed_value, chunk_index, first_id, n, dialect = task
+    """Generate cases [first_id, first_id + n) with the chunk's own RNG, and each decision's public record and
+    discretion check; rows come back already converted to the driver's storage format (cheap to pickle, no
+    conversion left for the writing process)."""
+    contexts, derived, seed_value, chunk_index, first_id, n, dialect = task
     report = SeedReport(cases=n, seed=seed_value)
     maker = _CaseMaker(random.Random(f"{seed_value}:{chunk_index}"), contexts, WorkCalendar(), report)
     rows = _Rows()
     for case_id in range(first_id, first_id + n):
         maker.make_case(rows, case_id)
     prepared = {attr: prepare_rows(dialect, table, cols, getattr(rows, attr)) for table, cols, attr in _TABLES()}
-    return prepared, report.planted, report.denominators, n, [row[0] for row in rows.decisions], report.planted_decisions
+    records, checks, held = _derived_rows(rows, derived)
+    prepared["public_records"] = prepare_rows(dialect, m.PublicRecord.__table__, RECORD_COLUMNS, records)
+    prepared["discretion_checks"] = prepare_rows(dialect, m.DiscretionCheck.__table__, CHECK_COLUMNS, checks)
+    return prepared, report.planted, report.denominators, first_id, n, held, report.planted_decisions
 
 
 def _ordered_results(pool, tasks: list[tuple]):
@@ -1162,23 +1229,26 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
         contexts = _write_static(session, rng, calendar)
         session.commit()
     dialect = engine.dialect.name
-    tasks = [(contexts, seed_value, i, i * CHUNK + 1, min(CHUNK, cases - i * CHUNK), dialect)
+    with engine.connect() as conn:  # written above, unchanged while the cases are written
+        mt = m.Matter
+        derived = _Derived(load_library(conn), {r.id: (r.name, r.legal_basis, r.statutory_range) for r in
+                                                conn.execute(select(mt.id, mt.name, mt.legal_basis, mt.statutory_range))})
+    tasks = [(contexts, derived, seed_value, i, i * CHUNK + 1, min(CHUNK, cases - i * CHUNK), dialect)
              for i in range((cases + CHUNK - 1) // CHUNK)]
     # Chunks are independent (own RNG, own id blocks), so two worker processes generate them while this process
     # writes; imap keeps the order, which keeps the output identical to a single-process run.
     pool = multiprocessing.get_context("fork").Pool(min(2, len(tasks))) if len(tasks) > 2 else None
     done = 0
-    with engine.connect() as conn:
-        library = load_library(conn)  # written above, unchanged while the cases are written
     try:
-        for prepared, planted, denominators, n, decision_ids, planted_ids in _ordered_results(pool, tasks):
-            with engine.begin() as conn:
+        for prepared, planted, denominators, first_id, n, held, planted_ids in _ordered_results(pool, tasks):
+            with engine.begin() as conn, public_index_deferred(conn, first_id, first_id + n - 1):
                 for table, cols, attr in _TABLES():
                     report.rows[table.name] += write_prepared(conn, table, cols, prepared[attr])
-                held = project_decisions(conn, decision_ids, now=SEED_TIME)
-                report.rows["public_records"] += len(decision_ids)
-                report.held += len(held)
-                recompute_checks(conn, decision_ids, now=SEED_TIME, score=False, library=library)
+                # After the decisions and everything the search index joins: its triggers read them.
+                report.rows["public_records"] += write_prepared(conn, m.PublicRecord.__table__, RECORD_COLUMNS,
+                                                                prepared["public_records"])
+                write_prepared(conn, m.DiscretionCheck.__table__, CHECK_COLUMNS, prepared["discretion_checks"])
+                report.held += held
             report.planted.update(planted)
             for name, ids in planted_ids.items():
                 report.planted_decisions.setdefault(name, set()).update(ids)

@@ -83,6 +83,15 @@ def test_inserts_still_work_and_the_triggers_survive_a_suspension(engine: Engine
         conn.execute(text("DELETE FROM audit_log WHERE actor = 'tester'"))
 
 
+def test_a_failed_suspension_leaves_the_triggers_in_place(engine: Engine) -> None:
+    """The suspension is part of the caller's transaction: if the block fails, the rollback restores them (on
+    SQLite the DROP used to run before the driver had opened a transaction, and so committed on its own)."""
+    with pytest.raises(RuntimeError), engine.begin() as conn, suspended(conn):
+        raise RuntimeError("a failed reset")
+    with pytest.raises(DatabaseError, match="append-only"), engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log"))
+
+
 def test_seed_reset_empties_a_sample_database_despite_the_triggers(engine: Engine) -> None:
     clear_all(engine)
     assert is_empty(engine)
