@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, String, Table, delete, func, insert, literal_column, select, update
 
@@ -47,6 +47,29 @@ def _penalty_types(conn: Connection) -> Any:
     agg = (func.group_concat(i.penalty_type, "|", type_=String()) if conn.dialect.name == "sqlite"
            else func.string_agg(i.penalty_type, literal_column("'|'"), type_=String()))
     return select(agg).where(i.decision_id == m.Decision.id).scalar_subquery()
+
+
+class FactSource(NamedTuple):
+    """One row of :func:`_source`, for a writer that holds the rows before writing them (the seeder builds its
+    facts in its worker processes, next to the rows)."""
+
+    id: int
+    agency_id: int
+    category: str
+    decided_on: Any
+    fine_total: Decimal | None
+    confiscation_total: Decimal | None
+    unreviewed_major: bool
+    granted: bool
+    party_type: PartyType
+    disclosure_id: int | None
+    status: DisclosureStatus | None
+    published_on: Any
+    withheld_reason: str | None
+    types: str | None  # penalty types joined by "|"
+
+
+FACT_COLUMNS = tuple(FACTS.columns.keys())
 
 
 def _source(conn: Connection) -> Any:
@@ -118,6 +141,18 @@ def _write(conn: Connection, rows: Iterable[Any], calendar: WorkCalendar) -> int
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
     for start in range(0, len(ids), _CHUNK):
         yield ids[start:start + _CHUNK]
+
+
+def written_by_bulk_writer(conn: Connection, first_id: int, last_id: int) -> None:
+    """Decisions ``first_id``–``last_id`` were written together with their ``decision_facts`` rows (built with
+    :func:`fact_row`): the ids their inserts queued need no recomputation. The version is raised by the caller's
+    :func:`mark_changed` once the bulk write ends."""
+    conn.execute(delete(QUEUE).where(QUEUE.c.decision_id.between(first_id, last_id)))
+
+
+def mark_changed(conn: Connection) -> None:
+    """Raise the facts version: caches keyed by it are read again."""
+    _bump(conn)
 
 
 def _bump(conn: Connection) -> None:

@@ -29,6 +29,7 @@ from db import models as m
 from db.bulk import prepare_rows, public_index_deferred, reset_sequences, write_prepared
 from db.discretion import CHECK_COLUMNS, BenchmarkLibrary, CheckInput, check_record, load_library, rescore_peers
 from db.projection import RECORD_COLUMNS, public_record, public_source
+from db.summaries import FACT_COLUMNS, FactSource, calendar_of, fact_row, mark_changed, written_by_bulk_writer
 from db.summaries import refresh as refresh_summaries
 from domain.accounts import DEMO_PASSWORD, DEMO_USERNAMES
 from domain.chain import CHAIN_V2, GENESIS, event_hash_v2
@@ -1129,6 +1130,7 @@ class _Derived:
 
     library: BenchmarkLibrary
     matters: dict[int, tuple[str, str, str]]
+    calendar: WorkCalendar  # as db.summaries reads it (official calendar plus entered dates)
 
 
 def _index(columns: tuple[str, ...]) -> dict[str, int]:
@@ -1144,10 +1146,11 @@ def _money(value: Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(CENT)
 
 
-def _derived_rows(rows: _Rows, derived: _Derived) -> tuple[list[tuple], list[tuple], int]:
-    """(public_records rows, discretion_checks rows, how many records are held) for the decisions of ``rows``, built
-    by the same functions as db.projection.project_decisions and db.discretion.recompute_checks; peer scoring
-    (rescore_peers) needs every decision and runs once at the end of the seed."""
+def _derived_rows(rows: _Rows, derived: _Derived) -> tuple[list[tuple], list[tuple], list[tuple], int]:
+    """(public_records rows, discretion_checks rows, decision_facts rows, how many records are held) for the
+    decisions of ``rows``, built by the same functions as db.projection.project_decisions,
+    db.discretion.recompute_checks and db.summaries.refresh; peer scoring (rescore_peers) needs every decision and
+    runs once at the end of the seed."""
     parties = {r[0]: r for r in rows.parties}
     cases = {r[0]: r for r in rows.cases}
     disclosures = {r[_S["decision_id"]]: r for r in rows.disclosures}
@@ -1157,7 +1160,11 @@ def _derived_rows(rows: _Rows, derived: _Derived) -> tuple[list[tuple], list[tup
             HistoryEntry(v[_V["version"]], v[_V["changed_on"]], v[_V["status"]].value, v[_V["reason"]] or ""))
     records: list[tuple] = []
     checks: list[tuple] = []
+    facts: list[tuple] = []
     held = 0
+    types: dict[int, set[str]] = {}
+    for item in rows.items:
+        types.setdefault(item[1], set()).add(PenaltyType(item[2]).value)
     for d in rows.decisions:
         decision_id = d[_D["id"]]
         case = cases[d[_D["case_id"]]]
@@ -1180,7 +1187,17 @@ def _derived_rows(rows: _Rows, derived: _Derived) -> tuple[list[tuple], list[tup
             basis, statutory), derived.library, TierModel.SPLIT_30_40_30, SEED_TIME)
         if check is not None:
             checks.append(tuple(check[c] for c in CHECK_COLUMNS))
-    return records, checks, held
+        fact = fact_row(FactSource(
+            decision_id, case[_C["agency_id"]], d[_D["category"]], d[_D["decided_on"]], _money(d[_D["fine_total"]]),
+            _money(d[_D["confiscation_total"]]), bool(d[_D["unreviewed_major"]]),
+            d[_D["conclusion"]][:2] == "准予", party[_P["party_type"]],
+            None if disclosure is None else disclosure[_S["id"]],
+            None if disclosure is None else disclosure[_S["status"]],
+            None if disclosure is None else disclosure[_S["published_on"]],
+            None if disclosure is None else disclosure[_S["withheld_reason"]],
+            "|".join(sorted(types.get(decision_id, ()))) or None), derived.calendar)
+        facts.append(tuple(fact[c] for c in FACT_COLUMNS))
+    return records, checks, facts, held
 
 
 def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], Counter[str], int, int, int,
@@ -1195,9 +1212,10 @@ def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], 
     for case_id in range(first_id, first_id + n):
         maker.make_case(rows, case_id)
     prepared = {attr: prepare_rows(dialect, table, cols, getattr(rows, attr)) for table, cols, attr in _TABLES()}
-    records, checks, held = _derived_rows(rows, derived)
+    records, checks, facts, held = _derived_rows(rows, derived)
     prepared["public_records"] = prepare_rows(dialect, m.PublicRecord.__table__, RECORD_COLUMNS, records)
     prepared["discretion_checks"] = prepare_rows(dialect, m.DiscretionCheck.__table__, CHECK_COLUMNS, checks)
+    prepared["decision_facts"] = prepare_rows(dialect, m.DecisionFactRow.__table__, FACT_COLUMNS, facts)
     return prepared, report.planted, report.denominators, first_id, n, held, report.planted_decisions
 
 
@@ -1232,7 +1250,8 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
     with engine.connect() as conn:  # written above, unchanged while the cases are written
         mt = m.Matter
         derived = _Derived(load_library(conn), {r.id: (r.name, r.legal_basis, r.statutory_range) for r in
-                                                conn.execute(select(mt.id, mt.name, mt.legal_basis, mt.statutory_range))})
+                                                conn.execute(select(mt.id, mt.name, mt.legal_basis, mt.statutory_range))},
+                           calendar_of(conn))
     tasks = [(contexts, derived, seed_value, i, i * CHUNK + 1, min(CHUNK, cases - i * CHUNK), dialect)
              for i in range((cases + CHUNK - 1) // CHUNK)]
     # Chunks are independent (own RNG, own id blocks), so two worker processes generate them while this process
@@ -1248,6 +1267,8 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
                 report.rows["public_records"] += write_prepared(conn, m.PublicRecord.__table__, RECORD_COLUMNS,
                                                                 prepared["public_records"])
                 write_prepared(conn, m.DiscretionCheck.__table__, CHECK_COLUMNS, prepared["discretion_checks"])
+                write_prepared(conn, m.DecisionFactRow.__table__, FACT_COLUMNS, prepared["decision_facts"])
+                written_by_bulk_writer(conn, first_id, first_id + n - 1)
                 report.held += held
             report.planted.update(planted)
             for name, ids in planted_ids.items():
@@ -1262,7 +1283,8 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
             pool.join()
     with engine.begin() as conn:
         rescore_peers(conn)
-        refresh_summaries(conn)
+        refresh_summaries(conn)  # anything queued outside the chunks' decisions (none today)
+        mark_changed(conn)
         reset_sequences(conn, m.Base.metadata.sorted_tables)
         if conn.dialect.name == "sqlite":
             conn.execute(text("ANALYZE"))

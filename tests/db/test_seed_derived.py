@@ -1,5 +1,6 @@
 """The seeder builds each decision's public record and discretion check in its worker processes, next to the rows it
-generates, instead of reading the decisions back after writing them. What it writes must be exactly what the path
+generates, instead of reading the decisions back after writing them; so are the decision facts of the statistics
+pages (db.summaries). What it writes must be exactly what the path
 of every other writer (db.projection.project_decisions, db.discretion.recompute_checks) writes for the same data:
 these tests seed a database, recompute both from the stored decisions, and compare every row."""
 
@@ -13,11 +14,12 @@ from sqlalchemy import Engine, select, text
 from db import models as m
 from db.discretion import recompute_checks
 from db.projection import project_decisions, public_record
+from db.summaries import rebuild as rebuild_facts
 from domain.redaction import RedactionPolicy
 from sample_data import generator
 from sample_data.generator import SEED_TIME, seed
 
-DERIVED = ("public_records", "discretion_checks", "public_search")
+DERIVED = ("public_records", "discretion_checks", "public_search", "decision_facts")
 
 
 def _rows(engine: Engine) -> dict[str, list[tuple]]:
@@ -38,6 +40,7 @@ def _recomputed(engine: Engine, policy: RedactionPolicy) -> dict[str, list[tuple
         conn.execute(m.PublicRecord.__table__.delete())
         project_decisions(conn, ids, policy, now=SEED_TIME)
         recompute_checks(conn, None, now=SEED_TIME)
+        rebuild_facts(conn)
     return _rows(engine)
 
 
