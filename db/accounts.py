@@ -258,12 +258,21 @@ def authenticate(engine: Engine, username: str, password: str, client: str = "")
     return result.actor if result.status is LoginStatus.OK else None
 
 
+@lru_cache(maxsize=256)
+def _accepts_demo_password(stored: str) -> bool:
+    """Whether a stored hash accepts the published demo password. A hash (with its salt) answers the same forever,
+    so it is verified once per process: the demo banner asks on every page run, and verifying the six sample
+    accounts cost 1.6–2.1 s of each cold run. A changed password is a new hash and is verified again."""
+    from domain.accounts import DEMO_PASSWORD
+
+    return _verify(passwords.hasher(), stored, DEMO_PASSWORD)
+
+
 def demo_accounts_open(engine: Engine) -> list[str]:
     """The sample staff accounts that are active and still accept the published demo password."""
-    from domain.accounts import DEMO_PASSWORD, DEMO_USERNAMES
+    from domain.accounts import DEMO_USERNAMES
 
     with engine.connect() as conn:
         rows = conn.execute(select(m.User.username, m.User.password_hash)
                             .where(m.User.username.in_(DEMO_USERNAMES), m.User.is_active.is_(True))).all()
-    hasher = passwords.hasher()
-    return [r.username for r in rows if _verify(hasher, r.password_hash, DEMO_PASSWORD)]
+    return [r.username for r in rows if _accepts_demo_password(r.password_hash)]

@@ -281,6 +281,27 @@ def test_demo_accounts_are_detected_until_their_passwords_change(seeded_url) -> 
     engine.dispose()
 
 
+def test_demo_banner_verifies_each_stored_hash_once(seeded_url, monkeypatch) -> None:
+    """Found: the demo banner verified six argon2 hashes on every cold page run (1.6–2.1 s)."""
+    from db import accounts
+    from db.engine import make_engine
+    from domain.accounts import DEMO_USERNAMES
+
+    verified: list[str] = []
+    real = accounts._verify
+    monkeypatch.setattr(accounts, "_verify", lambda h, stored, pw: verified.append(stored) or real(h, stored, pw))
+    accounts._accepts_demo_password.cache_clear()
+    engine = make_engine(seeded_url)
+    assert sorted(accounts.demo_accounts_open(engine)) == sorted(DEMO_USERNAMES)
+    assert sorted(accounts.demo_accounts_open(engine)) == sorted(DEMO_USERNAMES)
+    assert len(verified) == len(DEMO_USERNAMES)  # the second call verified nothing
+    name = DEMO_USERNAMES[0]
+    assert manage.main(["set-password", name, "--password", f"changed-secret-for-{name}x"[::-1]]) == 0
+    assert name not in accounts.demo_accounts_open(engine)  # a new hash is verified again
+    assert len(verified) == len(DEMO_USERNAMES) + 1
+    engine.dispose()
+
+
 def test_seed_reset_refuses_a_database_that_is_not_sample_data_and_audits_a_reset(seeded_url, tmp_path, capsys):
     """Found: seed --reset wiped any database, audit log included, without a question."""
     assert manage.main(["seed", "--reset", "--cases", "20"]) == 0  # a sample database: emptied and re-seeded
