@@ -232,17 +232,24 @@ class Client:
         return response.status, body, time.perf_counter() - start
 
     def stream_rows(self, path: str) -> tuple[int, float]:
-        """GET a CSV and count its records while it arrives (the header not counted)."""
+        """GET a CSV as a download client does (bytes to a file, 1 MiB reads) and count its records afterwards, the
+        header not counted. Parsing while it arrives made this client the bottleneck at 1,000,000 rows (it shares
+        the two cores with the server): 22,661 rows/s measured that way against 57,000 with curl."""
         if self.conn is None:
             self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-        start = time.perf_counter()
-        self.conn.request("GET", path)
-        response = self.conn.getresponse()
-        if response.status != 200:
-            raise RuntimeError(f"{path[:80]} → HTTP {response.status}: {response.read()[:300]!r}")
-        text = io.TextIOWrapper(response, encoding="utf-8-sig", newline="")
-        rows = sum(1 for _ in csv.reader(text)) - 1
-        return rows, time.perf_counter() - start
+        with tempfile.TemporaryFile() as sink:
+            start = time.perf_counter()
+            self.conn.request("GET", path)
+            response = self.conn.getresponse()
+            if response.status != 200:
+                raise RuntimeError(f"{path[:80]} → HTTP {response.status}: {response.read()[:300]!r}")
+            while block := response.read(1 << 20):
+                sink.write(block)
+            seconds = time.perf_counter() - start
+            sink.seek(0)
+            text = io.TextIOWrapper(sink, encoding="utf-8-sig", newline="")
+            rows = sum(1 for _ in csv.reader(text)) - 1
+        return rows, seconds
 
     def close(self) -> None:
         if self.conn is not None:
