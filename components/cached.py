@@ -112,29 +112,23 @@ def decision_years() -> list[int]:
     return _years(_url())
 
 
-@st.cache_data(max_entries=8, show_spinner="正在计算公示时限…")
-def _public_clocks(url: str, today: dt.date, version: int) -> stats.ClockOverview:
+@st.cache_data(max_entries=16, show_spinner="正在计算公示时限…")
+def _clocks(url: str, today: dt.date, version: int, public_only: bool) -> stats.ClockOverview:
     engine = engine_for(url)
-    # Public: the worst-late list names published decisions only.
-    return stats.clock_overview(engine, today, stats.load_calendar(engine), public_only=True)
+    return stats.clock_overview(engine, today, stats.load_calendar(engine), public_only=public_only)
 
 
 def disclosure_clocks(today: dt.date) -> stats.ClockOverview:
     """Per-agency punctuality and the latest published decisions, for the public page."""
     url = _url()
-    return _public_clocks(url, today, _facts_version(url))
-
-
-@st.cache_data(max_entries=8, show_spinner="正在计算公示时限…")
-def _supervision_clocks(url: str, today: dt.date, version: int) -> stats.ClockOverview:
-    engine = engine_for(url)
-    return stats.clock_overview(engine, today, stats.load_calendar(engine), public_only=False)
+    # Visibility is part of the cache key: the public list names published decisions only.
+    return _clocks(url, today, _facts_version(url), True)
 
 
 def supervision_clocks(today: dt.date) -> stats.ClockOverview:
     """The same with unpublished overdue decisions named: only for pages that require SUPERVISION_READ."""
     url = _url()
-    return _supervision_clocks(url, today, _facts_version(url))
+    return _clocks(url, today, _facts_version(url), False)
 
 
 def _records(url: str, *, events: bool = True) -> tuple[int, ...]:
