@@ -5,10 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import Engine
 
 from db import models as m
 from domain.enums import AgencyKind, AgencyLevel
+from tests.conftest import SMALL_SEED_CASES
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def seeded(request) -> Engine:
+    """A copy of the small sample database (seed 7), on SQLite and on PostgreSQL; a test module may define its own."""
+    factory = request.getfixturevalue("seeded_sqlite_copy" if request.param == "sqlite" else "seeded_pg_copy")
+    return factory(SMALL_SEED_CASES, 7)
+
 
 AG1 = "临江市青石区市场监督管理局"
 AG2 = "临江市生态环境局青石分局"

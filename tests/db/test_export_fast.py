@@ -15,15 +15,8 @@ from db.public import PUBLIC_COLUMNS, iter_public_csv_rows, iter_public_decision
 from domain.enums import DisclosureStatus
 from domain.filters import DecisionFilters, SortKey
 from domain.opendata import csv_lines, csv_rows
-from tests.conftest import SMALL_SEED_CASES
 
 TODAY = dt.date(2026, 11, 30)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def seeded(request) -> Engine:
-    factory = request.getfixturevalue("seeded_sqlite_copy" if request.param == "sqlite" else "seeded_pg_copy")
-    return factory(SMALL_SEED_CASES, 7)
 
 
 def _both(engine: Engine, f: DecisionFilters) -> tuple[str, str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-import pytest
 from sqlalchemy import Engine, delete, func, select, update
 
 from db import models as m
@@ -16,15 +15,8 @@ from db.public import count_by_buckets, count_by_scan
 from db.search import rebuild_search_index
 from domain.enums import ActionCategory, DisclosureStatus, PenaltyType, WithdrawalReason
 from domain.filters import AmountBand, DecisionFilters
-from tests.conftest import SMALL_SEED_CASES
 
 TODAY = dt.date(2026, 11, 30)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def seeded(request) -> Engine:
-    factory = request.getfixturevalue("seeded_sqlite_copy" if request.param == "sqlite" else "seeded_pg_copy")
-    return factory(SMALL_SEED_CASES, 7)
 
 
 def _filter_sets(agency_id: int) -> list[DecisionFilters]:

@@ -6,21 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from sqlalchemy import Engine, event, select, text, update
 
 from db import models as m
 from db.public import count_public_decisions, public_data_version, public_decision_rows
 from domain.filters import DecisionFilters
-from tests.conftest import SMALL_SEED_CASES
 
 TODAY = dt.date(2026, 11, 30)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def seeded(request) -> Engine:
-    factory = request.getfixturevalue("seeded_sqlite_copy" if request.param == "sqlite" else "seeded_pg_copy")
-    return factory(SMALL_SEED_CASES, 7)
 
 
 class _Counts:

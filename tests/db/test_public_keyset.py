@@ -14,15 +14,8 @@ from db.public import public_decision_page
 from domain.cursor import decode_cursor
 from domain.enums import DisclosureStatus
 from domain.filters import DecisionFilters, SortKey
-from tests.conftest import SMALL_SEED_CASES
 
 TODAY = dt.date(2026, 11, 30)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def seeded(request) -> Engine:
-    factory = request.getfixturevalue("seeded_sqlite_copy" if request.param == "sqlite" else "seeded_pg_copy")
-    return factory(SMALL_SEED_CASES, 7)
 
 
 def _by_offset(engine: Engine, f: DecisionFilters) -> list[int]:

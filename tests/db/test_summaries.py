@@ -20,13 +20,6 @@ from domain.deadlines import DISCLOSURE_WORDING
 from domain.enums import ActionCategory, DisclosureStatus, DueState, PartyType, PenaltyType, WithdrawalReason
 from domain.statistics import annual_report
 from domain.workdays import WorkCalendar
-from tests.conftest import SMALL_SEED_CASES
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def seeded(request) -> Engine:
-    factory = request.getfixturevalue("seeded_sqlite_copy" if request.param == "sqlite" else "seeded_pg_copy")
-    return factory(SMALL_SEED_CASES, 7)
 
 
 def stored(engine: Engine) -> dict[int, dict[str, Any]]:
