@@ -60,7 +60,10 @@ def test_a_tiny_bench_measures_every_row_beside_datasette_and_stops_its_servers(
     if has_chromium:
         browser = _table(lines, "| page | first load |")
         assert [row[0] for row in browser] == ["执法决定公示 `?q=食品`", "决定详情", "年度执法数据 `?year=2025`",
-                                               "执法监督概览 (supervisor)"]
+                                               "公示时限", "执法监督概览 (supervisor)"]
+        clicks = _table(lines, "| page | clicks |")
+        assert [row[0] for row in clicks] == ["执法决定公示", "年度执法数据", "公示时限", "执法监督概览 (supervisor)"]
+        assert all(re.fullmatch(r"[\d.]+", row[2]) for row in clicks), clicks
 
     started = loadtest.started_pids[before:]
     assert len(started) == 2 + has_chromium  # project and Datasette for the API, the project again for the browser
