@@ -217,26 +217,20 @@ def board_tallies(engine: Engine, calendar: WorkCalendar, today: dt.date,
                   scope_agency_id: int | None = None) -> pd.DataFrame:
     """How many major cases stand at each (agency, status, decided, violation, overdue, review working days): what
     the metrics, the outcome mix per agency, the duration chart and the public summary count. One grouped scan of the
-    stored rows; the open cases are grouped by their first submission and counted to today in Python."""
+    stored rows; the open cases come grouped by their first submission and are counted to today in Python."""
     b = BOARD
-    overdue = _overdue(today).label("overdue")
-    decided = b.c.decided_on.is_not(None).label("decided")
-    keys = (b.c.agency_id, b.c.status, decided, b.c.violation, overdue)
-    count = func.count().label("cases")
-    closed = _scoped(select(*keys, b.c.review_workdays, count).where(b.c.open_since.is_(None))
-                     .group_by(*keys, b.c.review_workdays), scope_agency_id)
-    running = _scoped(select(*keys, b.c.open_since, count).where(b.c.open_since.is_not(None))
-                      .group_by(*keys, b.c.open_since), scope_agency_id)
+    keys = (b.c.agency_id, b.c.status, b.c.decided_on.is_not(None).label("decided"), b.c.violation,
+            _overdue(today).label("overdue"), b.c.review_workdays, b.c.open_since)
+    stmt = _scoped(select(*keys, func.count().label("cases")).group_by(*keys), scope_agency_id)
     with engine.connect() as conn:
         names = _agency_names(conn)
         rows = [(names.get(r.agency_id, ""), r.status, bool(r.decided), bool(r.violation), bool(r.overdue),
-                 r.review_workdays, r.cases) for r in conn.execute(closed)]
-        rows += [(names.get(r.agency_id, ""), r.status, bool(r.decided), bool(r.violation), bool(r.overdue),
-                  calendar.workdays_between(r.open_since, today), r.cases) for r in conn.execute(running)]
+                 r.review_workdays if r.open_since is None else calendar.workdays_between(r.open_since, today),
+                 r.cases) for r in conn.execute(stmt)]
     frame = pd.DataFrame(rows, columns=TALLY_COLUMNS)
     if frame.empty:
         return frame
-    # Open cases counted to today may meet closed ones at the same number of days: one row each.
+    # Open cases counted to today meet closed ones at the same number of days: one row each.
     return (frame.groupby(TALLY_COLUMNS[:-1], dropna=False, sort=True)["cases"].sum().reset_index()
             .astype({"cases": "int64"}))
 

@@ -748,10 +748,10 @@ class ReviewBoardRow(Base):
     __table_args__ = (
         # The violation list, newest first, bounded.
         Index("ix_review_board_violation", "violation", "case_id"),
-        # The open cases, whose duration is counted to today at read time.
-        Index("ix_review_board_open_since", "open_since"),
-        # A change of an agency's review time limit queues its rows.
-        Index("ix_review_board_agency_id", "agency_id"),
+        # The tallies read this index alone (every column they group or test), and a change of an agency's review
+        # time limit finds its rows by the first column.
+        Index("ix_review_board_tally", "agency_id", "status", "violation", "overdue_done", "review_workdays",
+              "open_since", "open_due", "decided_on"),
     )
 
     case_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

@@ -207,8 +207,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('case_id', name=op.f('pk_review_board')),
     )
     op.create_index('ix_review_board_violation', 'review_board', ['violation', 'case_id'], unique=False)
-    op.create_index('ix_review_board_open_since', 'review_board', ['open_since'], unique=False)
-    op.create_index('ix_review_board_agency_id', 'review_board', ['agency_id'], unique=False)
+    op.create_index('ix_review_board_tally', 'review_board', ['agency_id', 'status', 'violation', 'overdue_done',
+                    'review_workdays', 'open_since', 'open_due', 'decided_on'], unique=False)
     op.create_table(
         'review_board_queue',
         sa.Column('case_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -237,7 +237,6 @@ def downgrade() -> None:
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
     op.execute(f"DELETE FROM summary_versions WHERE id = {VERSION_ROW}")
     op.drop_table('review_board_queue')
-    op.drop_index('ix_review_board_agency_id', table_name='review_board')
-    op.drop_index('ix_review_board_open_since', table_name='review_board')
+    op.drop_index('ix_review_board_tally', table_name='review_board')
     op.drop_index('ix_review_board_violation', table_name='review_board')
     op.drop_table('review_board')
