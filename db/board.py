@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Table, and_, delete, func, insert, or_, select, text, update
 
 from db import models as m
 from db.bulk import insert_rows
@@ -48,6 +48,7 @@ _RANGE = 20_000  # case ids per range read of a rebuild
 # or a change of a large agency's time limit); below the minimum the count itself is not worth making.
 _FULL_PASS_SHARE = 0.2
 _FULL_PASS_MIN = 10_000
+_LOCK_KEY = 0x7265_7669_6577  # "review": the PostgreSQL advisory lock of a refresh
 
 
 # --- one row ------------------------------------------------------------------------------------------------------
@@ -129,9 +130,17 @@ def _bump(conn: Connection) -> None:
         conn.execute(insert(VERSION).values(id=BOARD_VERSION, version=secrets.randbits(40)))
 
 
+def _one_writer(conn: Connection) -> None:
+    """One refresh or rebuild at a time, until the caller's transaction ends (SQLite has one writer anyway): a full
+    pass deletes and rewrites every row, which a concurrent refresh of a few ids would collide with on their keys."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+
+
 def rebuild(conn: Connection) -> int:
     """Recompute every row (``manage.py refresh``, the end of a seed, a large queue): range reads of the cases and
     their rounds, ``_RANGE`` case ids at a time."""
+    _one_writer(conn)
     calendar, rules = calendar_of(conn), major_rules_by_agency(conn)
     conn.execute(delete(QUEUE))
     conn.execute(delete(BOARD))
@@ -145,8 +154,8 @@ def rebuild(conn: Connection) -> int:
         last = first + _RANGE - 1
         cases = conn.execute(_source().where(c.id.between(first, last)).order_by(c.id)).all()
         if cases:
-            written += _write(conn, _rows(cases, load_rounds_between(conn, first, last, texts=False), rules,
-                                               calendar))
+            rounds = load_rounds_between(conn, first, last, texts=False)
+            written += _write(conn, _rows(cases, rounds, rules, calendar))
     _bump(conn)
     return written
 
@@ -160,9 +169,12 @@ def refresh(conn: Connection) -> int:
     """Recompute the queued rows in the caller's transaction; the number of cases looked at."""
     if conn.execute(select(QUEUE.c.case_id).limit(1)).first() is None:
         return 0
+    _one_writer(conn)
     # Taking the ids with the delete makes this transaction the writer first, so a concurrent write that queues an
     # id again after this point is seen by the next refresh.
     ids = sorted(conn.execute(delete(QUEUE).returning(QUEUE.c.case_id)).scalars())
+    if not ids:  # another refresher took them
+        return 0
     if len(ids) >= _FULL_PASS_MIN:
         stored = conn.execute(select(func.count()).select_from(BOARD)).scalar_one()
         if len(ids) > _FULL_PASS_SHARE * stored:

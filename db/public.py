@@ -41,8 +41,7 @@ from db.search import scans_text, split_terms, text_condition
 from domain.enums import DisclosureStatus
 from domain.filters import AmountBand, DecisionFilters, SortKey, next_cursor
 from domain.major import rules_catalogue
-from domain.review import approved_before, public_review_label
-from domain.statistics import median_of_counts
+from domain.review import approved_before, median_of_counts, public_review_label
 from domain.workdays import WorkCalendar
 
 # Repeated (frozen) in the search-index migration 410ede7f7ec4; tests/db/test_search.py keeps the two equal.

@@ -51,7 +51,6 @@ __all__ = [
     "report_column_key",
     "annual_report_due_status",
     "heaviest_penalty",
-    "median_of_counts",
     "penalty_column_key",
     "penalty_group_label",
     "publication_deadline_for_year",
@@ -572,29 +571,3 @@ def annual_report_due_status(year: int, published_on: date | None, today: date) 
         return DueState.ON_TIME if published_on <= deadline else DueState.LATE
     return DueState.PENDING if today <= deadline else DueState.OVERDUE
 
-
-# --- medians of counted values ----------------------------------------------------------------------------------
-
-
-def median_of_counts(counts: Iterable[tuple[float, int]]) -> float | None:
-    """The median of values given as (value, how many times) pairs — the mean of the two middle values for an even
-    total, as pandas' median of the values written out — or None when there are none. Lets a page take the median
-    of a grouped count (e.g. working days in review per agency) without one row per case."""
-    merged: dict[float, int] = defaultdict(int)
-    for value, times in counts:
-        if times > 0:
-            merged[float(value)] += int(times)
-    total = sum(merged.values())
-    if total == 0:
-        return None
-    wanted = [(total - 1) // 2, total // 2]  # positions of the middle value(s) in the written-out order
-    found: list[float] = []
-    seen = 0
-    for value in sorted(merged):
-        seen += merged[value]
-        while wanted and wanted[0] < seen:
-            found.append(value)
-            wanted.pop(0)
-        if not wanted:
-            break
-    return (found[0] + found[1]) / 2
