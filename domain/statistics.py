@@ -570,4 +570,3 @@ def annual_report_due_status(year: int, published_on: date | None, today: date) 
     if published_on is not None:
         return DueState.ON_TIME if published_on <= deadline else DueState.LATE
     return DueState.PENDING if today <= deadline else DueState.OVERDUE
-

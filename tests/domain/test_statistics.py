@@ -624,4 +624,3 @@ def test_domain_module_is_pure() -> None:
     for banned in ("streamlit", "sqlalchemy", "pandas"):
         assert f"import {banned}" not in source and f"from {banned}" not in source
     assert "float(" not in source
-
