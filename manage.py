@@ -111,16 +111,22 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"已生成 {projected} 件执法决定的公示内容（脱敏）")
     # Decisions queued by the migration (or written before it) get their statistics facts now rather than on the
     # first page view.
+    from db import board
     from db.summaries import refresh
 
     with engine.begin() as conn:
         counted = refresh(conn)
     if counted:
         print(f"已更新 {counted} 件执法决定的统计数据")
+    with engine.begin() as conn:
+        reviewed = board.refresh(conn)
+    if reviewed:
+        print(f"已更新 {reviewed} 件重大执法决定的法制审核情况")
     return EXIT_OK
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    from db import board
     from db.summaries import rebuild
 
     engine = _engine_at_head()
@@ -128,6 +134,10 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     with engine.begin() as conn:
         counted = rebuild(conn)
     print(f"已重新计算 {counted} 件执法决定的统计数据（公示时限、年度数据），用时 {time.perf_counter() - started:.1f} 秒")
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        reviewed = board.rebuild(conn)
+    print(f"已重新计算 {reviewed} 件重大执法决定的法制审核情况，用时 {time.perf_counter() - started:.1f} 秒")
     return EXIT_OK
 
 
@@ -633,7 +643,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="backup 生成的备份文件（同目录需有其 .manifest.json）")
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("refresh", help="重新计算全部执法决定的统计数据（公示时限、年度数据）；更换节假日数据包后运行")
+    p = sub.add_parser("refresh", help="重新计算全部执法决定的统计数据（公示时限、年度数据）和法制审核情况；"
+                       "更换节假日数据包后运行")
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser("bench", help="性能基准测试，输出 docs/performance.md 的表格")

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components.data import engine_for, get_engine
-from db import public, queries, reviews, stats, summaries
+from db import board, public, queries, stats, summaries
 from db.engine import database_url
 from db.events import completeness_table
 from domain.filters import DecisionFilters
@@ -147,17 +147,23 @@ def completeness_scores(agency: int | None) -> pd.DataFrame:
     return _completeness(url, agency, _records(url))
 
 
+def _board_version(url: str) -> int:
+    """The version of the stored review board, brought up to date first (one indexed read when nothing changed):
+    the board reads below are cached per (version, today), so a write shows at once."""
+    return board.current_version(engine_for(url))
+
+
 @st.cache_data(max_entries=8, show_spinner="正在统计…")
-def _supervision_board(url: str, today: dt.date, records: tuple[int, ...]) -> pd.DataFrame:
+def _supervision_board(url: str, today: dt.date, version: int, rows: int) -> board.BoardOverview:
     engine = engine_for(url)
-    return reviews.major_board(engine, None, stats.load_calendar(engine), today)
+    return board.board_overview(engine, stats.load_calendar(engine), today, limit=rows)
 
 
-def supervision_board(today: dt.date) -> pd.DataFrame:
-    """Every major case with its review status (case numbers included): only for pages that require
-    SUPERVISION_READ."""
+def supervision_board(today: dt.date, rows: int) -> board.BoardOverview:
+    """The review status board's tallies (every major case counted) and its newest ``rows`` violations and cases
+    (case numbers included): only for pages that require SUPERVISION_READ."""
     url = _url()
-    return _supervision_board(url, today, _records(url, events=False))
+    return _supervision_board(url, today, _board_version(url), rows)
 
 
 # ------------------------------------------------------------------------------------------------- after a write
@@ -165,17 +171,16 @@ def supervision_board(today: dt.date) -> pd.DataFrame:
 # makes, stay cached.
 
 @st.cache_data(max_entries=8, show_spinner="正在统计…")
-def _public_review(url: str, today: dt.date, records: tuple[int, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _public_review(url: str, today: dt.date, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     engine = engine_for(url)
-    board = reviews.major_board(engine, None, stats.load_calendar(engine), today)
-    # Only aggregates and the anonymous durations are cached for the public: no case or decision number.
-    return public.public_review_summary(board), board[["agency", "review_workdays", "status"]].copy()
+    # Only aggregates are cached for the public: no case or decision number.
+    return public.public_review(engine, stats.load_calendar(engine), today)
 
 
 def public_review(today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per-agency summary, anonymous review durations) of major decisions for the public page."""
+    """(per-agency summary, review durations counted per agency and status) of major decisions for the public page."""
     url = _url()
-    return _public_review(url, today, _records(url, events=False))
+    return _public_review(url, today, _board_version(url))
 
 
 _AGENCY_READS = (_agency_names, _agency_link_keys, _agency_short_names, _public_decisions, _public_summary, _annual_records,

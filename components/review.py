@@ -79,15 +79,23 @@ def rounds_table(rounds: Sequence[Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _counted(board: pd.DataFrame) -> pd.Series:
+    """How many cases each row stands for: the ``cases`` column of tallies, or one per row of a case list."""
+    return board["cases"] if "cases" in board.columns else pd.Series(1, index=board.index)
+
+
 def review_duration_chart(board: pd.DataFrame):
     """Working days from first submission to approval (or to today while open), per agency: one tick per agency,
     duration and status, with the number of cases in the tooltip — cases at the same spot drew the same tick, and a
-    chart of a million cases must not carry one row per case to the browser."""
+    chart of a million cases must not carry one row per case to the browser. ``board`` is a case list or tallies
+    (with a ``cases`` column)."""
     import altair as alt
 
-    timed = board.dropna(subset=["review_workdays"])
-    data = (timed.groupby(["agency", "review_workdays", "status"], observed=True).size().reset_index(name="件数")
+    timed = board.assign(_cases=_counted(board)).dropna(subset=["review_workdays"])
+    data = (timed.groupby(["agency", "review_workdays", "status"], observed=True)["_cases"].sum()
+            .reset_index(name="件数")
             .rename(columns={"agency": "执法主体", "review_workdays": "审核用时（工作日）", "status": "法制审核状态"}))
+    data = data[data["件数"] > 0]
     return alt.Chart(data).mark_tick(thickness=2, size=18).encode(
         x=alt.X("审核用时（工作日）:Q", title="审核用时（工作日）"),
         y=alt.Y("执法主体:N", title="执法主体"),
@@ -97,13 +105,17 @@ def review_duration_chart(board: pd.DataFrame):
 
 
 def outcome_mix(board: pd.DataFrame) -> pd.DataFrame:
-    """Per agency: how many major decisions stand in each status (columns in workflow order)."""
+    """Per agency: how many major decisions stand in each status (columns in workflow order). ``board`` is a case
+    list or tallies (with a ``cases`` column)."""
     order = ["待提交", "待审核", "审核中", "存在问题待修改", "建议移送司法机关", "同意", "已决定", "未经法制审核"]
     if board.empty:
         return pd.DataFrame(columns=["执法主体", *order])
-    mix = pd.crosstab(board["agency"], board["status"]).reindex(columns=order, fill_value=0)
+    counted = board.assign(_cases=_counted(board), _overdue=_counted(board) * board["overdue"].astype(int))
+    mix = (counted.pivot_table(index="agency", columns="status", values="_cases", aggfunc="sum", fill_value=0)
+           .reindex(columns=order, fill_value=0).astype(int))
+    mix.columns.name = "status"
     mix["重大决定合计"] = mix.sum(axis=1)
-    mix["审核超时"] = board.groupby("agency")["overdue"].sum().reindex(mix.index).fillna(0).astype(int)
+    mix["审核超时"] = counted.groupby("agency")["_overdue"].sum().reindex(mix.index).fillna(0).astype(int)
     return mix.reset_index().rename(columns={"agency": "执法主体"})
 
 

@@ -735,12 +735,62 @@ class DecisionFactsQueue(Base):
     decision_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
+class ReviewBoardRow(Base):
+    """One row per major case (``cases.is_major``, or a decision marked 未经法制审核) with what the legal-review
+    status board shows that does not depend on today: status, rounds, approval, violation, the working days in review
+    of a closed case and whether a concluded round was overdue. What grows with today is computed at read time from
+    ``open_since`` (the duration of an open case runs until today) and ``open_due`` (a round not yet concluded is
+    overdue once today passes it). Derived data kept by db.board exactly like ``decision_facts``: triggers queue the
+    changed case ids in ``review_board_queue`` (also every row whose calendar window holds an entered day, and every
+    row with rounds of an agency whose review time limit changes); ``db.board.refresh`` recomputes them."""
+
+    __tablename__ = "review_board"
+    __table_args__ = (
+        # The violation list, newest first, bounded.
+        Index("ix_review_board_violation", "violation", "case_id"),
+        # The tallies read this index alone (every column they group or test), and a change of an agency's review
+        # time limit finds its rows by the first column.
+        Index("ix_review_board_tally", "agency_id", "status", "violation", "overdue_done", "review_workdays",
+              "open_since", "open_due", "decided_on"),
+    )
+
+    case_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    agency_id: Mapped[int]
+    case_no: Mapped[str_50]
+    decision_no: Mapped[str_100]  # "" while undecided
+    triggers: Mapped[text]  # the case's "；"-joined major reasons, "" when none
+    status: Mapped[str_20]  # domain.review.MajorStatus value
+    rounds: Mapped[int]
+    first_submitted_on: Mapped[dt.date | None]
+    approved_on: Mapped[dt.date | None]
+    decided_on: Mapped[dt.date | None]
+    violation: Mapped[bool]
+    latest_outcome: Mapped[str_20]  # ReviewAction value of the latest concluded round, "" otherwise
+    review_workdays: Mapped[int | None]  # closed cases; NULL when open (see open_since) or never submitted
+    open_since: Mapped[dt.date | None]  # first submission of a case whose time in review runs until today
+    overdue_done: Mapped[bool]  # a concluded round took longer than its time limit
+    open_due: Mapped[dt.date | None]  # the earliest due date of a round not yet concluded (clock running)
+    # The working days the stored dates were counted over: (window_from, window_to]. An entered calendar day inside
+    # it queues the row.
+    window_from: Mapped[dt.date | None]
+    window_to: Mapped[dt.date | None]
+
+
+class ReviewBoardQueue(Base):
+    """Ids of cases whose ``review_board`` row may be stale (filled by triggers, emptied by db.board)."""
+
+    __tablename__ = "review_board_queue"
+
+    case_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
 class SummaryVersion(Base):
     """Versions the supervision and statistics pages cache by, so that a repeated read costs a few primary-key reads
     and any write shows at once. Row 1 (decision facts) rises whenever db.summaries changes ``decision_facts`` or a
     calendar entry changes; row 2 (case records) rises on writes to what the case-record aggregates read that no
     append-only id reveals (case flags, officers, agencies, parties, review rules, decision texts) — database triggers,
-    however the rows are written."""
+    however the rows are written; row 4 (review board) rises whenever db.board changes ``review_board``, and with
+    every calendar entry and agency rename (triggers)."""
 
     __tablename__ = "summary_versions"
 

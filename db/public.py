@@ -34,12 +34,15 @@ from sqlalchemy import (
 )
 
 from db import models as m
+from db.board import IN_REVIEW, board_tallies
+from db.board import current_version as board_version
 from db.review_rounds import load_major_rules, load_rounds
 from db.search import scans_text, split_terms, text_condition
 from domain.enums import DisclosureStatus
 from domain.filters import AmountBand, DecisionFilters, SortKey, next_cursor
 from domain.major import rules_catalogue
-from domain.review import approved_before, public_review_label
+from domain.review import approved_before, median_of_counts, public_review_label
+from domain.workdays import WorkCalendar
 
 # Repeated (frozen) in the search-index migration 410ede7f7ec4; tests/db/test_search.py keeps the two equal.
 LISTED_STATUSES = (DisclosureStatus.PUBLISHED, DisclosureStatus.CORRECTED, DisclosureStatus.WITHDRAWN)
@@ -730,18 +733,32 @@ def agency_major_catalogue(engine: Engine, agency_id: int) -> tuple[str, ...]:
         return rules_catalogue(load_major_rules(conn, agency_id))
 
 
-def public_review_summary(board: pd.DataFrame) -> pd.DataFrame:
-    """The public aggregate of the review status board: counts per agency, no case identifiers."""
+def public_review_summary(tallies: pd.DataFrame) -> pd.DataFrame:
+    """The public aggregate of the review status board: counts per agency, no case identifiers. ``tallies`` counts
+    cases per (agency, status, decided, violation, review working days) — db.board.board_tallies."""
     columns = ["agency", "major", "decided", "reviewed", "unreviewed", "in_review", "median_workdays"]
-    if board.empty:
+    if tallies.empty:
         return pd.DataFrame(columns=columns)
-    decided = board[board["decided_on"].notna()]
     rows = []
-    for agency, group in board.groupby("agency", sort=True):
-        own = decided[decided["agency"] == agency]
-        durations = group["review_workdays"].dropna()
-        rows.append({"agency": agency, "major": len(group), "decided": len(own),
-                     "reviewed": int((~own["violation"]).sum()), "unreviewed": int(own["violation"].sum()),
-                     "in_review": int(group["status"].isin(["待审核", "审核中"]).sum()),
-                     "median_workdays": "—" if durations.empty else f"{float(durations.median()):g}"})
+    for agency, group in tallies.groupby("agency", sort=True):
+        decided = group[group["decided"].astype(bool)]
+        unreviewed = int(decided.loc[decided["violation"].astype(bool), "cases"].sum())
+        timed = group.dropna(subset=["review_workdays"])
+        median = median_of_counts(zip(timed["review_workdays"], timed["cases"], strict=True))
+        rows.append({"agency": agency, "major": int(group["cases"].sum()), "decided": int(decided["cases"].sum()),
+                     "reviewed": int(decided["cases"].sum()) - unreviewed, "unreviewed": unreviewed,
+                     "in_review": int(group.loc[group["status"].isin(IN_REVIEW), "cases"].sum()),
+                     "median_workdays": "—" if median is None else f"{median:g}"})
     return pd.DataFrame(rows, columns=columns)
+
+
+def public_review(engine: Engine, calendar: WorkCalendar, today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per-agency summary, review durations counted per agency and status) for the public 法制审核情况 page: from
+    the stored board's tallies, brought up to date first. No case or decision number leaves this function."""
+    board_version(engine)
+    tallies = board_tallies(engine, calendar, today)
+    columns = ["agency", "review_workdays", "status"]
+    if tallies.empty:
+        return public_review_summary(tallies), pd.DataFrame(columns=[*columns, "cases"])
+    durations = tallies.groupby(columns, dropna=False, sort=True)["cases"].sum().reset_index()
+    return public_review_summary(tallies), durations

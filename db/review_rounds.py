@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ from domain.enums import ReviewOutcome, ReviewStepKind
 from domain.major import DEFAULT_MAJOR_RULES, MajorRules, parse_types
 from domain.review import MATERIALS, ReviewAction, missing_materials, outcome_of
 
-__all__ = ["RoundView", "load_major_rules", "load_rounds", "major_rules_by_agency"]
+__all__ = ["RoundView", "load_major_rules", "load_rounds", "load_rounds_between", "major_rules_by_agency"]
 
 
 @dataclass(frozen=True)
@@ -59,25 +59,53 @@ class RoundView:
         return max([self.submitted_on, *self.supplements])
 
 
+def _round_columns() -> Any:
+    r = m.LegalReview
+    return select(r.id, r.case_id, r.round_no, r.submitted_on, r.reviewed_on, r.outcome, r.opinion, r.checklist,
+                  r.reviewer_officer_id)
+
+
 def load_rounds(conn: Connection, case_ids: Iterable[int]) -> dict[int, list[RoundView]]:
     """case id → its rounds in order."""
     ids = sorted(set(case_ids))
     if not ids:
         return {}
-    r, s, o = m.LegalReview, m.ReviewStep, m.Officer
-    names = dict(conn.execute(select(o.id, o.name)).all())
-    steps: dict[int, list] = defaultdict(list)
+    r, s = m.LegalReview, m.ReviewStep
     rows: list[Any] = []
     for start in range(0, len(ids), 500):
-        rows.extend(conn.execute(select(r.id, r.case_id, r.round_no, r.submitted_on, r.reviewed_on, r.outcome,
-                                        r.opinion, r.checklist, r.reviewer_officer_id)
-                                 .where(r.case_id.in_(ids[start:start + 500]))
+        rows.extend(conn.execute(_round_columns().where(r.case_id.in_(ids[start:start + 500]))
                                  .order_by(r.case_id, r.round_no)).all())
     round_ids = [x.id for x in rows]
+    steps: list[Any] = []
     for start in range(0, len(round_ids), 500):
         chunk = round_ids[start:start + 500]
-        for step in conn.execute(select(*s.__table__.c).where(s.review_id.in_(chunk)).order_by(s.id)).all():
-            steps[step.review_id].append(step)
+        steps.extend(conn.execute(select(*s.__table__.c).where(s.review_id.in_(chunk)).order_by(s.id)).all())
+    return _fold(conn, rows, steps)
+
+
+def load_rounds_between(conn: Connection, first_case_id: int, last_case_id: int, *,
+                        texts: bool = True) -> dict[int, list[RoundView]]:
+    """The same for every case with an id from ``first_case_id`` to ``last_case_id``: two range reads, for a pass
+    over all cases (db.board.rebuild). Without ``texts`` the rounds carry no names, opinion or checklist (empty),
+    which the status board does not read."""
+    r, s = m.LegalReview, m.ReviewStep
+    rows = conn.execute(_round_columns().where(r.case_id.between(first_case_id, last_case_id))
+                        .order_by(r.case_id, r.round_no)).all()
+    if not rows:
+        return {}
+    steps = conn.execute(select(*s.__table__.c).join(r, r.id == s.review_id)
+                         .where(r.case_id.between(first_case_id, last_case_id)).order_by(s.id)).all()
+    return _fold(conn, rows, steps, texts=texts)
+
+
+def _fold(conn: Connection, rows: Sequence[Any], step_rows: Iterable[Any], *,
+          texts: bool = True) -> dict[int, list[RoundView]]:
+    """Round rows (in case and round order) with their steps (in id order) folded in."""
+    o = m.Officer
+    names = dict(conn.execute(select(o.id, o.name)).all()) if texts else {}
+    steps: dict[int, list] = defaultdict(list)
+    for step in step_rows:
+        steps[step.review_id].append(step)
     out: dict[int, list[RoundView]] = defaultdict(list)
     known = {key for key, _ in MATERIALS}
     for row in rows:
@@ -103,9 +131,11 @@ def load_rounds(conn: Connection, case_ids: Iterable[int]) -> dict[int, list[Rou
             reviewed_on, reviewer_id = row.reviewed_on, row.reviewer_officer_id
             opinion, checklist_text = row.opinion or "", row.checklist or "{}"
         try:
-            checklist = json.loads(checklist_text or "{}")
+            checklist = json.loads(checklist_text or "{}") if texts else {}
         except ValueError:
             checklist = {}
+        if not texts:
+            opinion = ""
         out[row.case_id].append(RoundView(
             id=row.id, case_id=row.case_id, round_no=row.round_no, submitted_on=row.submitted_on, outcome=outcome,
             conclusion=conclusion, reviewed_on=reviewed_on, reviewer_officer_id=reviewer_id,

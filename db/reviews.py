@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from db import models as m
+from db.board import board_rows, current_version, iter_board
 from db.commands import CommandResult, record_audit
 from db.discretion import check_proposed
 from db.engine import session_scope, snapshot_session_scope
@@ -37,7 +38,6 @@ from domain.enums import (
     MajorReason,
     PartyType,
     PenaltyType,
-    ReviewOutcome,
     ReviewStepKind,
     Stage,
 )
@@ -48,14 +48,11 @@ from domain.permissions import Actor, Permission, can, may_record, may_record_re
 from domain.review import (
     CHECKLIST_LABELS,
     MATERIAL_LABELS,
-    ClockState,
     ReviewAction,
     ReviewDecision,
     ReviewRound,
-    approved_before,
     available_actions,
     decision_gate,
-    major_status,
     qualification_problem,
     recusal_problem,
     review_clock,
@@ -597,50 +594,12 @@ def review_queue(engine: Engine, scope_agency_id: int | None, calendar: WorkCale
     return frame.drop(columns="_waiting").reset_index(drop=True)
 
 
-BOARD_COLUMNS = ["case_id", "case_no", "decision_no", "agency", "agency_id", "triggers", "status", "rounds",
-                 "first_submitted_on", "approved_on", "decided_on", "review_workdays", "overdue", "violation",
-                 "latest_outcome"]
-
-
 def major_board(engine: Engine, scope_agency_id: int | None, calendar: WorkCalendar, today: dt.date) -> pd.DataFrame:
-    """Every major case with its review status — the supervisors' list, the public aggregate and the CSV report.
-    ``violation`` is a decision made without an approval dated on or before it (including imported history)."""
-    c, a, d = m.Case, m.Agency, m.Decision
-    stmt = (select(c.id, c.case_no, c.agency_id, a.short_name, c.major_reasons, d.decision_no, d.decided_on,
-                   d.unreviewed_major)
-            .join(a, a.id == c.agency_id).outerjoin(d, d.case_id == c.id)
-            .where(or_(c.is_major.is_(True), d.unreviewed_major.is_(True))).order_by(c.id))
-    if scope_agency_id is not None:
-        stmt = stmt.where(c.agency_id == scope_agency_id)
-    rows = []
-    cases, rounds, rules = _cases_with_rounds(engine, stmt)
-    for case in cases:
-        own = rounds.get(case.id, [])
-        rule = rules.get(case.agency_id, DEFAULT_MAJOR_RULES)
-        last = own[-1] if own else None
-        decided = case.decided_on is not None
-        approved = approved_before(own, case.decided_on) if decided else (
-            last.reviewed_on if last and last.outcome is ReviewOutcome.APPROVED else None)
-        violation = decided and (bool(case.unreviewed_major) or approved is None)
-        status = major_status(last.conclusion if last else None, bool(last and last.pending),
-                              bool(last and last.assignee_officer_id), decided, violation)
-        overdue = False
-        for x in own:
-            clock = review_clock(x.clock_started_on, x.extended, rule.review_workdays, rule.review_extension_workdays,
-                                 calendar, today, concluded_on=x.reviewed_on)
-            overdue = overdue or clock.state is ClockState.OVERDUE
-        first = own[0].submitted_on if own else None
-        end = approved or (last.reviewed_on if last and not last.pending else None) or (None if decided else today)
-        rows.append({
-            "case_id": case.id, "case_no": case.case_no, "decision_no": case.decision_no or "",
-            "agency": case.short_name, "agency_id": case.agency_id, "triggers": case.major_reasons or "",
-            "status": status.value, "rounds": len(own), "first_submitted_on": first, "approved_on": approved,
-            "decided_on": case.decided_on,
-            "review_workdays": calendar.workdays_between(first, end) if first and end else None,
-            "overdue": overdue, "violation": violation,
-            "latest_outcome": last.conclusion.value if last and last.conclusion else "",
-        })
-    return pd.DataFrame(rows, columns=BOARD_COLUMNS)
+    """Every major case with its review status (``BOARD_COLUMNS``, in case order), read from the stored board rows
+    (db.board, brought up to date first). ``violation`` is a decision made without an approval dated on or before
+    it (including imported history). The pages read aggregates and bounded lists instead (db.board)."""
+    current_version(engine)
+    return board_rows(engine, calendar, today, scope_agency_id=scope_agency_id)
 
 
 @dataclass(frozen=True)
@@ -744,8 +703,9 @@ REPORT_HEADERS = ("案号", "决定书文号", "执法主体", "重大情形", "
 
 def write_review_report(engine: Engine, out: Path, calendar: WorkCalendar, today: dt.date) -> int:
     """One row per major case (``manage.py report reviews``): UTF-8 with BOM, cells neutralised, written to a
-    temporary file first so a failed run leaves no half file. Returns the number of rows."""
-    board = major_board(engine, None, calendar, today)
+    temporary file first so a failed run leaves no half file; streamed from the stored board rows. Returns the number
+    of rows."""
+    current_version(engine)
     temporary = out.with_name(out.name + ".tmp")
 
     def cell(value: object) -> str:
@@ -753,12 +713,15 @@ def write_review_report(engine: Engine, out: Path, calendar: WorkCalendar, today
             return ""
         return neutralise_csv_cell(value.isoformat() if isinstance(value, dt.date) else str(value))
 
+    written = 0
     with temporary.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(REPORT_HEADERS)
-        for row in board.itertuples(index=False):
-            writer.writerow([cell(row.case_no), cell(row.decision_no), cell(row.agency), cell(row.triggers),
-                             cell(row.status), cell(row.rounds), cell(row.first_submitted_on), cell(row.approved_on),
-                             cell(row.decided_on), "是" if row.violation else "否"])
+        for row in iter_board(engine, calendar, today):
+            writer.writerow([cell(row["case_no"]), cell(row["decision_no"]), cell(row["agency"]),
+                             cell(row["triggers"]), cell(row["status"]), cell(row["rounds"]),
+                             cell(row["first_submitted_on"]), cell(row["approved_on"]), cell(row["decided_on"]),
+                             "是" if row["violation"] else "否"])
+            written += 1
     temporary.replace(out)
-    return len(board)
+    return written

@@ -3,6 +3,7 @@ round, and what a complete written opinion needs. Pure rules; db/reviews.py writ
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -288,3 +289,30 @@ def clock_start(submitted_on: date, supplement_dates: Iterable[date], materials_
     if not materials_complete:
         return None
     return max([submitted_on, *supplement_dates])
+
+
+# --- medians of counted values (the public summary's median time in review) ---------------------------------------
+
+
+def median_of_counts(counts: Iterable[tuple[float, int]]) -> float | None:
+    """The median of values given as (value, how many times) pairs — the mean of the two middle values for an even
+    total, as pandas' median of the values written out — or None when there are none. Lets a page take the median
+    of a grouped count (e.g. working days in review per agency) without one row per case."""
+    merged: dict[float, int] = defaultdict(int)
+    for value, times in counts:
+        if times > 0:
+            merged[float(value)] += int(times)
+    total = sum(merged.values())
+    if total == 0:
+        return None
+    wanted = [(total - 1) // 2, total // 2]  # positions of the middle value(s) in the written-out order
+    found: list[float] = []
+    seen = 0
+    for value in sorted(merged):
+        seen += merged[value]
+        while wanted and wanted[0] < seen:
+            found.append(value)
+            wanted.pop(0)
+        if not wanted:
+            break
+    return (found[0] + found[1]) / 2

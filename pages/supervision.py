@@ -28,14 +28,15 @@ if overview.per_agency.empty:
     st.stop()
 per = overview.per_agency
 due = int(per["on_time"].sum() + per["late"].sum() + per["overdue"].sum())
-board = supervision_board(today)
-violations = board[board["violation"]]
+board = supervision_board(today, BOARD_ROWS)
+violations = board.violations
+unreviewed = board.count("violation")
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("按时公示率", format_rate(int(per["on_time"].sum()), due),
           help="已到公示期限的决定中按时公示的比例；尚未到期的待公示决定和依法不予公开的决定不计入。")
 c2.metric("逾期公示", format_count(int(per["late"].sum())), help="在期限后才公示的决定数。")
 c3.metric("逾期未公示", format_count(int(per["overdue"].sum())), help="已超过公示期限仍未公示的决定数。")
-c4.metric("未经法制审核的重大决定", format_count(len(violations)),
+c4.metric("未经法制审核的重大决定", format_count(unreviewed),
           help="作出决定时没有决定日期前的法制审核同意记录的重大执法决定（含历史导入数据），逐案列于下方“违法情形”。")
 st.altair_chart(on_time_rate_chart(per, agency_short_names()), use_container_width=True)
 show_table(display_frame(per, {"agency": "执法主体", "decisions": "决定数", "on_time": "按时公示", "late": "逾期公示",
@@ -49,24 +50,27 @@ st.header("重大执法决定法制审核")
 st.caption("未经法制审核或者审核未通过的，不得作出决定（行政处罚法第五十八条）。审核用时按工作日计，自首次报送至同意（尚未"
            "审结的计至今日）；审核超时指任一轮审核超过本机关规定的审核期限。")
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("重大执法决定", len(board), help="按各机关重大执法决定法制审核目录清单认定的重大案件数（含尚未决定的）。")
-m2.metric("审核中", int(board["status"].isin(["待审核", "审核中"]).sum()), help="已报送、尚未作出审核意见的案件数。")
-m3.metric("审核超时", int(board["overdue"].sum()), help="任一轮审核超过审核期限的案件数。")
-m4.metric("违法情形", len(violations), help="未经法制审核（或审核同意晚于决定日期）即作出决定的重大执法决定数。")
+m1.metric("重大执法决定", format_count(board.total),
+          help="按各机关重大执法决定法制审核目录清单认定的重大案件数（含尚未决定的）。")
+m2.metric("审核中", format_count(board.in_review()), help="已报送、尚未作出审核意见的案件数。")
+m3.metric("审核超时", format_count(board.count("overdue")), help="任一轮审核超过审核期限的案件数。")
+m4.metric("违法情形", format_count(unreviewed), help="未经法制审核（或审核同意晚于决定日期）即作出决定的重大执法决定数。")
 st.subheader("各机关审核情况")
-show_table(outcome_mix(board))
-if board["review_workdays"].notna().any():
-    st.altair_chart(review_duration_chart(board), use_container_width=True)
+show_table(outcome_mix(board.tallies))
+if board.tallies["review_workdays"].notna().any():
+    st.altair_chart(review_duration_chart(board.tallies), use_container_width=True)
 st.subheader("违法情形：未经法制审核作出的重大执法决定")
+# Bounded lists, the newest cases first: at 1,000,000 cases the board has some 275,000 rows, which no reader
+# scrolls and which cost seconds to send on every run; the counts above include every case.
+if unreviewed > len(violations):
+    st.caption(f"共 {format_count(unreviewed)} 件，下表列出最近录入的 {format_count(len(violations))} 件。")
 show_table(display_frame(violations, {"case_no": "案号", "decision_no": "决定书文号", "agency": "执法主体",
                                       "triggers": "重大情形", "decided_on": "决定日期", "approved_on": "审核同意日期",
                                       "status": "违法情形"}, dates=("decided_on", "approved_on")))
 st.subheader("全部重大执法决定")
-# The newest cases first and a bounded list: at 1,000,000 cases the board has some 275,000 rows, which no reader
-# scrolls and which cost seconds to send on every run.
-latest = board.iloc[::-1].head(BOARD_ROWS)
-if len(board) > BOARD_ROWS:
-    st.caption(f"共 {format_count(len(board))} 件，下表列出最近录入的 {format_count(BOARD_ROWS)} 件；"
+latest = board.latest
+if board.total > len(latest):
+    st.caption(f"共 {format_count(board.total)} 件，下表列出最近录入的 {format_count(len(latest))} 件；"
                "违法情形和各机关审核情况见上文（含全部案件）。")
 show_table(display_frame(workdays_text(latest), {"case_no": "案号", "decision_no": "决定书文号", "agency": "执法主体",
                                  "triggers": "重大情形", "status": "法制审核状态", "rounds": "审核轮次",

@@ -26,6 +26,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from db import models as m
+from db.board import rebuild as rebuild_board
 from db.bulk import prepare_rows, public_index_deferred, reset_sequences, write_prepared
 from db.discretion import CHECK_COLUMNS, BenchmarkLibrary, CheckInput, check_record, load_library, rescore_peers
 from db.projection import RECORD_COLUMNS, public_record, public_source
@@ -1297,6 +1298,8 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
         rescore_peers(conn)
         refresh_summaries(conn)  # anything queued outside the chunks' decisions (none today)
         mark_changed(conn)
+        # The review board in one pass over the cases and rounds just written (what their inserts queued).
+        rebuild_board(conn)
         reset_sequences(conn, m.Base.metadata.sorted_tables)
         if conn.dialect.name == "sqlite":
             conn.execute(text("ANALYZE"))

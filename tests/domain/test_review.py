@@ -12,6 +12,7 @@ from domain.review import (
     ReviewDecision,
     ReviewRound,
     available_actions,
+    median_of_counts,
     outcome_of,
     validate_decision,
 )
@@ -93,3 +94,18 @@ def test_control_characters_are_refused_before_writing(opinion, comment, message
 def test_line_breaks_in_an_opinion_are_fine() -> None:
     decision = ReviewDecision(ReviewAction.APPROVE, ALL_PASS, "同意。\n事实清楚，\t证据确凿。")
     assert validate_decision(decision, ROUND, date(2026, 5, 8)) == []
+
+
+def test_the_median_of_counted_values_is_the_median_of_the_values_written_out() -> None:
+    import random
+    import statistics
+    from collections import Counter
+
+    rng = random.Random(5)
+    for _ in range(500):
+        values = [rng.randint(0, 12) for _ in range(rng.randint(1, 15))]
+        counted = list(Counter(values).items()) + [(99, 0)]  # a value counted zero times is no value
+        assert median_of_counts(counted) == float(statistics.median(values)), values
+    assert median_of_counts([(3, 2), (3.0, 1)]) == 3.0  # the same value from two groups
+    assert median_of_counts([]) is None and median_of_counts([(5, 0)]) is None
+    assert median_of_counts([(1, 1), (4, 1)]) == 2.5
