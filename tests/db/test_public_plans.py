@@ -179,6 +179,27 @@ def test_a_common_text_is_walked_and_a_rare_one_sorted(sqlite_engine_seeded: Eng
     assert any("count(*) OVER" in s for s, _ in statements.seen)  # one statement: every match, sorted
 
 
+@pytest.mark.parametrize(("sort", "index"), [(SortKey.PUBLISHED, "ix_public_search_published_on"),
+                                             (SortKey.DECIDED, "ix_public_search_decided_on"),
+                                             (SortKey.AMOUNT, "ix_public_search_fine_total")])
+def test_a_walk_reads_the_sort_index_whatever_the_filters(sqlite_engine_seeded: Engine, monkeypatch,
+                                                          sort: SortKey, index: str) -> None:
+    """The filters' own indexes (a year's decision dates, an amount band) must not drive a walk: it would test
+    every row they select and sort them all."""
+    engine = sqlite_engine_seeded
+    monkeypatch.setattr(db.public, "PROBE_COST", 1e-9)
+    statements = _Statements(engine)
+    for facets in ({"year": 2025, "penalty_type": PenaltyType.FINE}, {"amount": AmountBand.FROM_10K},
+                   {"year": 2024, "status": DisclosureStatus.PUBLISHED}):
+        statements.seen.clear()
+        clear_count_cache()
+        public_decision_page(engine, DecisionFilters(q="罚款", sort=sort, page_size=5, **facets), AS_OF)
+        walks = [(s, p) for s, p in statements.seen if "ORDER BY" in s and "public_search_doc" in s]
+        assert walks, facets
+        plan = _plan(engine, *walks[-1])
+        assert index in plan and "TEMP B-TREE FOR ORDER BY" not in plan, (facets, plan)
+
+
 def test_the_count_of_decisions_expiring_this_month_reads_the_expiry_index(sqlite_engine_seeded: Engine) -> None:
     """Agency + year: the buckets' exact part for this month must not read the whole year's decision dates."""
     engine = sqlite_engine_seeded
