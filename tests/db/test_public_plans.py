@@ -18,7 +18,13 @@ import db.public
 from db import models as m
 from db.engine import make_engine
 from db.projection import project_decisions
-from db.public import clear_count_cache, count_by_scan, iter_public_decisions, public_decision_page
+from db.public import (
+    clear_count_cache,
+    count_by_scan,
+    count_public_decisions,
+    iter_public_decisions,
+    public_decision_page,
+)
 from domain.cursor import decode_cursor
 from domain.enums import ActionCategory, DisclosureStatus, PenaltyType
 from domain.filters import AmountBand, DecisionFilters, SortKey
@@ -136,6 +142,8 @@ def test_the_total_from_the_text_index_holds_on_any_day(engine: Engine, monkeypa
         f = DecisionFilters(q=q, page_size=9)
         expected = _expected(engine, f, today)
         assert len(expected) == count_by_scan(engine, f, today)
+        clear_count_cache()
+        assert count_public_decisions(engine, f, today) == len(expected), (q, today)  # the exports' count
         _check(engine, f, today, expected)
 
 
