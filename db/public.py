@@ -28,6 +28,7 @@ from sqlalchemy import (
     case,
     cast,
     func,
+    literal_column,
     or_,
     select,
     type_coerce,
@@ -37,7 +38,7 @@ from db import models as m
 from db.board import IN_REVIEW, board_tallies
 from db.board import current_version as board_version
 from db.review_rounds import load_major_rules, load_rounds
-from db.search import scans_text, split_terms, text_condition
+from db.search import clear_expansions, match_count, scans_text, split_terms, text_condition
 from domain.enums import DisclosureStatus
 from domain.filters import AmountBand, DecisionFilters, SortKey, next_cursor
 from domain.major import rules_catalogue
@@ -103,44 +104,62 @@ def _as_published(out: dict) -> dict:
     return out
 
 
-def _listed(today: dt.date, published_until: dt.date | None = None) -> list[ColumnElement[bool]]:
+def _listed(today: dt.date, published_until: dt.date | None = None, column=lambda c: c) -> list[ColumnElement[bool]]:
     """The lifecycle rule of ``public_base`` on the search index, whose rows are the listable decisions
     (published, not withheld, not confidential, not a minor's): inside the publication period on ``today``.
     ``published_until`` lowers the upper bound of ``published_on`` (a keyset page going back in publication date):
-    one bound, so that SQLite's planner cannot pick the looser of two and walk every newer row."""
+    one bound, so that SQLite's planner cannot pick the looser of two and walk every newer row. ``column``: see
+    ``_walked``."""
     ps = _PS
     until = today if published_until is None else min(today, published_until)
-    return [ps.c.published_on <= until, or_(ps.c.expires_on.is_(None), ps.c.expires_on > today)]
+    expires = column(ps.c.expires_on)
+    return [column(ps.c.published_on) <= until, or_(expires.is_(None), expires > today)]
+
+
+def _walked(f: DecisionFilters):
+    """For a page read by walking the sort index and testing each row (SQLite, ``probe``): each filter column as
+    an expression no index can serve (``+column``, SQLite's documented way to keep a term from choosing an index),
+    except the sort column — and the agency, whose index is in publication-date order within each agency — so
+    that the planner walks the sort index: “食品” + 2025 + 罚款 read the whole year by the decision-date index,
+    testing each row, then sorted it (170 ms at 100,000 decisions). Only the comparison changes, not its value:
+    a ``+`` column has no type affinity, and the values compared are stored and bound with the same types."""
+    keep = {_sort_column(f).name, *(("agency_id",) if f.sort is SortKey.PUBLISHED else ())}
+
+    def column(c):
+        return c if c.name in keep else literal_column(f"+{c.table.name}.{c.name}", c.type)
+    return column
 
 
 def _filter_conditions(conn: Connection, f: DecisionFilters, today: dt.date, *,
-                       published_until: dt.date | None = None, per_row: bool = False) -> list[ColumnElement[bool]]:
+                       published_until: dt.date | None = None, per_row: bool = False,
+                       probe: bool = False) -> list[ColumnElement[bool]]:
     """Every filter of ``f`` as conditions on the narrow search index (db/search.py), never on the wide tables:
     at 1,000,000 decisions joining four tables to count took 10–30 s, the index takes a fraction of a second.
-    ``per_row``: see db.search.text_condition."""
+    ``per_row``, ``probe``: see db.search.text_condition; with ``probe`` the filters are also ``_walked``."""
     ps = _PS
-    where = _listed(today, published_until)
+    column = _walked(f) if probe else (lambda c: c)
+    where = _listed(today, published_until, column)
     if f.agency_id is not None:
-        where.append(ps.c.agency_id == f.agency_id)
+        where.append(column(ps.c.agency_id) == f.agency_id)
     if f.category is not None:
-        where.append(ps.c.category == f.category.value)
+        where.append(column(ps.c.category) == f.category.value)
     if f.year is not None:
         if f.month is not None:
             first = dt.date(f.year, f.month, 1)
             after = dt.date(f.year + (f.month == 12), f.month % 12 + 1, 1)
         else:
             first, after = dt.date(f.year, 1, 1), dt.date(f.year + 1, 1, 1)
-        where += [ps.c.decided_on >= first, ps.c.decided_on < after]
+        where += [column(ps.c.decided_on) >= first, column(ps.c.decided_on) < after]
     if f.penalty_type is not None:
-        where.append(ps.c.penalty_types.like(f"%|{f.penalty_type.value}|%"))
+        where.append(column(ps.c.penalty_types).like(f"%|{f.penalty_type.value}|%"))
     if f.amount is not None:
         low, high = f.amount.bounds
-        where.append(ps.c.fine_total >= low)
+        where.append(column(ps.c.fine_total) >= low)
         if high is not None:
-            where.append(ps.c.fine_total < high)
+            where.append(column(ps.c.fine_total) < high)
     if f.status is not None:
-        where.append(ps.c.status == f.status.value)
-    found = text_condition(conn, f.q, per_row=per_row)
+        where.append(column(ps.c.status) == f.status.value)
+    found = text_condition(conn, f.q, per_row=per_row, probe=probe)
     if found is not None:
         where.append(found)
     return where
@@ -257,6 +276,35 @@ def _month_code(day: dt.date) -> int:
     return day.year * 100 + day.month
 
 
+def _bucket_filters(f: DecisionFilters) -> list[ColumnElement[bool]]:
+    """The facets of ``f`` as conditions on ``public_counts``: all but its text and month, which no bucket holds."""
+    pc = _PC
+    where: list[ColumnElement[bool]] = []
+    if f.agency_id is not None:
+        where.append(pc.c.agency_id == f.agency_id)
+    if f.category is not None:
+        where.append(pc.c.category == f.category.value)
+    if f.status is not None:
+        where.append(pc.c.status == f.status.value)
+    if f.penalty_type is not None:
+        where.append(pc.c.penalty_types.like(f"%|{f.penalty_type.value}|%"))
+    if f.year is not None:
+        where.append(pc.c.decided_year == f.year)
+    if f.amount is not None:
+        where.append(pc.c.amount_band == _BAND_CODES[f.amount])
+    return where
+
+
+def _few(conn: Connection, *conditions: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+    """``conditions``, marked for SQLite as true for few rows (``likelihood``), so that its planner, which knows no
+    value distribution, reads their index: the decisions expiring this month are a few hundred, but a year filter's
+    decision-date range looked as narrow and was read instead: all of the year's index entries, 18 ms at 100,000
+    decisions and most of agency + year's 122 ms at 1,000,000. PostgreSQL has the statistics to see it."""
+    if conn.dialect.name != "sqlite":
+        return list(conditions)
+    return [func.likelihood(c, literal_column("0.001")) for c in conditions]
+
+
 def _count_by_buckets(conn: Connection, f: DecisionFilters, today: dt.date) -> int | None:
     """The exact count of a filter set without text, or None when the buckets cannot answer it (text, or a single
     month — which the decided_on index answers as cheaply).
@@ -271,26 +319,15 @@ def _count_by_buckets(conn: Connection, f: DecisionFilters, today: dt.date) -> i
         return None
     pc, ps = _PC, _PS
     month = _month_code(today)
-    where = [pc.c.published_month < month, or_(pc.c.expires_month == 0, pc.c.expires_month > month)]
-    if f.agency_id is not None:
-        where.append(pc.c.agency_id == f.agency_id)
-    if f.category is not None:
-        where.append(pc.c.category == f.category.value)
-    if f.status is not None:
-        where.append(pc.c.status == f.status.value)
-    if f.penalty_type is not None:
-        where.append(pc.c.penalty_types.like(f"%|{f.penalty_type.value}|%"))
-    if f.year is not None:
-        where.append(pc.c.decided_year == f.year)
-    if f.amount is not None:
-        where.append(pc.c.amount_band == _BAND_CODES[f.amount])
+    where = [pc.c.published_month < month, or_(pc.c.expires_month == 0, pc.c.expires_month > month),
+             *_bucket_filters(f)]
     summed = conn.execute(select(func.coalesce(func.sum(pc.c.n), 0)).where(*where)).scalar_one()
     first = today.replace(day=1)
     following = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
     exact = _filter_conditions(conn, f, today)
     this_month = conn.execute(select(func.count()).select_from(ps).where(*exact, ps.c.published_on >= first))
     ending = conn.execute(select(func.count()).select_from(ps).where(
-        *exact, ps.c.published_on < first, ps.c.expires_on >= first, ps.c.expires_on < following))
+        *exact, ps.c.published_on < first, *_few(conn, ps.c.expires_on >= first, ps.c.expires_on < following)))
     return int(summed) + int(this_month.scalar_one()) + int(ending.scalar_one())
 
 
@@ -312,9 +349,10 @@ def _cached_count(key: tuple) -> int | None:
 
 
 def clear_count_cache() -> None:
-    """Forget every cached count (tests, and the bench's cold runs)."""
+    """Forget every cached count and short-term expansion (tests, and the bench's cold runs)."""
     with _counts_lock:
         _counts.clear()
+    clear_expansions()
 
 
 def _remember_count(key: tuple, total: int) -> int:
@@ -326,14 +364,17 @@ def _remember_count(key: tuple, total: int) -> int:
 
 
 def _count(conn: Connection, f: DecisionFilters, today: dt.date, where: list[ColumnElement[bool]]) -> int:
-    """The number of matches: from the cache, else by buckets (no text), else a COUNT over the index. A count over
-    the whole index took 184 of 191 ms of a list request at 1,000,000 decisions, and the same few filter sets are
-    asked again and again between writes."""
+    """The number of matches: from the cache, else by buckets (no text), else from the text index (SQLite, text
+    alone: ``_text_total_from_index``), else a COUNT over the index. A count over the whole index took 184 of 191
+    ms of a list request at 1,000,000 decisions, and the same few filter sets are asked again and again between
+    writes."""
     key = _count_key(conn, f, today)
     total = _cached_count(key)
     if total is not None:
         return total
     total = _count_by_buckets(conn, f, today)
+    if total is None and not _has_facets(f) and (matches := match_count(conn, f.q)) is not None:
+        total = _text_total_from_index(conn, f, today, matches) if matches else 0
     if total is None:
         total = int(conn.execute(select(func.count()).select_from(_PS).where(*where)).scalar_one())
     return _remember_count(key, total)
@@ -387,26 +428,120 @@ def _bounded_count(conn: Connection, key: tuple, where: list[ColumnElement[bool]
     return _remember_count(bounded_key, TEXT_COUNT_LIMIT), False
 
 
+def _rows_wanted(f: DecisionFilters) -> int:
+    """How many rows of the result a page reads up to: the rows before it (offset pages), the page and one more."""
+    return f.page_size + 1 if f.after is not None else f.page * f.page_size + 1
+
+
+# What testing one row of a walk (``probe``: a primary-key read of its text and a byte search, about 5 µs) costs
+# in reads of one match from the text index with its look-up and sort (about 1.4 µs), measured at 1,000,000.
+PROBE_COST = 4.0
+
+
+def _walk_pays(f: DecisionFilters, total: float, facet_rows: int, matches: int) -> bool:
+    """Whether reading a text query's page by walking the sort index and testing each row of the facets costs less
+    than reading every one of the ``matches`` of the text index and sorting them: the walk tests about
+    ``facet_rows / total`` rows per row it finds."""
+    if f.sort is SortKey.AMOUNT and (not f.descending or f.after is not None or _rows_wanted(f) * 2 > total):
+        # Within one amount the index is not in id order, so a walk tests a whole group of equal amounts before
+        # it can sort it — a fifth of all decisions have none (0): ascending (withdrawn last, which no index walk
+        # gives anyway), after a cursor, or deep into the list, the walk could test them all.
+        return False
+    return total > 0 and _rows_wanted(f) * facet_rows / total * PROBE_COST <= matches
+
+
+def _facet_rows(conn: Connection, f: DecisionFilters, today: dt.date) -> int:
+    """The number of listed decisions matching the facets of ``f`` (not its text) if it is cached, else the number
+    of indexed ones by buckets (a few more: any lifecycle; with a month, its whole year) — an estimate for choosing
+    a plan, which the exact count (two index walks at 1,000,000 decisions) would cost more than it saves."""
+    facets = replace(f, q="")
+    cached = _cached_count(_count_key(conn, facets, today))
+    if cached is not None:
+        return cached
+    pc = _PC
+    return int(conn.execute(select(func.coalesce(func.sum(pc.c.n), 0)).where(*_bucket_filters(f))).scalar_one())
+
+
+def _has_facets(f: DecisionFilters) -> bool:
+    return any(v is not None for v in (f.agency_id, f.category, f.penalty_type, f.year, f.month, f.amount, f.status))
+
+
+def _text_total_from_index(conn: Connection, f: DecisionFilters, today: dt.date, matches: int) -> int | None:
+    """Text alone: the number of listed matches is the text index's count (one text per indexed decision, see
+    db.search.match_count) less the matches outside the publication period (not yet published, expired) — a few
+    rows, found by the date indexes and tested one by one. None when those rows are too many for that to pay."""
+    ps = _PS
+    outside = or_(ps.c.published_on.is_(None), ps.c.published_on > today, ps.c.expires_on <= today)
+    bound = int(matches / PROBE_COST) + 1
+    few = conn.execute(select(func.count()).select_from(
+        select(ps.c.decision_id).where(outside).limit(bound).subquery())).scalar_one()
+    if few >= bound:
+        return None
+    probe = text_condition(conn, f.q, probe=True)
+    assert probe is not None
+    return matches - int(conn.execute(select(func.count()).select_from(ps).where(outside, probe)).scalar_one())
+
+
+def _indexed_text(conn: Connection, f: DecisionFilters, today: dt.date, key: tuple,
+                  total: int | None) -> tuple[int | None, bool]:
+    """SQLite, text the trigram index answers: (the total, whether to read the page by walking the sort index).
+
+    The total of text alone is the text index's own count of matches (index only: 11 ms for 195,030 at 1,000,000
+    decisions) less the matches outside the publication period. With facets, or when that does not pay, a total of
+    None: page and total are read by one statement, every match looked up and sorted — the look-ups are what a
+    count costs anyway, and the sort of the matches that remain is the cheap part (“食品” + 2025 + 罚款: a separate
+    count and walk cost 10–20 % more). Once the total is known (text alone, or a later page of a counted set), the
+    page is read by walking the sort index when ``_walk_pays``: “食品” at 1,000,000 decisions, 307 → 35 ms."""
+    matches = match_count(conn, f.q)
+    assert matches is not None
+    if matches == 0:
+        return _remember_count(key, 0), False
+    if _rows_wanted(f) * PROBE_COST > matches:
+        return total, False  # a walk tests at least one row per row it finds: never pays for a rare text
+    if total is None:
+        total = None if _has_facets(f) else _text_total_from_index(conn, f, today, matches)
+        if total is None:
+            return None, False
+        _remember_count(key, total)
+    return total, _walk_pays(f, total, _facet_rows(conn, f, today), matches)
+
+
+# PostgreSQL: up to how many rows (those before the page, the page, one more) a separately read page of text is
+# worth its own statement; deeper, it reads and sorts every match like the statement that counts them.
+PG_WALK_ROWS = 1000
+
+
 def public_decision_page(engine: Engine, f: DecisionFilters, today: dt.date) -> PublicPage:
     """One page matching ``f`` — ``f.after`` (keyset) or ``f.page`` (offset) — with the total and the next cursor.
 
     How the total is found when it is not cached yet (``_count`` has the cache):
     * no text: by buckets (``_count_by_buckets``), a few thousand rows summed whatever the filter;
-    * text the full-text index answers: by the statement that reads the page (``count(*) OVER ()``), so SQLite
-      evaluates the match once instead of once for the count and again for the ids (155 + 219 ms for “食品” at
-      1,000,000 decisions) — the page query sorts every match anyway, so the window adds little;
+    * text alone the full-text index answers, on SQLite: from the text index's own count (``_indexed_text``),
+      and a common text's page by walking the sort index (“食品” at 1,000,000 decisions: 307 → 35 ms);
+    * other text the index answers (with facets, or rare): by the statement that reads the page
+      (``count(*) OVER ()``), so SQLite evaluates the match once instead of once for the count and again for the
+      ids — a later page of a common text, its total cached, is walked;
+    * on PostgreSQL, sorted by a date, by a COUNT of its own, and the page by its own statement with a LIMIT,
+      which the planner answers by walking the date index when the text is common (in one statement with
+      ``count(*) OVER ()`` it walked the whole index testing every row: “有限公司” page 3, 103 → 37 ms at 17,000
+      decisions); sorted by amount (whose NULLS LAST order no index walk gives) or deeper than PG_WALK_ROWS,
+      where the page statement reads every match too, by one statement as on SQLite;
     * text only a scan answers (“2”): up to TEXT_COUNT_LIMIT, row by row along the sort index, and reported as
       "at least" beyond it (``total_exact`` False); ``f.exact_count`` counts to the end (then cached)."""
     with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
         key = _count_key(conn, f, today)
         texts = bool(split_terms(f.q))
         scans = texts and scans_text(conn, f.q)
         where = _filter_conditions(conn, f, today)
-        rows_where = _filter_conditions(conn, f, today, per_row=True) if scans else where
         total, exact = _cached_count(key), True
+        walk = False  # read the page by walking the sort index, testing each row (SQLite, common text)
         if total is None and scans and not f.exact_count:
-            total, exact = _bounded_count(conn, key, rows_where)
-        if total is None and texts and f.after is None:
+            total, exact = _bounded_count(conn, key, _filter_conditions(conn, f, today, per_row=True))
+        if texts and not scans and sqlite:
+            total, walk = _indexed_text(conn, f, today, key, total)
+        one_statement = sqlite or f.sort is SortKey.AMOUNT or _rows_wanted(f) > PG_WALK_ROWS
+        if total is None and texts and f.after is None and one_statement:
             ids, token, counted = _page_ids(conn, f, where, with_total=True)
             if counted is not None:
                 _remember_count(key, counted)
@@ -415,9 +550,11 @@ def public_decision_page(engine: Engine, f: DecisionFilters, today: dt.date) -> 
             total = _count(conn, f, today, where)
         if total == 0 or (exact and f.after is None and (f.page - 1) * f.page_size >= total):
             return PublicPage([], total, None, exact)
-        if f.after is not None and f.sort is SortKey.PUBLISHED and f.descending:
-            assert isinstance(f.after.value, dt.date)
-            rows_where = _filter_conditions(conn, f, today, published_until=f.after.value, per_row=scans)
+        until = f.after.value if f.after is not None and f.sort is SortKey.PUBLISHED and f.descending else None
+        assert until is None or isinstance(until, dt.date)
+        rows_where = where
+        if scans or walk or until is not None:
+            rows_where = _filter_conditions(conn, f, today, published_until=until, per_row=scans, probe=walk)
         ids, token, _ = _page_ids(conn, f, rows_where)
         return PublicPage(_rows_for(conn, ids, today), total, token, exact)
 

@@ -16,6 +16,7 @@ def test_bench_prints_every_row_with_a_measurement() -> None:
     assert any(label.startswith("seed --cases 120") for label in labels)
     assert any(label.startswith("全量 CSV 导出") for label in labels)
     assert any(label.startswith("公示查询：首页") for label in labels)
+    assert sum(label.startswith("首次请求：") for label in labels) == 8
     for row in rows:
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert len(cells) == 4, row
