@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.enums import AUDIO_VISUAL_FORMS, ActionCategory, DueState, Procedure, RecordForm, ReviewOutcome, Stage
@@ -246,6 +247,9 @@ class AvRequirement(StrEnum):
     OPTIONAL = "可以不进行音像记录"
 
 
+_MEMO_LIMIT = 4096
+
+
 def _mentions(text: str | None, keywords: Iterable[str]) -> bool:
     return text is not None and any(k in text for k in keywords)
 
@@ -282,17 +286,42 @@ class ActionRules:
             object.__setattr__(self, name, values)
         if isinstance(self.min_officers, bool) or not isinstance(self.min_officers, int) or self.min_officers < 1:
             raise ValueError(f"最少执法人员数应为正整数，实际为{self.min_officers!r}")
+        # Recorded actions repeat a few hundred texts: each question about a text is answered once. Not a field, so
+        # equality, hashing and ``replace`` ignore it; bounded so that free text cannot grow it without limit.
+        object.__setattr__(self, "_memo", {})
+
+    def _remember(self, key: tuple[str, str, str | None], value: Any) -> Any:
+        memo: dict[tuple[str, str, str | None], Any] = self._memo  # type: ignore[attr-defined]
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = value
+        return value
 
     def is_paperwork(self, action: str) -> bool:
-        return _mentions(action, self.paperwork_markers) and not _mentions(action, self.on_the_spot_markers)
+        key = ("paperwork", action, None)
+        found = self._memo.get(key)  # type: ignore[attr-defined]
+        if found is None:
+            found = self._remember(key, _mentions(action, self.paperwork_markers)
+                                   and not _mentions(action, self.on_the_spot_markers))
+        return found
 
     def is_on_site(self, action: str) -> bool:
-        if self.is_paperwork(action):
-            return False
-        # 查封、扣押、强制拆除… are 现场执法活动 by definition (118号(八)), so they count even if not listed.
-        return _mentions(action, self.on_site_actions) or _mentions(action, self.mandatory_av_actions)
+        key = ("on_site", action, None)
+        found = self._memo.get(key)  # type: ignore[attr-defined]
+        if found is None:
+            # 查封、扣押、强制拆除… are 现场执法活动 by definition (118号(八)), so they count even if not listed.
+            found = self._remember(key, not self.is_paperwork(action) and (
+                _mentions(action, self.on_site_actions) or _mentions(action, self.mandatory_av_actions)))
+        return found
 
     def av_requirement(self, action: str, location: str | None = None) -> AvRequirement:
+        key = ("av", action, location)
+        found = self._memo.get(key)  # type: ignore[attr-defined]
+        if found is None:
+            found = self._remember(key, self._av_requirement(action, location))
+        return found
+
+    def _av_requirement(self, action: str, location: str | None) -> AvRequirement:
         # Anything done inside 执法办案场所 is recorded in full, paperwork included (118号(八)).
         if _mentions(location, self.enforcement_premises):
             return AvRequirement.MANDATORY_FULL
@@ -303,10 +332,18 @@ class ActionRules:
         return AvRequirement.OPTIONAL
 
     def is_hearing_notice(self, action: str) -> bool:
-        return _mentions(action, self.hearing_notice_actions)
+        key = ("hearing_notice", action, None)
+        found = self._memo.get(key)  # type: ignore[attr-defined]
+        if found is None:
+            found = self._remember(key, _mentions(action, self.hearing_notice_actions))
+        return found
 
     def is_hearing_request(self, action: str) -> bool:
-        return _mentions(action, self.hearing_request_actions)
+        key = ("hearing_request", action, None)
+        found = self._memo.get(key)  # type: ignore[attr-defined]
+        if found is None:
+            found = self._remember(key, _mentions(action, self.hearing_request_actions))
+        return found
 
 
 DEFAULT_ACTION_RULES = ActionRules()
