@@ -102,7 +102,7 @@ class CaseRecord:
     chain_head: str
 
 
-def _roster(conn: Connection) -> dict[str, OfficerCert]:
+def load_roster(conn: Connection) -> dict[str, OfficerCert]:
     o = m.Officer
     rows = conn.execute(select(o.id, o.name, o.cert_no, o.cert_valid_from, o.cert_valid_to, o.agency_id)).all()
     return {r.cert_no: OfficerCert(r.id, r.name, r.cert_no, r.cert_valid_from, r.cert_valid_to, r.agency_id)
@@ -153,7 +153,7 @@ def build_case_facts(*, case_no: str, procedure: Procedure, matter_category: Act
                      fine_total: Any, party_type: PartyType | str, fields: Mapping[str, str | None],
                      events: list[Any], reviews: tuple[ReviewFact, ...]) -> CaseFacts:
     """A case's CaseFacts from its stored values, ``events`` in seq order as tuples of EVENT_FACT_COLUMNS: the one
-    translation of rows into facts, for the pages (``_load_records``), the stored completeness scores and the seeder,
+    translation of rows into facts, for the pages (``load_records``), the stored completeness scores and the seeder,
     which holds the rows before writing them. ``fine_total`` is None for an undecided case."""
     seq_of = {ev[0]: ev[1] for ev in events}
     facts_events = tuple(
@@ -163,7 +163,7 @@ def build_case_facts(*, case_no: str, procedure: Procedure, matter_category: Act
                   corrects_seq=seq_of.get(ev[9]) if ev[9] is not None else None)
         for ev in events
     )
-    category = matter_category or decision_category or ActionCategory.PENALTY
+    category = ActionCategory(matter_category or decision_category or ActionCategory.PENALTY)
     # 当事人要求听证 has no column: a hearing held as 听证程序 (a MajorReason) or a recorded 听证申请 says so.
     requested = MajorReason.HEARING.value in (major_reasons or "") or any(
         DEFAULT_ACTION_RULES.is_hearing_request(ev[4]) for ev in events)
@@ -175,12 +175,12 @@ def build_case_facts(*, case_no: str, procedure: Procedure, matter_category: Act
     )
 
 
-def _load_records(conn: Connection, condition: ColumnElement[bool], roster: Mapping[str, OfficerCert] | None = None,
+def load_records(conn: Connection, condition: ColumnElement[bool], roster: Mapping[str, OfficerCert] | None = None,
                   ) -> list[CaseRecord]:
     """Every case matching ``condition`` (on cases, decisions) as a CaseRecord, in five queries whatever the number
     of cases: a page for one case and the supervisors' list for thousands share this code."""
     c, d, a, p, mt = m.Case, m.Decision, m.Agency, m.Party, m.Matter
-    roster = roster if roster is not None else _roster(conn)
+    roster = roster if roster is not None else load_roster(conn)
     ids = select(c.id).select_from(c).outerjoin(d, d.case_id == c.id).where(condition)
     cases = conn.execute(
         select(c.id, c.case_no, c.agency_id, a.short_name.label("agency"), a.name.label("agency_name"),
@@ -237,7 +237,7 @@ def review_facts(rounds: Mapping[int, list[Any]]) -> dict[int, tuple[ReviewFact,
 def load_case_facts(engine: Engine, case_id: int) -> CaseRecord | None:
     """``load_case_facts(engine, 42).facts`` → the CaseFacts of case 42 for domain.procedure; None if absent."""
     with engine.connect() as conn:
-        found = _load_records(conn, m.Case.id == case_id)
+        found = load_records(conn, m.Case.id == case_id)
     return found[0] if found else None
 
 
@@ -346,7 +346,7 @@ class ChainConflict(Exception):
 
 def _read_state(conn: Connection, case_id: int) -> CaseRecord | None:
     """The case as it stands before the write (a seam for the concurrency tests)."""
-    found = _load_records(conn, m.Case.id == case_id)
+    found = load_records(conn, m.Case.id == case_id)
     return found[0] if found else None
 
 
@@ -460,7 +460,7 @@ def completeness_table(engine: Engine, scope_agency_id: int | None) -> pd.DataFr
     first_missing and missing (all missing items joined by "；"). Five queries in all, then the pure rules.
     """
     with engine.connect() as conn:
-        records = _load_records(conn, _scope_condition(scope_agency_id))
+        records = load_records(conn, _scope_condition(scope_agency_id))
     rows = []
     for rec in records:
         result = completeness(rec.facts, rec.officers, agency_id=rec.agency_id)
@@ -557,10 +557,10 @@ def overdue_case_ids(engine: Engine, scope_agency_id: int | None, today: dt.date
         return set()
     found: set[int] = set()
     with engine.connect() as conn:
-        roster = _roster(conn)
+        roster = load_roster(conn)
         for start in range(0, len(candidates), 500):  # keeps the IN list well under every driver's limit
             chunk = candidates[start:start + 500]
-            for rec in _load_records(conn, c.id.in_(bindparam("ids", chunk, expanding=True)), roster):
+            for rec in load_records(conn, c.id.in_(bindparam("ids", chunk, expanding=True)), roster):
                 for clock in case_clocks(rec.facts, calendar, today):
                     if clock.name in _DECISION_CLOCKS and clock.status in (DueState.LATE, DueState.OVERDUE):
                         found.add(rec.case_id)

@@ -60,6 +60,7 @@ __all__ = [
     "Check",
     "Completeness",
     "completeness",
+    "completeness_cert_nos",
 ]
 
 # Certificates, 立案 dates and statutory days are all dates in China; an instant is judged by its Beijing date.
@@ -118,13 +119,18 @@ class EventFact:
     corrects_seq: int | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "stage", Stage(self.stage))
+        # Values already of the normal form (as db.events builds them, a million times for the stored scores) are
+        # kept as they are; anything else is converted.
+        if self.stage.__class__ is not Stage:
+            object.__setattr__(self, "stage", Stage(self.stage))
         cert_nos = self.officer_cert_nos
         if isinstance(cert_nos, str):
             # case_events stores the numbers "、"-joined as recorded; accept that form straight from the row.
             cert_nos = split_cert_nos(cert_nos)
         object.__setattr__(self, "officer_cert_nos", tuple(c.strip() for c in cert_nos if c and c.strip()))
-        object.__setattr__(self, "record_forms", frozenset(RecordForm(f) for f in self.record_forms))
+        forms = self.record_forms
+        if forms.__class__ is not frozenset or any(f.__class__ is not RecordForm for f in forms):
+            object.__setattr__(self, "record_forms", frozenset(RecordForm(f) for f in forms))
 
     @property
     def local_date(self) -> date:
@@ -996,6 +1002,14 @@ def completeness(
     # Integer round-half-up: Python's round() would turn 62.5 into 62 and 63.5 into 64.
     score = (200 * got + total) // (2 * total) if total else 100
     return Completeness(score, checks, missing)
+
+
+def completeness_cert_nos(case: CaseFacts, *, action_rules: ActionRules = DEFAULT_ACTION_RULES) -> frozenset[str]:
+    """The 执法证号 whose roster entry (holder, agency, validity) ``completeness`` reads: those on the case's on-site
+    steps as corrected (``_Ctx.officers_ok``). A stored score needs recomputing when one of them changes on the
+    roster, and only then."""
+    return frozenset(no for e in effective_events(case) if action_rules.is_on_site(e.action)
+                     for no in e.officer_cert_nos)
 
 
 @dataclass(frozen=True)
