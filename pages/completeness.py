@@ -11,7 +11,6 @@ from components.tables import display_frame, show_table
 from components.text import md
 from components.url_state import UrlFilters
 from components.words import ALL
-from db.completeness import LOWEST
 from db.events import LOW_SCORE
 from db.queries import agency_options
 from domain.formatting import format_count
@@ -51,8 +50,8 @@ st.altair_chart(completeness_by_agency(per_agency, LOW_SCORE, agency_short_names
 show_table(display_frame(per_agency, {"agency": "执法主体", "cases": "已决案件", "average_score": "平均评分",
                                       "lowest_score": "最低评分", "low_cases": f"低于{LOW_SCORE}分"}))
 
-st.subheader(f"评分最低的 {min(LOWEST, found.cases)} 件案件")
-lowest = found.lowest
+lowest = found.lowest  # the lowest 50 (db.completeness.LOWEST), lowest first
+st.subheader(f"评分最低的 {len(lowest)} 件案件")
 event = show_table(display_frame(lowest, LABELS, dates=("decided_on",), link=("case", "case_id")), key="lowest_cases",
                    selectable=True)
 if event is not None and event.selection.rows:
