@@ -212,23 +212,29 @@ class CompletenessOverview:
 
 
 def overview(engine: Engine, scope_agency_id: int | None) -> CompletenessOverview:
-    """Counts, per-agency figures and the lowest-scoring cases from the stored scores: two indexed reads, no case
-    loaded. Call :func:`current_version` first to bring the scores up to date."""
+    """Counts, per-agency figures and the lowest-scoring cases from the stored scores: two reads of the indexes, no
+    case loaded. Call :func:`current_version` first to bring the scores up to date."""
     s, a, c = STORE.c, m.Agency, m.Case
-    scope = s.agency_id == scope_agency_id if scope_agency_id is not None else None
-    per = (select(a.short_name, func.count(), func.sum(s.score), func.min(s.score),
-                  func.sum(case((s.score < LOW_SCORE, 1), else_=0)), func.sum(case((s.score == 100, 1), else_=0)))
-           .select_from(STORE).join(a, a.id == s.agency_id).group_by(s.agency_id, a.short_name))
-    lowest = (select(s.case_id, c.case_no, s.agency_id, a.short_name.label("agency"), s.category, s.procedure,
-                     s.decided_on, s.score, s.missing_count, s.first_missing, s.missing)
-              .select_from(STORE).join(c, c.id == s.case_id).join(a, a.id == s.agency_id)
-              .order_by(s.score, s.missing_count.desc(), s.decided_on.desc(), s.case_id).limit(LOWEST))
-    if scope is not None:
-        per, lowest = per.where(scope), lowest.where(scope)
+    # Per agency from ix_case_completeness_agency alone, then the names of the few groups.
+    per = (select(s.agency_id, func.count().label("n"), func.sum(s.score).label("total"),
+                  func.min(s.score).label("lowest"), func.sum(case((s.score < LOW_SCORE, 1), else_=0)).label("low"),
+                  func.sum(case((s.score == 100, 1), else_=0)).label("full"))
+           .group_by(s.agency_id))
+    # The lowest LOWEST in index order first (ix_case_completeness_lowest, or the agency's), then their case numbers.
+    order = (s.score, s.missing_count.desc(), s.decided_on.desc(), s.case_id)
+    low = select(STORE).order_by(*order).limit(LOWEST)
+    if scope_agency_id is not None:
+        per, low = per.where(s.agency_id == scope_agency_id), low.where(s.agency_id == scope_agency_id)
+    groups_q, low_q = per.subquery("g"), low.subquery("low")
+    g, lw = groups_q.c, low_q.c
     with engine.connect() as conn:
-        groups = [(name, int(n), int(total), int(low_score), int(low), int(full))
-                  for name, n, total, low_score, low, full in conn.execute(per)]
-        lowest_rows = conn.execute(lowest).all()
+        groups = [(r.short_name, int(r.n), int(r.total), int(r.lowest), int(r.low), int(r.full)) for r in conn.execute(
+            select(a.short_name, g.n, g.total, g.lowest, g.low, g.full).join(groups_q, g.agency_id == a.id))]
+        lowest_rows = conn.execute(
+            select(lw.case_id, c.case_no, lw.agency_id, a.short_name.label("agency"), lw.category, lw.procedure,
+                   lw.decided_on, lw.score, lw.missing_count, lw.first_missing, lw.missing)
+            .select_from(low_q).join(c, c.id == lw.case_id).join(a, a.id == lw.agency_id)
+            .order_by(lw.score, lw.missing_count.desc(), lw.decided_on.desc(), lw.case_id)).all()
     cases = sum(g[1] for g in groups)
     total = sum(g[2] for g in groups)
     return CompletenessOverview(

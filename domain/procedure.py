@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -132,7 +133,7 @@ class EventFact:
         if forms.__class__ is not frozenset or any(f.__class__ is not RecordForm for f in forms):
             object.__setattr__(self, "record_forms", frozenset(RecordForm(f) for f in forms))
 
-    @property
+    @cached_property  # read by several checks; the instance is frozen, so once is enough
     def local_date(self) -> date:
         return _local(self.occurred_at).date()
 
@@ -1023,8 +1024,16 @@ class _Ctx:
     action_rules: ActionRules
     rules: ProcedureRules
 
-    def _stage(self, stage: Stage) -> list[EventFact]:
-        return _of_stage(self.events, stage)
+    @cached_property
+    def _by_stage(self) -> dict[Stage, tuple[EventFact, ...]]:
+        found: dict[Stage, list[EventFact]] = {}
+        for e in self.events:
+            found.setdefault(e.stage, []).append(e)
+        return {stage: tuple(events) for stage, events in found.items()}
+
+    def _stage(self, stage: Stage) -> tuple[EventFact, ...]:
+        """The effective events of one stage in seq order (as _of_stage), indexed once per case."""
+        return self._by_stage.get(stage, ())
 
     @property
     def decided(self) -> bool:

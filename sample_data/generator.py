@@ -11,6 +11,7 @@ PostgreSQL COPY); only the small static catalogue goes through the ORM.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -1253,6 +1254,19 @@ def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], 
     """Generate cases [first_id, first_id + n) with the chunk's own RNG, and each decision's public record and
     discretion check; rows come back already converted to the driver's storage format (cheap to pickle, no
     conversion left for the writing process)."""
+    # The chunk's rows and facts are acyclic and die with it: the cyclic collector, which would otherwise traverse the
+    # growing rows again and again (≈ 11 % of a worker's time), is paused for the chunk.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _chunk_rows(task)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _chunk_rows(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], Counter[str], int, int, int,
+                                      dict[str, set[int]]]:
     contexts, derived, seed_value, chunk_index, first_id, n, dialect = task
     report = SeedReport(cases=n, seed=seed_value)
     maker = _CaseMaker(random.Random(f"{seed_value}:{chunk_index}"), contexts, WorkCalendar(), report)
