@@ -802,6 +802,7 @@ def _page_cases(decision_id: int) -> list[PageCase]:
         PageCase("年度执法数据 `?year=2025`", "pages/annual.py", "annual", (("year", "2025"),)),
         PageCase("公示时限", "pages/disclosure_clock.py", ""),
         PageCase("执法监督概览 (supervisor)", "pages/supervision.py", "supervision", supervisor=True),
+        PageCase("案卷完整性 (supervisor)", "pages/completeness.py", "completeness", supervisor=True),
     ]
 
 
