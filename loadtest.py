@@ -808,6 +808,8 @@ def _page_cases(decision_id: int) -> list[PageCase]:
         PageCase("公示时限", "pages/disclosure_clock.py", "clock", nav_path="clock"),
         PageCase("执法监督概览 (supervisor)", "pages/supervision.py", "supervision", supervisor=True,
                  nav_path="supervision"),
+        PageCase("案卷完整性 (supervisor)", "pages/completeness.py", "completeness", supervisor=True,
+                 nav_path="completeness"),
     ]
 
 

@@ -111,7 +111,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"已生成 {projected} 件执法决定的公示内容（脱敏）")
     # Decisions queued by the migration (or written before it) get their statistics facts now rather than on the
     # first page view.
-    from db import board
+    from db import board, completeness
     from db.summaries import refresh
 
     with engine.begin() as conn:
@@ -122,11 +122,17 @@ def cmd_init(args: argparse.Namespace) -> int:
         reviewed = board.refresh(conn)
     if reviewed:
         print(f"已更新 {reviewed} 件重大执法决定的法制审核情况")
+    # Likewise the completeness scores of the cases queued by the migration (every decided case on the upgrade).
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        scored = completeness.refresh(conn)
+    if scored:
+        print(f"已更新 {scored} 件案件的案卷完整性评分，用时 {time.perf_counter() - started:.1f} 秒")
     return EXIT_OK
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from db import board
+    from db import board, completeness
     from db.summaries import rebuild
 
     engine = _engine_at_head()
@@ -138,6 +144,10 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     with engine.begin() as conn:
         reviewed = board.rebuild(conn)
     print(f"已重新计算 {reviewed} 件重大执法决定的法制审核情况，用时 {time.perf_counter() - started:.1f} 秒")
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        scored = completeness.rebuild(conn)
+    print(f"已重新计算 {scored} 件已决案件的案卷完整性评分，用时 {time.perf_counter() - started:.1f} 秒")
     return EXIT_OK
 
 
@@ -643,8 +653,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="backup 生成的备份文件（同目录需有其 .manifest.json）")
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("refresh", help="重新计算全部执法决定的统计数据（公示时限、年度数据）和法制审核情况；"
-                       "更换节假日数据包后运行")
+    p = sub.add_parser("refresh", help="重新计算全部执法决定的统计数据（公示时限、年度数据）、法制审核情况和案卷完整性评分；"
+                                       "更换节假日数据包或升级评查规则后运行")
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser("bench", help="性能基准测试，输出 docs/performance.md 的表格")

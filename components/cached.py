@@ -9,9 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from components.data import engine_for, get_engine
-from db import board, public, queries, stats, summaries
+from db import board, completeness, public, queries, reviews, stats, summaries
 from db.engine import database_url
-from db.events import completeness_table
 from domain.filters import DecisionFilters
 from domain.statistics import annual_report_from_tallies
 
@@ -138,13 +137,16 @@ def _records(url: str, *, events: bool = True) -> tuple[int, ...]:
 
 
 @st.cache_data(max_entries=16, show_spinner="正在评查案卷…")
-def _completeness(url: str, agency: int | None, records: tuple[int, ...]) -> pd.DataFrame:
-    return completeness_table(engine_for(url), agency)
+def _completeness(url: str, agency: int | None, version: int) -> completeness.CompletenessOverview:
+    return completeness.overview(engine_for(url), agency)
 
 
-def completeness_scores(agency: int | None) -> pd.DataFrame:
+def completeness_overview(agency: int | None) -> completeness.CompletenessOverview:
+    """Counts, per-agency figures and the lowest-scoring cases of the stored completeness scores (all agencies, or
+    one). Cached per version of the scores, brought up to date first (db.completeness: one indexed read when no
+    case changed), so a new step shows at once and an unchanged database is never read twice."""
     url = _url()
-    return _completeness(url, agency, _records(url))
+    return _completeness(url, agency, completeness.current_version(engine_for(url)))
 
 
 def _board_version(url: str) -> int:
@@ -183,8 +185,10 @@ def public_review(today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _public_review(url, today, _board_version(url))
 
 
+# The completeness overview is not here: it is keyed by the version of the stored scores, which every write it reads
+# raises (an agency's short name included).
 _AGENCY_READS = (_agency_names, _agency_link_keys, _agency_short_names, _public_decisions, _public_summary, _annual_records,
-                 _completeness, _public_review, _supervision_board)
+                 _public_review, _supervision_board)
 _DATA_READS = (*_AGENCY_READS, _years)
 CASE_RECORD_KINDS = frozenset({"officers", "matters", "cases", "events", "reviews"})  # nothing public until decided
 
@@ -195,13 +199,14 @@ def _forget(*reads) -> None:
 
 
 def after_review_decision() -> None:
-    """A legal review's outcome is one of the checks the completeness scores make, and moves the public summary."""
-    _forget(_completeness, _public_review)
+    """A legal review's outcome moves the public summary; the completeness scores it changes are keyed by their
+    version, which the refresh before the next read raises."""
+    _forget(_public_review)
 
 
 def after_case_event() -> None:
-    """A step appended to a case's record changes its completeness score; no public view reads case steps."""
-    _forget(_completeness)
+    """A step appended to a case's record changes its completeness score, which is keyed by the scores' version (the
+    refresh before the next read raises it); no public view reads case steps: nothing to forget."""
 
 
 def after_calendar_change() -> None:
@@ -211,14 +216,12 @@ def after_calendar_change() -> None:
 
 
 def after_import(kind: str, *, agencies_may_change: bool) -> None:
-    """Case-record kinds change what the completeness scores check; any kind may add agencies (named in every
-    public view); decisions and every other kind change the public data itself."""
+    """Case-record kinds change only the completeness scores (keyed by their version); any kind may add agencies
+    (named in every public view); decisions and every other kind change the public data itself."""
     if kind not in CASE_RECORD_KINDS:
         _forget(*_DATA_READS)
     elif agencies_may_change:
         _forget(*_AGENCY_READS)
-    else:
-        _forget(_completeness)
 
 
 def after_decision_recorded() -> None:

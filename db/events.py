@@ -102,7 +102,7 @@ class CaseRecord:
     chain_head: str
 
 
-def _roster(conn: Connection) -> dict[str, OfficerCert]:
+def load_roster(conn: Connection) -> dict[str, OfficerCert]:
     o = m.Officer
     rows = conn.execute(select(o.id, o.name, o.cert_no, o.cert_valid_from, o.cert_valid_to, o.agency_id)).all()
     return {r.cert_no: OfficerCert(r.id, r.name, r.cert_no, r.cert_valid_from, r.cert_valid_to, r.agency_id)
@@ -116,36 +116,71 @@ def _forms(text: str | None) -> frozenset[RecordForm]:
     return frozenset(RecordForm(f) for f in (text or "").split("、") if f in known)
 
 
-def _decision_fields(row: Any, has_items: bool) -> dict[str, str | None]:
+def decision_fields(decided_on: dt.date | None, *, party_name: str | None, party_address: str | None,
+                    facts: str | None, conclusion: str | None, legal_basis: str | None, has_items: bool,
+                    remedy_channels: str | None, agency_name: str | None, decision_no: str | None,
+                    ) -> dict[str, str | None]:
     """行政处罚法 art. 59 items as far as the schema records them.
 
     Two items have no column of their own: 印章 is taken from the issued 文号 (a number is given only to a
     sealed, issued 决定书) and 履行方式和期限 from the recorded penalty items (amounts and types, from which the
     art. 67 payment term follows). Both are proxies until the schema stores them.
     """
-    if row.decided_on is None:
+    if decided_on is None:
         return {}
-    both = f"{row.conclusion}；{row.legal_basis}" if (row.conclusion or "").strip() and (row.legal_basis or "").strip() \
-        else None
+    both = f"{conclusion}；{legal_basis}" if (conclusion or "").strip() and (legal_basis or "").strip() else None
     return {
-        "当事人姓名或名称": row.party_name,
-        "当事人地址": row.party_address,
-        "违法事实和证据": row.facts,
+        "当事人姓名或名称": party_name,
+        "当事人地址": party_address,
+        "违法事实和证据": facts,
         "处罚种类和依据": both,
         "履行方式和期限": "见处罚内容" if has_items else None,
-        "救济途径和期限": row.remedy_channels,
-        "行政机关名称": row.agency_name,
-        "作出决定日期": row.decided_on.isoformat(),
-        "印章": row.decision_no,
+        "救济途径和期限": remedy_channels,
+        "行政机关名称": agency_name,
+        "作出决定日期": decided_on.isoformat(),
+        "印章": decision_no,
     }
 
 
-def _load_records(conn: Connection, condition: ColumnElement[bool], roster: Mapping[str, OfficerCert] | None = None,
+# The event columns build_case_facts reads, in this order (a Row of this select or a plain tuple).
+EVENT_FACT_COLUMNS = ("id", "seq", "occurred_at", "stage", "action", "officer_cert_nos", "record_forms",
+                      "document_no", "location", "corrects_event_id")
+
+
+def build_case_facts(*, case_no: str, procedure: Procedure, matter_category: ActionCategory | str | None,
+                     decision_category: ActionCategory | str | None, filed_on: dt.date, is_major: bool,
+                     major_reasons: str | None, decision_extension_days: int | None, decided_on: dt.date | None,
+                     fine_total: Any, party_type: PartyType | str, fields: Mapping[str, str | None],
+                     events: list[Any], reviews: tuple[ReviewFact, ...]) -> CaseFacts:
+    """A case's CaseFacts from its stored values, ``events`` in seq order as tuples of EVENT_FACT_COLUMNS: the one
+    translation of rows into facts, for the pages (``load_records``), the stored completeness scores and the seeder,
+    which holds the rows before writing them. ``fine_total`` is None for an undecided case."""
+    seq_of = {ev[0]: ev[1] for ev in events}
+    facts_events = tuple(
+        EventFact(seq=ev[1], stage=ev[3], action=ev[4], occurred_at=ev[2],
+                  officer_cert_nos=split_cert_nos(ev[5] or ""), record_forms=_forms(ev[6]),
+                  document_no=ev[7], location=ev[8],
+                  corrects_seq=seq_of.get(ev[9]) if ev[9] is not None else None)
+        for ev in events
+    )
+    category = ActionCategory(matter_category or decision_category or ActionCategory.PENALTY)
+    # 当事人要求听证 has no column: a hearing held as 听证程序 (a MajorReason) or a recorded 听证申请 says so.
+    requested = MajorReason.HEARING.value in (major_reasons or "") or any(
+        DEFAULT_ACTION_RULES.is_hearing_request(ev[4]) for ev in events)
+    return CaseFacts(
+        case_no=case_no, procedure=procedure, category=category, filed_on=filed_on, is_major=bool(is_major),
+        decided_on=decided_on, decision_extension_days=int(decision_extension_days or 0), events=facts_events,
+        reviews=reviews, hearing_requested=requested, decision_fields=fields, fine_total=fine_total,
+        party_is_natural_person=PartyType(party_type).is_natural_person,
+    )
+
+
+def load_records(conn: Connection, condition: ColumnElement[bool], roster: Mapping[str, OfficerCert] | None = None,
                   ) -> list[CaseRecord]:
     """Every case matching ``condition`` (on cases, decisions) as a CaseRecord, in five queries whatever the number
     of cases: a page for one case and the supervisors' list for thousands share this code."""
     c, d, a, p, mt = m.Case, m.Decision, m.Agency, m.Party, m.Matter
-    roster = roster if roster is not None else _roster(conn)
+    roster = roster if roster is not None else load_roster(conn)
     ids = select(c.id).select_from(c).outerjoin(d, d.case_id == c.id).where(condition)
     cases = conn.execute(
         select(c.id, c.case_no, c.agency_id, a.short_name.label("agency"), a.name.label("agency_name"),
@@ -162,15 +197,11 @@ def _load_records(conn: Connection, condition: ColumnElement[bool], roster: Mapp
     e = m.CaseEvent
     events: dict[int, list[Any]] = defaultdict(list)
     for event_row in conn.execute(
-        select(e.case_id, e.id, e.seq, e.occurred_at, e.stage, e.action, e.officer_cert_nos, e.record_forms,
-               e.document_no, e.location, e.corrects_event_id, e.hash)
+        select(e.case_id, *(getattr(e, name) for name in EVENT_FACT_COLUMNS), e.hash)
         .where(e.case_id.in_(ids)).order_by(e.case_id, e.seq)
     ):
-        events[event_row.case_id].append(event_row)
-    reviews: dict[int, list[ReviewFact]] = defaultdict(list)
-    for case_id, rounds in load_rounds(conn, [row.id for row in cases]).items():
-        reviews[case_id] = [ReviewFact(x.round_no, x.clock_started_on or x.submitted_on, x.reviewed_on, x.outcome,
-                                       extended=x.extended) for x in rounds]
+        events[event_row[0]].append(event_row[1:])
+    reviews = review_facts(load_rounds(conn, [row.id for row in cases]))
     items = {row[0] for row in conn.execute(
         select(m.PenaltyItem.decision_id).join(d, d.id == m.PenaltyItem.decision_id).where(d.case_id.in_(ids))
         .distinct())}
@@ -178,39 +209,35 @@ def _load_records(conn: Connection, condition: ColumnElement[bool], roster: Mapp
     records = []
     for row in cases:
         rows = events.get(row.id, [])
-        seq_of = {ev.id: ev.seq for ev in rows}
-        facts_events = tuple(
-            EventFact(seq=ev.seq, stage=ev.stage, action=ev.action, occurred_at=ev.occurred_at,
-                      officer_cert_nos=split_cert_nos(ev.officer_cert_nos or ""), record_forms=_forms(ev.record_forms),
-                      document_no=ev.document_no, location=ev.location,
-                      corrects_seq=seq_of.get(ev.corrects_event_id) if ev.corrects_event_id is not None else None)
-            for ev in rows
-        )
-        category = row.matter_category or row.decision_category or ActionCategory.PENALTY
-        # 当事人要求听证 has no column: a hearing held as 听证程序 (a MajorReason) or a recorded 听证申请 says so.
-        requested = MajorReason.HEARING.value in (row.major_reasons or "") or any(
-            DEFAULT_ACTION_RULES.is_hearing_request(ev.action) for ev in rows)
-        facts = CaseFacts(
-            case_no=row.case_no, procedure=row.procedure, category=category, filed_on=row.filed_on,
-            is_major=bool(row.is_major), decided_on=row.decided_on,
-            decision_extension_days=int(row.decision_extension_days or 0), events=facts_events,
-            reviews=tuple(reviews.get(row.id, ())), hearing_requested=requested,
-            decision_fields=_decision_fields(row, row.decision_id in items),
-            fine_total=row.fine_total if row.decision_id is not None else None,
-            party_is_natural_person=PartyType(row.party_type).is_natural_person,
-        )
+        fields = decision_fields(
+            row.decided_on, party_name=row.party_name, party_address=row.party_address, facts=row.facts,
+            conclusion=row.conclusion, legal_basis=row.legal_basis, has_items=row.decision_id in items,
+            remedy_channels=row.remedy_channels, agency_name=row.agency_name, decision_no=row.decision_no)
+        facts = build_case_facts(
+            case_no=row.case_no, procedure=row.procedure, matter_category=row.matter_category,
+            decision_category=row.decision_category, filed_on=row.filed_on, is_major=row.is_major,
+            major_reasons=row.major_reasons, decision_extension_days=row.decision_extension_days,
+            decided_on=row.decided_on, fine_total=row.fine_total if row.decision_id is not None else None,
+            party_type=row.party_type, fields=fields, events=rows, reviews=reviews.get(row.id, ()))
         records.append(CaseRecord(
             case_id=row.id, case_no=row.case_no, agency_id=row.agency_id, agency=row.agency, facts=facts,
-            officers=MappingProxyType(roster), event_ids=MappingProxyType({ev.seq: ev.id for ev in rows}),
-            last_hash=rows[-1].hash if rows else None, chain_head=row.chain_head,
+            officers=MappingProxyType(roster), event_ids=MappingProxyType({ev[1]: ev[0] for ev in rows}),
+            last_hash=rows[-1][-1] if rows else None, chain_head=row.chain_head,
         ))
     return records
+
+
+def review_facts(rounds: Mapping[int, list[Any]]) -> dict[int, tuple[ReviewFact, ...]]:
+    """case id → its rounds (db.review_rounds.load_rounds) as the rules read them."""
+    return {case_id: tuple(ReviewFact(x.round_no, x.clock_started_on or x.submitted_on, x.reviewed_on, x.outcome,
+                                      extended=x.extended) for x in found)
+            for case_id, found in rounds.items()}
 
 
 def load_case_facts(engine: Engine, case_id: int) -> CaseRecord | None:
     """``load_case_facts(engine, 42).facts`` → the CaseFacts of case 42 for domain.procedure; None if absent."""
     with engine.connect() as conn:
-        found = _load_records(conn, m.Case.id == case_id)
+        found = load_records(conn, m.Case.id == case_id)
     return found[0] if found else None
 
 
@@ -319,7 +346,7 @@ class ChainConflict(Exception):
 
 def _read_state(conn: Connection, case_id: int) -> CaseRecord | None:
     """The case as it stands before the write (a seam for the concurrency tests)."""
-    found = _load_records(conn, m.Case.id == case_id)
+    found = load_records(conn, m.Case.id == case_id)
     return found[0] if found else None
 
 
@@ -433,7 +460,7 @@ def completeness_table(engine: Engine, scope_agency_id: int | None) -> pd.DataFr
     first_missing and missing (all missing items joined by "；"). Five queries in all, then the pure rules.
     """
     with engine.connect() as conn:
-        records = _load_records(conn, _scope_condition(scope_agency_id))
+        records = load_records(conn, _scope_condition(scope_agency_id))
     rows = []
     for rec in records:
         result = completeness(rec.facts, rec.officers, agency_id=rec.agency_id)
@@ -530,10 +557,10 @@ def overdue_case_ids(engine: Engine, scope_agency_id: int | None, today: dt.date
         return set()
     found: set[int] = set()
     with engine.connect() as conn:
-        roster = _roster(conn)
+        roster = load_roster(conn)
         for start in range(0, len(candidates), 500):  # keeps the IN list well under every driver's limit
             chunk = candidates[start:start + 500]
-            for rec in _load_records(conn, c.id.in_(bindparam("ids", chunk, expanding=True)), roster):
+            for rec in load_records(conn, c.id.in_(bindparam("ids", chunk, expanding=True)), roster):
                 for clock in case_clocks(rec.facts, calendar, today):
                     if clock.name in _DECISION_CLOCKS and clock.status in (DueState.LATE, DueState.OVERDUE):
                         found.add(rec.case_id)

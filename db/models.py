@@ -789,13 +789,61 @@ class SummaryVersion(Base):
     and any write shows at once. Row 1 (decision facts) rises whenever db.summaries changes ``decision_facts`` or a
     calendar entry changes; row 2 (case records) rises on writes to what the case-record aggregates read that no
     append-only id reveals (case flags, officers, agencies, parties, review rules, decision texts) — database triggers,
-    however the rows are written; row 4 (review board) rises whenever db.board changes ``review_board``, and with
-    every calendar entry and agency rename (triggers)."""
+    however the rows are written; row 3 (completeness scores) rises whenever db.completeness changes
+    ``case_completeness`` and when an agency's short name (shown beside the scores) changes; row 4 (review board)
+    rises whenever db.board changes ``review_board``, and with every calendar entry and agency rename (triggers)."""
 
     __tablename__ = "summary_versions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class CaseCompleteness(Base):
+    """案卷完整性 of one decided case (domain.procedure.completeness), computed when the case's record changes
+    instead of for every case on each read of the supervisors' page. Derived data, never written by application
+    code: database triggers put the id of every case a write may have rescored into ``case_completeness_queue``
+    and ``db.completeness.refresh`` recomputes those rows — before a read, or in full with ``manage.py refresh``.
+    The seeder writes the rows of its cases itself."""
+
+    __tablename__ = "case_completeness"
+
+    case_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    agency_id: Mapped[int]
+    category: Mapped[str_20]  # ActionCategory value (the matter's, else the decision's)
+    procedure: Mapped[str_20]  # Procedure value
+    decided_on: Mapped[dt.date]
+    score: Mapped[int]  # 0–100
+    missing_count: Mapped[int]
+    first_missing: Mapped[text]  # "" when nothing is missing
+    missing: Mapped[text]  # every missing item, "；"-joined
+
+
+# The lowest-scoring cases: ORDER BY score, missing_count DESC, decided_on DESC, case_id LIMIT 50, from the index.
+Index("ix_case_completeness_lowest", CaseCompleteness.score, CaseCompleteness.missing_count.desc(),
+      CaseCompleteness.decided_on.desc(), CaseCompleteness.case_id)
+# The same within one agency; the per-agency counts are read from this index alone.
+Index("ix_case_completeness_agency", CaseCompleteness.agency_id, CaseCompleteness.score,
+      CaseCompleteness.missing_count.desc(), CaseCompleteness.decided_on.desc(), CaseCompleteness.case_id)
+
+
+class CaseCompletenessCert(Base):
+    """The 执法证号 whose roster entry (holder, agency, validity) a stored score read: those listed on the case's
+    on-site steps. A write to ``officers`` queues the cases that name the old or the new number."""
+
+    __tablename__ = "case_completeness_certs"
+    __table_args__ = {"sqlite_with_rowid": False}  # the key is the row: two B-trees instead of three
+
+    case_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    cert_no: Mapped[str] = mapped_column(String(200), primary_key=True, index=True)
+
+
+class CaseCompletenessQueue(Base):
+    """Ids of cases whose ``case_completeness`` row is stale (filled by triggers, emptied by db.completeness)."""
+
+    __tablename__ = "case_completeness_queue"
+
+    case_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
 class CalendarDay(Base):

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.enums import AUDIO_VISUAL_FORMS, ActionCategory, DueState, Procedure, RecordForm, ReviewOutcome, Stage
@@ -59,6 +61,7 @@ __all__ = [
     "Check",
     "Completeness",
     "completeness",
+    "completeness_cert_nos",
 ]
 
 # Certificates, 立案 dates and statutory days are all dates in China; an instant is judged by its Beijing date.
@@ -117,15 +120,20 @@ class EventFact:
     corrects_seq: int | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "stage", Stage(self.stage))
+        # Values already of the normal form (as db.events builds them, a million times for the stored scores) are
+        # kept as they are; anything else is converted.
+        if self.stage.__class__ is not Stage:
+            object.__setattr__(self, "stage", Stage(self.stage))
         cert_nos = self.officer_cert_nos
         if isinstance(cert_nos, str):
             # case_events stores the numbers "、"-joined as recorded; accept that form straight from the row.
             cert_nos = split_cert_nos(cert_nos)
         object.__setattr__(self, "officer_cert_nos", tuple(c.strip() for c in cert_nos if c and c.strip()))
-        object.__setattr__(self, "record_forms", frozenset(RecordForm(f) for f in self.record_forms))
+        forms = self.record_forms
+        if forms.__class__ is not frozenset or any(f.__class__ is not RecordForm for f in forms):
+            object.__setattr__(self, "record_forms", frozenset(RecordForm(f) for f in forms))
 
-    @property
+    @cached_property  # read by several checks; the instance is frozen, so once is enough
     def local_date(self) -> date:
         return _local(self.occurred_at).date()
 
@@ -246,6 +254,9 @@ class AvRequirement(StrEnum):
     OPTIONAL = "可以不进行音像记录"
 
 
+_MEMO_LIMIT = 4096
+
+
 def _mentions(text: str | None, keywords: Iterable[str]) -> bool:
     return text is not None and any(k in text for k in keywords)
 
@@ -282,17 +293,42 @@ class ActionRules:
             object.__setattr__(self, name, values)
         if isinstance(self.min_officers, bool) or not isinstance(self.min_officers, int) or self.min_officers < 1:
             raise ValueError(f"最少执法人员数应为正整数，实际为{self.min_officers!r}")
+        # Recorded actions repeat a few hundred texts: each question about a text is answered once. Not a field, so
+        # equality, hashing and ``replace`` ignore it; bounded so that free text cannot grow it without limit.
+        object.__setattr__(self, "_memo", {})
+
+    def _remember(self, key: tuple[str, str, str | None], value: Any) -> Any:
+        memo: dict[tuple[str, str, str | None], Any] = self._memo  # type: ignore[attr-defined]
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = value
+        return value
 
     def is_paperwork(self, action: str) -> bool:
-        return _mentions(action, self.paperwork_markers) and not _mentions(action, self.on_the_spot_markers)
+        key = ("paperwork", action, None)
+        found = self._memo.get(key)  # type: ignore[attr-defined]
+        if found is None:
+            found = self._remember(key, _mentions(action, self.paperwork_markers)
+                                   and not _mentions(action, self.on_the_spot_markers))
+        return found
 
     def is_on_site(self, action: str) -> bool:
-        if self.is_paperwork(action):
-            return False
-        # 查封、扣押、强制拆除… are 现场执法活动 by definition (118号(八)), so they count even if not listed.
-        return _mentions(action, self.on_site_actions) or _mentions(action, self.mandatory_av_actions)
+        key = ("on_site", action, None)
+        found = self._memo.get(key)  # type: ignore[attr-defined]
+        if found is None:
+            # 查封、扣押、强制拆除… are 现场执法活动 by definition (118号(八)), so they count even if not listed.
+            found = self._remember(key, not self.is_paperwork(action) and (
+                _mentions(action, self.on_site_actions) or _mentions(action, self.mandatory_av_actions)))
+        return found
 
     def av_requirement(self, action: str, location: str | None = None) -> AvRequirement:
+        key = ("av", action, location)
+        found = self._memo.get(key)  # type: ignore[attr-defined]
+        if found is None:
+            found = self._remember(key, self._av_requirement(action, location))
+        return found
+
+    def _av_requirement(self, action: str, location: str | None) -> AvRequirement:
         # Anything done inside 执法办案场所 is recorded in full, paperwork included (118号(八)).
         if _mentions(location, self.enforcement_premises):
             return AvRequirement.MANDATORY_FULL
@@ -303,10 +339,18 @@ class ActionRules:
         return AvRequirement.OPTIONAL
 
     def is_hearing_notice(self, action: str) -> bool:
-        return _mentions(action, self.hearing_notice_actions)
+        key = ("hearing_notice", action, None)
+        found = self._memo.get(key)  # type: ignore[attr-defined]
+        if found is None:
+            found = self._remember(key, _mentions(action, self.hearing_notice_actions))
+        return found
 
     def is_hearing_request(self, action: str) -> bool:
-        return _mentions(action, self.hearing_request_actions)
+        key = ("hearing_request", action, None)
+        found = self._memo.get(key)  # type: ignore[attr-defined]
+        if found is None:
+            found = self._remember(key, _mentions(action, self.hearing_request_actions))
+        return found
 
 
 DEFAULT_ACTION_RULES = ActionRules()
@@ -961,6 +1005,14 @@ def completeness(
     return Completeness(score, checks, missing)
 
 
+def completeness_cert_nos(case: CaseFacts, *, action_rules: ActionRules = DEFAULT_ACTION_RULES) -> frozenset[str]:
+    """The 执法证号 whose roster entry (holder, agency, validity) ``completeness`` reads: those on the case's on-site
+    steps as corrected (``_Ctx.officers_ok``). A stored score needs recomputing when one of them changes on the
+    roster, and only then."""
+    return frozenset(no for e in effective_events(case) if action_rules.is_on_site(e.action)
+                     for no in e.officer_cert_nos)
+
+
 @dataclass(frozen=True)
 class _Ctx:
     case: CaseFacts
@@ -972,8 +1024,16 @@ class _Ctx:
     action_rules: ActionRules
     rules: ProcedureRules
 
-    def _stage(self, stage: Stage) -> list[EventFact]:
-        return _of_stage(self.events, stage)
+    @cached_property
+    def _by_stage(self) -> dict[Stage, tuple[EventFact, ...]]:
+        found: dict[Stage, list[EventFact]] = {}
+        for e in self.events:
+            found.setdefault(e.stage, []).append(e)
+        return {stage: tuple(events) for stage, events in found.items()}
+
+    def _stage(self, stage: Stage) -> tuple[EventFact, ...]:
+        """The effective events of one stage in seq order (as _of_stage), indexed once per case."""
+        return self._by_stage.get(stage, ())
 
     @property
     def decided(self) -> bool:

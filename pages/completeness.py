@@ -4,20 +4,19 @@ first, each linked to its case page — and the average per agency. ``?agency=<i
 import streamlit as st
 
 from components.auth import require
-from components.cached import agency_short_names, completeness_scores
+from components.cached import agency_short_names, completeness_overview
 from components.charts import completeness_by_agency
 from components.data import get_engine
 from components.tables import display_frame, show_table
 from components.text import md
 from components.url_state import UrlFilters
 from components.words import ALL
-from db.events import LOW_SCORE, per_agency_completeness
+from db.events import LOW_SCORE
 from db.queries import agency_options
 from domain.formatting import format_count
 from domain.params import parse_id
 from domain.permissions import Permission
 
-LOWEST = 50
 LABELS = {"case_no": "案号", "agency": "执法主体", "category": "执法类别", "procedure": "程序", "decided_on": "决定日期",
           "score": "完整性评分", "missing_count": "缺失事项数", "first_missing": "首要缺失事项"}
 
@@ -36,23 +35,23 @@ agency = st.selectbox("执法主体", [None, *names], key=url.key("agency"), pla
                       format_func=lambda i: ALL if i is None else names[i])
 url.publish({"agency": str(agency)} if agency else {})
 
-table = completeness_scores(agency)
-if table.empty:
+found = completeness_overview(agency)
+if not found.cases or found.average is None:
     st.info("没有已作出决定的案件。")
     st.stop()
-per_agency = per_agency_completeness(table)
+per_agency = found.per_agency
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("已评查案件", format_count(len(table)))
-c2.metric("平均评分", f"{table['score'].mean():.1f}")
-c3.metric(f"低于{LOW_SCORE}分", format_count(int((table["score"] < LOW_SCORE).sum())))
-c4.metric("满分案件", format_count(int((table["score"] == 100).sum())))
+c1.metric("已评查案件", format_count(found.cases))
+c2.metric("平均评分", f"{found.average:.1f}")
+c3.metric(f"低于{LOW_SCORE}分", format_count(found.low))
+c4.metric("满分案件", format_count(found.full))
 
 st.altair_chart(completeness_by_agency(per_agency, LOW_SCORE, agency_short_names()), width="stretch")
 show_table(display_frame(per_agency, {"agency": "执法主体", "cases": "已决案件", "average_score": "平均评分",
                                       "lowest_score": "最低评分", "low_cases": f"低于{LOW_SCORE}分"}))
 
-st.subheader(f"评分最低的 {min(LOWEST, len(table))} 件案件")
-lowest = table.head(LOWEST)
+lowest = found.lowest  # the lowest 50 (db.completeness.LOWEST), lowest first
+st.subheader(f"评分最低的 {len(lowest)} 件案件")
 event = show_table(display_frame(lowest, LABELS, dates=("decided_on",), link=("case", "case_id")), key="lowest_cases",
                    selectable=True)
 if event is not None and event.selection.rows:

@@ -11,6 +11,7 @@ PostgreSQL COPY); only the small static catalogue goes through the ORM.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -20,6 +21,7 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select, text
@@ -28,7 +30,14 @@ from sqlalchemy.orm import Session
 from db import models as m
 from db.board import rebuild as rebuild_board
 from db.bulk import prepare_rows, public_index_deferred, reset_sequences, write_prepared
+from db.completeness import CERT_COLUMNS as COMPLETENESS_CERT_COLUMNS
+from db.completeness import ROW_COLUMNS as COMPLETENESS_COLUMNS
+from db.completeness import mark_changed as mark_completeness_changed
+from db.completeness import queue_triggers_set_aside, score_rows
+from db.completeness import refresh as refresh_completeness
+from db.completeness import written_by_bulk_writer as completeness_written_by_bulk_writer
 from db.discretion import CHECK_COLUMNS, BenchmarkLibrary, CheckInput, check_record, load_library, rescore_peers
+from db.events import EVENT_FACT_COLUMNS, build_case_facts, decision_fields, load_roster
 from db.projection import RECORD_COLUMNS, public_record, public_source
 from db.summaries import FACT_COLUMNS, FactSource, calendar_of, fact_row, mark_changed, written_by_bulk_writer
 from db.summaries import refresh as refresh_summaries
@@ -56,6 +65,7 @@ from domain.enums import (
     WithdrawalReason,
 )
 from domain.identifiers import SYNTHETIC_USCC_MARKER, USCC_ALPHABET, id_check_char, org_code_check_char, uscc_check_char
+from domain.procedure import OfficerCert, ReviewFact
 from domain.publication import HistoryEntry
 from domain.workdays import WorkCalendar
 from sample_data import REFERENCE_DIR, catalog
@@ -1132,13 +1142,21 @@ class _Derived:
     library: BenchmarkLibrary
     matters: dict[int, tuple[str, str, str]]
     calendar: WorkCalendar  # as db.summaries reads it (official calendar plus entered dates)
+    # For the completeness scores (db.completeness): the officer roster by 执法证号, each matter's category and each
+    # agency's (name, 救济途径) as the database gives them back.
+    roster: dict[str, OfficerCert]
+    matter_categories: dict[int, ActionCategory]
+    agencies: dict[int, tuple[str, str]]
 
 
 def _index(columns: tuple[str, ...]) -> dict[str, int]:
     return {c: i for i, c in enumerate(columns)}
 
 
-_P, _C, _D, _S, _V = (_index(c) for c in (PARTY_COLS, CASE_COLS, DECISION_COLS, DISCLOSURE_COLS, VERSION_COLS))
+_P, _C, _D, _S, _V, _R = (_index(c) for c in (PARTY_COLS, CASE_COLS, DECISION_COLS, DISCLOSURE_COLS, VERSION_COLS,
+                                               REVIEW_COLS))
+_E = _index(EVENT_COLS)
+_EVENT_FACT = itemgetter(*(_E[c] for c in EVENT_FACT_COLUMNS))  # an events row → its EVENT_FACT_COLUMNS tuple
 
 
 def _money(value: Decimal | None) -> Decimal | None:
@@ -1147,11 +1165,20 @@ def _money(value: Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(CENT)
 
 
-def _derived_rows(rows: _Rows, derived: _Derived) -> tuple[list[tuple], list[tuple], list[tuple], int]:
-    """(public_records rows, discretion_checks rows, decision_facts rows, how many records are held) for the
-    decisions of ``rows``, built by the same functions as db.projection.project_decisions,
-    db.discretion.recompute_checks and db.summaries.refresh; peer scoring (rescore_peers) needs every decision and
-    runs once at the end of the seed."""
+@dataclass
+class _DerivedRows:
+    records: list[tuple] = field(default_factory=list)  # public_records
+    checks: list[tuple] = field(default_factory=list)  # discretion_checks
+    facts: list[tuple] = field(default_factory=list)  # decision_facts
+    completeness: list[tuple] = field(default_factory=list)  # case_completeness
+    certs: list[tuple] = field(default_factory=list)  # case_completeness_certs
+    held: int = 0  # records held for redaction review
+
+
+def _derived_rows(rows: _Rows, derived: _Derived) -> _DerivedRows:
+    """The public record, discretion check, decision facts and completeness score of the decisions of ``rows``, built
+    by the same functions as db.projection.project_decisions, db.discretion.recompute_checks, db.summaries.refresh and
+    db.completeness.refresh; peer scoring (rescore_peers) needs every decision and runs once at the end of the seed."""
     parties = {r[0]: r for r in rows.parties}
     cases = {r[0]: r for r in rows.cases}
     disclosures = {r[_S["decision_id"]]: r for r in rows.disclosures}
@@ -1159,13 +1186,18 @@ def _derived_rows(rows: _Rows, derived: _Derived) -> tuple[list[tuple], list[tup
     for v in sorted(rows.versions, key=lambda v: (v[_V["disclosure_id"]], v[_V["version"]])):
         history.setdefault(v[_V["disclosure_id"]], []).append(
             HistoryEntry(v[_V["version"]], v[_V["changed_on"]], v[_V["status"]].value, v[_V["reason"]] or ""))
-    records: list[tuple] = []
-    checks: list[tuple] = []
-    facts: list[tuple] = []
-    held = 0
+    out = _DerivedRows()
     types: dict[int, set[str]] = {}
     for item in rows.items:
         types.setdefault(item[1], set()).add(PenaltyType(item[2]).value)
+    events: dict[int, list[tuple]] = {}
+    for ev in rows.events:
+        events.setdefault(ev[_E["case_id"]], []).append(_EVENT_FACT(ev))
+    reviews: dict[int, list[ReviewFact]] = {}
+    for r in rows.reviews:
+        # Seeded rounds have no steps: imported rounds, whose clock starts on submission (db.review_rounds).
+        reviews.setdefault(r[_R["case_id"]], []).append(ReviewFact(
+            r[_R["round_no"]], r[_R["submitted_on"]], r[_R["reviewed_on"]], r[_R["outcome"]]))
     for d in rows.decisions:
         decision_id = d[_D["id"]]
         case = cases[d[_D["case_id"]]]
@@ -1178,8 +1210,8 @@ def _derived_rows(rows: _Rows, derived: _Derived) -> tuple[list[tuple], list[tup
             None if disclosure is None else disclosure[_S["public_explanation"]],
             () if disclosure is None else history.get(disclosure[_S["id"]], ()))
         record, projection = public_record(decision_id, source, SEED_TIME)
-        held += projection.held_reason is not None
-        records.append(tuple(record[c] for c in RECORD_COLUMNS))
+        out.held += projection.held_reason is not None
+        out.records.append(tuple(record[c] for c in RECORD_COLUMNS))
         matter_id = case[_C["matter_id"]]
         name, basis, statutory = derived.matters.get(matter_id, (None, None, None))
         check = check_record(CheckInput(
@@ -1187,7 +1219,7 @@ def _derived_rows(rows: _Rows, derived: _Derived) -> tuple[list[tuple], list[tup
             d[_D["discretion_statement"]], _money(d[_D["fine_total"]]), party[_P["party_type"]], matter_id, name,
             basis, statutory), derived.library, TierModel.SPLIT_30_40_30, SEED_TIME)
         if check is not None:
-            checks.append(tuple(check[c] for c in CHECK_COLUMNS))
+            out.checks.append(tuple(check[c] for c in CHECK_COLUMNS))
         fact = fact_row(FactSource(
             decision_id, case[_C["agency_id"]], d[_D["category"]], d[_D["decided_on"]], _money(d[_D["fine_total"]]),
             _money(d[_D["confiscation_total"]]), bool(d[_D["unreviewed_major"]]),
@@ -1197,8 +1229,25 @@ def _derived_rows(rows: _Rows, derived: _Derived) -> tuple[list[tuple], list[tup
             None if disclosure is None else disclosure[_S["published_on"]],
             None if disclosure is None else disclosure[_S["withheld_reason"]],
             "|".join(sorted(types.get(decision_id, ()))) or None), derived.calendar)
-        facts.append(tuple(fact[c] for c in FACT_COLUMNS))
-    return records, checks, facts, held
+        out.facts.append(tuple(fact[c] for c in FACT_COLUMNS))
+        case_id, agency_id = case[_C["id"]], case[_C["agency_id"]]
+        agency_name, remedy = derived.agencies[agency_id]
+        fields = decision_fields(
+            d[_D["decided_on"]], party_name=party[_P["name"]], party_address=party[_P["address"]],
+            facts=case[_C["facts"]], conclusion=d[_D["conclusion"]], legal_basis=d[_D["legal_basis"]],
+            has_items=decision_id in types, remedy_channels=remedy, agency_name=agency_name,
+            decision_no=d[_D["decision_no"]])
+        case_facts = build_case_facts(
+            case_no=case[_C["case_no"]], procedure=case[_C["procedure"]],
+            matter_category=derived.matter_categories.get(matter_id), decision_category=d[_D["category"]],
+            filed_on=case[_C["filed_on"]], is_major=case[_C["is_major"]], major_reasons=case[_C["major_reasons"]],
+            decision_extension_days=case[_C["decision_extension_days"]], decided_on=d[_D["decided_on"]],
+            fine_total=_money(d[_D["fine_total"]]), party_type=party[_P["party_type"]], fields=fields,
+            events=events.get(case_id, []), reviews=tuple(reviews.get(case_id, ())))
+        score, certs = score_rows(case_id, agency_id, case_facts, derived.roster)
+        out.completeness.append(score)
+        out.certs += certs
+    return out
 
 
 def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], Counter[str], int, int, int,
@@ -1206,6 +1255,19 @@ def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], 
     """Generate cases [first_id, first_id + n) with the chunk's own RNG, and each decision's public record and
     discretion check; rows come back already converted to the driver's storage format (cheap to pickle, no
     conversion left for the writing process)."""
+    # The chunk's rows and facts are acyclic and die with it: the cyclic collector, which would otherwise traverse the
+    # growing rows again and again (≈ 11 % of a worker's time), is paused for the chunk.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _chunk_rows(task)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _chunk_rows(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], Counter[str], int, int, int,
+                                      dict[str, set[int]]]:
     contexts, derived, seed_value, chunk_index, first_id, n, dialect = task
     report = SeedReport(cases=n, seed=seed_value)
     maker = _CaseMaker(random.Random(f"{seed_value}:{chunk_index}"), contexts, WorkCalendar(), report)
@@ -1213,11 +1275,17 @@ def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], 
     for case_id in range(first_id, first_id + n):
         maker.make_case(rows, case_id)
     prepared = {attr: prepare_rows(dialect, table, cols, getattr(rows, attr)) for table, cols, attr in _TABLES()}
-    records, checks, facts, held = _derived_rows(rows, derived)
-    prepared["public_records"] = prepare_rows(dialect, m.PublicRecord.__table__, RECORD_COLUMNS, records)
-    prepared["discretion_checks"] = prepare_rows(dialect, m.DiscretionCheck.__table__, CHECK_COLUMNS, checks)
-    prepared["decision_facts"] = prepare_rows(dialect, m.DecisionFactRow.__table__, FACT_COLUMNS, facts)
-    return prepared, report.planted, report.denominators, first_id, n, held, report.planted_decisions
+    derived_rows = _derived_rows(rows, derived)
+    prepared["public_records"] = prepare_rows(dialect, m.PublicRecord.__table__, RECORD_COLUMNS, derived_rows.records)
+    prepared["discretion_checks"] = prepare_rows(dialect, m.DiscretionCheck.__table__, CHECK_COLUMNS,
+                                                 derived_rows.checks)
+    prepared["decision_facts"] = prepare_rows(dialect, m.DecisionFactRow.__table__, FACT_COLUMNS, derived_rows.facts)
+    prepared["case_completeness"] = prepare_rows(dialect, m.CaseCompleteness.__table__, COMPLETENESS_COLUMNS,
+                                                 derived_rows.completeness)
+    prepared["case_completeness_certs"] = prepare_rows(dialect, m.CaseCompletenessCert.__table__,
+                                                       COMPLETENESS_CERT_COLUMNS, derived_rows.certs)
+    return (prepared, report.planted, report.denominators, first_id, n, derived_rows.held,
+            report.planted_decisions)
 
 
 def _doubled(chunks: int) -> bool:
@@ -1255,9 +1323,11 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
     dialect = engine.dialect.name
     with engine.connect() as conn:  # written above, unchanged while the cases are written
         mt = m.Matter
-        derived = _Derived(load_library(conn), {r.id: (r.name, r.legal_basis, r.statutory_range) for r in
-                                                conn.execute(select(mt.id, mt.name, mt.legal_basis, mt.statutory_range))},
-                           calendar_of(conn))
+        matters = conn.execute(select(mt.id, mt.name, mt.legal_basis, mt.statutory_range, mt.category)).all()
+        agencies = conn.execute(select(m.Agency.id, m.Agency.name, m.Agency.remedy_channels)).all()
+        derived = _Derived(load_library(conn), {r.id: (r.name, r.legal_basis, r.statutory_range) for r in matters},
+                           calendar_of(conn), load_roster(conn), {r.id: r.category for r in matters},
+                           {r.id: (r.name, r.remedy_channels) for r in agencies})
     tasks = [(contexts, derived, seed_value, i, i * CHUNK + 1, min(CHUNK, cases - i * CHUNK), dialect)
              for i in range((cases + CHUNK - 1) // CHUNK)]
     # Chunks are independent (own RNG, own id blocks), so two worker processes generate them while this process
@@ -1266,7 +1336,8 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
     done = 0
     try:
         for prepared, planted, denominators, first_id, n, held, planted_ids in _ordered_results(pool, tasks):
-            with engine.begin() as conn, public_index_deferred(conn, first_id, first_id + n - 1):
+            with (engine.begin() as conn, public_index_deferred(conn, first_id, first_id + n - 1),
+                  queue_triggers_set_aside(conn)):
                 for table, cols, attr in _TABLES():
                     report.rows[table.name] += write_prepared(conn, table, cols, prepared[attr])
                 # After the decisions and everything the search index joins: its triggers read them.
@@ -1275,6 +1346,10 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
                 write_prepared(conn, m.DiscretionCheck.__table__, CHECK_COLUMNS, prepared["discretion_checks"])
                 write_prepared(conn, m.DecisionFactRow.__table__, FACT_COLUMNS, prepared["decision_facts"])
                 written_by_bulk_writer(conn, first_id, first_id + n - 1)
+                write_prepared(conn, m.CaseCompleteness.__table__, COMPLETENESS_COLUMNS, prepared["case_completeness"])
+                write_prepared(conn, m.CaseCompletenessCert.__table__, COMPLETENESS_CERT_COLUMNS,
+                               prepared["case_completeness_certs"])
+                completeness_written_by_bulk_writer(conn, first_id, first_id + n - 1)
                 report.held += held
             report.planted.update(planted)
             for name, ids in planted_ids.items():
@@ -1300,6 +1375,8 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
         mark_changed(conn)
         # The review board in one pass over the cases and rounds just written (what their inserts queued).
         rebuild_board(conn)
+        refresh_completeness(conn)  # likewise for the completeness scores
+        mark_completeness_changed(conn)
         reset_sequences(conn, m.Base.metadata.sorted_tables)
         if conn.dialect.name == "sqlite":
             conn.execute(text("ANALYZE"))

@@ -455,7 +455,7 @@ def test_a_concurrent_append_is_never_reported_as_tampering(any_db: Engine, monk
         if paused:  # the concurrent writer reads normally
             return real(conn, cid)
         paused.append(True)
-        found = events_module._load_records(_PausingConnection(conn, concurrent_append), m.Case.id == cid)
+        found = events_module.load_records(_PausingConnection(conn, concurrent_append), m.Case.id == cid)
         return found[0] if found else None
 
     monkeypatch.setattr(events_module, "_read_state", paused_read)

@@ -1,8 +1,9 @@
 """The seeder builds each decision's public record and discretion check in its worker processes, next to the rows it
 generates, instead of reading the decisions back after writing them; so are the decision facts of the statistics
-pages (db.summaries). What it writes must be exactly what the path
-of every other writer (db.projection.project_decisions, db.discretion.recompute_checks) writes for the same data:
-these tests seed a database, recompute both from the stored decisions, and compare every row."""
+pages (db.summaries) and the completeness scores of the supervisors' page (db.completeness). What it writes must be
+exactly what the path of every other writer (db.projection.project_decisions, db.discretion.recompute_checks,
+db.summaries.rebuild, db.completeness.rebuild) writes for the same data: these tests seed a database, recompute them
+from the stored rows, and compare every row."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import Engine, select, text
 
 from db import models as m
+from db.completeness import rebuild as rebuild_completeness
 from db.discretion import recompute_checks
 from db.projection import project_decisions, public_record
 from db.summaries import rebuild as rebuild_facts
@@ -19,7 +21,8 @@ from domain.redaction import RedactionPolicy
 from sample_data import generator
 from sample_data.generator import SEED_TIME, seed
 
-DERIVED = ("public_records", "discretion_checks", "public_search", "decision_facts")
+DERIVED = ("public_records", "discretion_checks", "public_search", "decision_facts", "case_completeness",
+           "case_completeness_certs", "case_completeness_queue")
 
 
 def _rows(engine: Engine) -> dict[str, list[tuple]]:
@@ -41,6 +44,7 @@ def _recomputed(engine: Engine, policy: RedactionPolicy) -> dict[str, list[tuple
         project_decisions(conn, ids, policy, now=SEED_TIME)
         recompute_checks(conn, None, now=SEED_TIME)
         rebuild_facts(conn)
+        rebuild_completeness(conn)
     return _rows(engine)
 
 
@@ -70,6 +74,7 @@ def test_seeded_records_and_checks_equal_the_ordinary_writers(empty_engine: Engi
     checks = [dict(zip(columns, r, strict=True)) for r in seeded["discretion_checks"]]
     assert any(c["flags"] != "||" for c in checks) and any(c["robust_z"] is not None for c in checks)
     assert seeded["public_search"]
+    assert seeded["case_completeness"] and seeded["case_completeness_certs"] and not seeded["case_completeness_queue"]
     assert _recomputed(empty_engine, policy) == seeded
 
 
@@ -131,3 +136,26 @@ def test_a_deferred_index_equals_the_row_triggers_and_raises_the_version_once(sq
     with sqlite_engine.begin() as conn:  # the triggers are back: an ordinary write raises the version
         project_decisions(conn, ids[:1])
     assert _version(sqlite_engine) > before + 1
+
+
+COMPLETENESS_TRIGGERS = text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'cc!_%' "
+                             "ESCAPE '!'")
+
+
+def test_the_completeness_queue_triggers_are_set_aside_for_a_chunk_only(sqlite_engine: Engine) -> None:
+    """The seeder writes the scores of its own cases, so the row triggers that would queue every step are set aside
+    inside the chunk's transaction, and are back for every other writer, also after a failed chunk."""
+    from db.completeness import QUEUE, queue_triggers_set_aside
+
+    seed(sqlite_engine, 40, 2)
+    with sqlite_engine.connect() as conn:
+        installed = conn.execute(COMPLETENESS_TRIGGERS).scalar_one()
+    assert installed > 10
+    with pytest.raises(RuntimeError), sqlite_engine.begin() as conn, queue_triggers_set_aside(conn):
+        assert conn.execute(COMPLETENESS_TRIGGERS).scalar_one() < installed
+        raise RuntimeError("a failed chunk")
+    with sqlite_engine.begin() as conn:
+        assert conn.execute(COMPLETENESS_TRIGGERS).scalar_one() == installed
+        case_id = conn.execute(select(m.Decision.case_id).limit(1)).scalar_one()
+        conn.execute(m.Decision.__table__.update().where(m.Decision.case_id == case_id).values(conclusion=""))
+        assert conn.execute(select(QUEUE.c.case_id)).scalars().all() == [case_id]
