@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components.data import engine_for, get_engine
-from db import board, completeness, public, queries, reviews, stats, summaries
+from db import board, completeness, public, queries, stats, summaries
 from db.engine import database_url
 from domain.filters import DecisionFilters
 from domain.statistics import annual_report_from_tallies
