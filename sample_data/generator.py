@@ -24,7 +24,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from db import models as m
@@ -1149,6 +1149,15 @@ class _Derived:
     agencies: dict[int, tuple[str, str]]
 
 
+def _load_derived(conn: Connection) -> _Derived:
+    mt, a = m.Matter, m.Agency
+    matters = conn.execute(select(mt.id, mt.name, mt.legal_basis, mt.statutory_range, mt.category)).all()
+    agencies = conn.execute(select(a.id, a.name, a.remedy_channels)).all()
+    return _Derived(load_library(conn), {r.id: (r.name, r.legal_basis, r.statutory_range) for r in matters},
+                    calendar_of(conn), load_roster(conn), {r.id: r.category for r in matters},
+                    {r.id: (r.name, r.remedy_channels) for r in agencies})
+
+
 def _index(columns: tuple[str, ...]) -> dict[str, int]:
     return {c: i for i, c in enumerate(columns)}
 
@@ -1256,7 +1265,7 @@ def _generate_chunk(task: tuple) -> tuple[dict[str, list[tuple]], Counter[str], 
     discretion check; rows come back already converted to the driver's storage format (cheap to pickle, no
     conversion left for the writing process)."""
     # The chunk's rows and facts are acyclic and die with it: the cyclic collector, which would otherwise traverse the
-    # growing rows again and again (≈ 11 % of a worker's time), is paused for the chunk.
+    # growing rows again and again (≈ 10 % of a worker's time), is paused for the chunk.
     paused = gc.isenabled()
     gc.disable()
     try:
@@ -1322,17 +1331,15 @@ def seed(engine: Engine, cases: int, seed_value: int = 20261122,
         session.commit()
     dialect = engine.dialect.name
     with engine.connect() as conn:  # written above, unchanged while the cases are written
-        mt = m.Matter
-        matters = conn.execute(select(mt.id, mt.name, mt.legal_basis, mt.statutory_range, mt.category)).all()
-        agencies = conn.execute(select(m.Agency.id, m.Agency.name, m.Agency.remedy_channels)).all()
-        derived = _Derived(load_library(conn), {r.id: (r.name, r.legal_basis, r.statutory_range) for r in matters},
-                           calendar_of(conn), load_roster(conn), {r.id: r.category for r in matters},
-                           {r.id: (r.name, r.remedy_channels) for r in agencies})
+        derived = _load_derived(conn)
     tasks = [(contexts, derived, seed_value, i, i * CHUNK + 1, min(CHUNK, cases - i * CHUNK), dialect)
              for i in range((cases + CHUNK - 1) // CHUNK)]
     # Chunks are independent (own RNG, own id blocks), so two worker processes generate them while this process
     # writes; imap keeps the order, which keeps the output identical to a single-process run.
-    pool = multiprocessing.get_context("fork").Pool(min(2, len(tasks))) if len(tasks) > 2 else None
+    # The workers only build chunks, which leave no cyclic garbage (tests/db/test_seed_derived.py): their cyclic
+    # collector stays off, also while a chunk's rows are pickled back.
+    pool = (multiprocessing.get_context("fork").Pool(min(2, len(tasks)), initializer=gc.disable) if len(tasks) > 2
+            else None)
     done = 0
     try:
         for prepared, planted, denominators, first_id, n, held, planted_ids in _ordered_results(pool, tasks):

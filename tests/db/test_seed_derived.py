@@ -159,3 +159,32 @@ def test_the_completeness_queue_triggers_are_set_aside_for_a_chunk_only(sqlite_e
         case_id = conn.execute(select(m.Decision.case_id).limit(1)).scalar_one()
         conn.execute(m.Decision.__table__.update().where(m.Decision.case_id == case_id).values(conclusion=""))
         assert conn.execute(select(QUEUE.c.case_id)).scalars().all() == [case_id]
+
+
+def test_a_chunk_leaves_no_cyclic_garbage(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed's workers build chunks with the cyclic collector off (it cost them ≈ 10 %): a chunk must leave no
+    reference cycles behind, or a million-case seed would grow without bound."""
+    import gc
+    import random
+
+    from sqlalchemy.orm import Session
+
+    from domain.workdays import WorkCalendar
+
+    with Session(sqlite_engine) as session:
+        contexts = generator._write_static(session, random.Random(5), WorkCalendar())
+        session.commit()
+    with sqlite_engine.connect() as conn:
+        derived = generator._load_derived(conn)
+    gc.collect()
+    assert gc.isenabled()
+    rows = generator._generate_chunk((contexts, derived, 5, 0, 1, 300, "sqlite"))
+    assert gc.isenabled()  # paused for the chunk only
+    assert rows[0]["case_completeness"]
+    del rows
+    gc.disable()
+    try:
+        generator._chunk_rows((contexts, derived, 5, 1, 301, 300, "sqlite"))
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
