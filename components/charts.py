@@ -14,7 +14,8 @@ def completeness_by_agency(per_agency: pd.DataFrame, low_score: int,
                            short_by_name: Mapping[str, str] | None = None) -> alt.LayerChart:
     """Horizontal bars of each agency's average 案卷完整性 score, lowest first, with the review threshold as a rule.
 
-    ``per_agency`` is db.events.per_agency_completeness: agency, cases, average_score, lowest_score, low_cases.
+    ``per_agency`` is db.completeness.overview(…).per_agency (as db.events.per_agency_completeness): agency, cases,
+    average_score, lowest_score, low_cases.
     Averages sit close to 100, so the axis starts a little below the lowest average and the review line rather
     than at 0, where every bar would look the same.
     """
