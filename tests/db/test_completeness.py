@@ -354,3 +354,47 @@ def test_rebuild_equals_the_reference_and_a_large_queue_takes_the_full_pass(seed
         conn.execute(insert(cc.QUEUE).from_select(["case_id"], select(m.Decision.case_id)))
     refresh(seeded)
     assert calls == [1] and stored(seeded) == reference(seeded)
+
+
+def test_the_review_and_decision_services_keep_the_scores_current(seeded: Engine,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The application's own path: a major case submitted, reviewed (存在问题, then 同意 in a second round) and decided
+    through db.reviews, with its steps through the event form; after each service call the table equals the full
+    recomputation, and the decided case is in it."""
+    from db.reviews import (
+        DecisionForm,
+        claim_review,
+        decide_review,
+        record_decision,
+        record_proposal,
+        submit_for_review,
+    )
+    from domain.review import ReviewDecision
+    from tests.db.test_events import FILED, at, certs, new_case
+    from tests.db.test_review_gate import ALL_MATERIALS, ALL_PASS, TODAY, actors, proposal
+
+    monkeypatch.setenv("DATABASE_URL", seeded.url.render_as_string(hide_password=False))
+    officer_actor, reviewer, second = actors(seeded)
+    case_id = new_case(seeded)
+    two = certs(seeded)[:2]
+    event_actor = officer(seeded)
+    ok(seeded, case_id, step(Stage.FILING, "立案审批", at(FILED), two[:1]), event_actor)
+    ok(seeded, case_id, step(Stage.INVESTIGATION, "现场检查", at(FILED + dt.timedelta(days=1)), two), event_actor)
+    ok(seeded, case_id, step(Stage.NOTICE, "行政处罚告知", at(FILED + dt.timedelta(days=3)), two[:1]), event_actor)
+    assert record_proposal(seeded, case_id, proposal("150000"), officer_actor).ok
+    assert submit_for_review(seeded, case_id, ALL_MATERIALS, officer_actor, TODAY).ok
+    assert claim_review(seeded, case_id, reviewer, TODAY).ok
+    back = ReviewDecision(ReviewAction.RETURN, {**ALL_PASS, "discretion": (False, "从重情节未说明")},
+                          "裁量说明不充分，请补充后重新报送。")
+    assert decide_review(seeded, case_id, back, reviewer, TODAY).ok
+    assert case_id in queued(seeded)  # a review step on an undecided case: rescored, no row
+    assert case_id not in assert_current(seeded)
+    assert record_proposal(seeded, case_id, proposal("150000"), officer_actor).ok
+    assert submit_for_review(seeded, case_id, ALL_MATERIALS, officer_actor, TODAY, response="已补充从重情节说明").ok
+    approve = ReviewDecision(ReviewAction.APPROVE, ALL_PASS, "同意。事实清楚，证据确凿，裁量适当。")
+    assert decide_review(seeded, case_id, approve, second, TODAY).ok
+    assert record_decision(seeded, case_id, DecisionForm("测试罚〔2026〕77号", TODAY), officer_actor, TODAY).ok
+    assert case_id in queued(seeded)
+    row = assert_current(seeded)[case_id]
+    assert "法制审核" not in row[8]  # approved in round 2, before the decision
+    assert "缺少执行记录" in row[8]
