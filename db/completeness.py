@@ -1,9 +1,10 @@
 """Keeps ``case_completeness`` current: one row per decided case with its 案卷完整性 score, computed by
 domain.procedure.completeness from the case's record, and the supervisors' page read from it with SQL aggregates.
 
-Triggers (migration ``case completeness``) queue the id of every case a write may have rescored: a step or a correction,
-a review round or step, the decision and its penalty items, the case's own fields, its party, matter or agency, and an
-officer whose 执法证号 a stored score names (``case_completeness_certs``). :func:`refresh` recomputes the queued rows.
+Triggers (migration ``case completeness``) queue the id of every decided case a write may have rescored: a step or a
+correction, a review round or step, the decision and its penalty items, the case's own fields, its party, matter or
+agency, and an officer whose 执法证号 a stored score names (``case_completeness_certs``); a case without a decision has
+no score, and the insert of its decision queues it. :func:`refresh` recomputes the queued rows.
 It runs before the page's read (:func:`current_version`: one indexed read when nothing is queued) and in full from
 ``manage.py refresh``; the seeder writes the rows of its cases itself (:func:`score_rows` in its worker processes).
 

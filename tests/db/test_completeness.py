@@ -387,7 +387,7 @@ def test_the_review_and_decision_services_keep_the_scores_current(seeded: Engine
     back = ReviewDecision(ReviewAction.RETURN, {**ALL_PASS, "discretion": (False, "从重情节未说明")},
                           "裁量说明不充分，请补充后重新报送。")
     assert decide_review(seeded, case_id, back, reviewer, TODAY).ok
-    assert case_id in queued(seeded)  # a review step on an undecided case: rescored, no row
+    assert case_id not in queued(seeded)  # steps and reviews of an undecided case: no score, nothing queued
     assert case_id not in assert_current(seeded)
     assert record_proposal(seeded, case_id, proposal("150000"), officer_actor).ok
     assert submit_for_review(seeded, case_id, ALL_MATERIALS, officer_actor, TODAY, response="已补充从重情节说明").ok

@@ -7,10 +7,11 @@ after any new case event (47 s at 100,000 cases, ≈ 8 min projected at 1,000,00
   all of them, computed by db.completeness with domain.procedure.completeness; indexed for the lowest 50 (overall and
   per agency) and for the per-agency counts;
 * ``case_completeness_certs``: the 执法证号 on each case's on-site steps, whose roster entry the score read;
-* ``case_completeness_queue``: ids of cases whose row is stale, filled by the triggers below however rows are
-  written (ORM, bulk COPY, import): a new step or correction, a review round or step, the decision, its penalty items,
-  the case's own fields, its party, matter or agency (name or 救济途径 becoming blank or not), and an officer whose
-  certificate number a stored score names;
+* ``case_completeness_queue``: ids of decided cases whose row is stale, filled by the triggers below however rows
+  are written (ORM, bulk COPY, import): a new step or correction, a review round or step, the decision (also when it
+  is inserted or deleted), its penalty items, the case's own fields, its party, matter or agency (name or 救济途径
+  becoming blank or not), and an officer whose certificate number a stored score names. Writes to a case without a
+  decision queue nothing: it has no score until its decision is inserted, which queues it;
 * ``summary_versions`` row 3: rises with every refresh that changed a row, and when an agency's short name (shown
   beside the scores) changes; the page caches per version.
 
@@ -68,18 +69,25 @@ def _agency_blankness_changed(sqlite: bool) -> str:
                        for c in ("name", "remedy_channels"))
 
 
+def _decided(case_id: str) -> str:
+    """The case ``case_id`` if it has a decision: only decided cases have a score, and a decision's own insert queues
+    its case with everything recorded before it."""
+    return f"SELECT case_id FROM decisions WHERE case_id = {case_id}"
+
+
 def _sqlite_triggers() -> dict[str, str]:
     q = SQLITE_IGNORE
     by_cert = "SELECT case_id FROM case_completeness_certs WHERE cert_no = {0}.cert_no"
+    by_review = "SELECT d.case_id FROM legal_reviews r JOIN decisions d ON d.case_id = r.case_id WHERE r.id = {0}"
+    by_case = "SELECT d.case_id FROM cases c JOIN decisions d ON d.case_id = c.id WHERE c.{0} = NEW.id"
     return {
-        "cc_case_events_ai": f"AFTER INSERT ON case_events BEGIN {q} VALUES (NEW.case_id); END",
-        "cc_review_steps_ai": (f"AFTER INSERT ON review_steps BEGIN {q} SELECT case_id FROM legal_reviews "
-                               "WHERE id = NEW.review_id; END"),
-        "cc_legal_reviews_ai": f"AFTER INSERT ON legal_reviews BEGIN {q} VALUES (NEW.case_id); END",
+        "cc_case_events_ai": f"AFTER INSERT ON case_events BEGIN {q} {_decided('NEW.case_id')}; END",
+        "cc_review_steps_ai": f"AFTER INSERT ON review_steps BEGIN {q} {by_review.format('NEW.review_id')}; END",
+        "cc_legal_reviews_ai": f"AFTER INSERT ON legal_reviews BEGIN {q} {_decided('NEW.case_id')}; END",
         "cc_legal_reviews_au": (f"AFTER UPDATE OF {', '.join(REVIEW_COLUMNS)} ON legal_reviews "
                                 f"WHEN {_changed(REVIEW_COLUMNS, 'IS NOT')} "
-                                f"BEGIN {q} VALUES (OLD.case_id); {q} VALUES (NEW.case_id); END"),
-        "cc_legal_reviews_ad": f"AFTER DELETE ON legal_reviews BEGIN {q} VALUES (OLD.case_id); END",
+                                f"BEGIN {q} {_decided('OLD.case_id')}; {q} {_decided('NEW.case_id')}; END"),
+        "cc_legal_reviews_ad": f"AFTER DELETE ON legal_reviews BEGIN {q} {_decided('OLD.case_id')}; END",
         "cc_decisions_ai": f"AFTER INSERT ON decisions BEGIN {q} VALUES (NEW.case_id); END",
         "cc_decisions_au": (f"AFTER UPDATE OF {', '.join(DECISION_COLUMNS)} ON decisions "
                             f"WHEN {_changed(DECISION_COLUMNS, 'IS NOT')} "
@@ -92,15 +100,13 @@ def _sqlite_triggers() -> dict[str, str]:
         "cc_penalty_items_ad": (f"AFTER DELETE ON penalty_items BEGIN {q} SELECT case_id FROM decisions "
                                 "WHERE id = OLD.decision_id; END"),
         "cc_cases_au": (f"AFTER UPDATE OF {', '.join(CASE_COLUMNS)} ON cases WHEN {_changed(CASE_COLUMNS, 'IS NOT')} "
-                        f"BEGIN {q} VALUES (NEW.id); END"),
+                        f"BEGIN {q} {_decided('NEW.id')}; END"),
         "cc_parties_au": (f"AFTER UPDATE OF {', '.join(PARTY_COLUMNS)} ON parties "
-                          f"WHEN {_changed(PARTY_COLUMNS, 'IS NOT')} "
-                          f"BEGIN {q} SELECT id FROM cases WHERE party_id = NEW.id; END"),
+                          f"WHEN {_changed(PARTY_COLUMNS, 'IS NOT')} BEGIN {q} {by_case.format('party_id')}; END"),
         "cc_matters_au": (f"AFTER UPDATE OF category ON matters WHEN OLD.category IS NOT NEW.category "
-                          f"BEGIN {q} SELECT id FROM cases WHERE matter_id = NEW.id; END"),
+                          f"BEGIN {q} {by_case.format('matter_id')}; END"),
         "cc_agencies_au": (f"AFTER UPDATE OF name, remedy_channels ON agencies "
-                           f"WHEN {_agency_blankness_changed(True)} "
-                           f"BEGIN {q} SELECT id FROM cases WHERE agency_id = NEW.id; END"),
+                           f"WHEN {_agency_blankness_changed(True)} BEGIN {q} {by_case.format('agency_id')}; END"),
         "cc_agencies_short_name_au": ("AFTER UPDATE OF short_name ON agencies WHEN OLD.short_name IS NOT NEW.short_name "
                                       f"BEGIN {BUMP} END"),
         "cc_officers_ai": f"AFTER INSERT ON officers BEGIN {q} {by_cert.format('NEW')}; END",
@@ -115,9 +121,10 @@ def _sqlite_triggers() -> dict[str, str]:
 # tables (PostgreSQL allows no column list on those, so any update queues). table → (events, the case ids of
 # ``changed``).
 PG_STATEMENT = {
-    "case_events": (("ins",), "SELECT case_id FROM {0}"),
-    "review_steps": (("ins",), "SELECT r.case_id FROM {0} s JOIN legal_reviews r ON r.id = s.review_id"),
-    "legal_reviews": (("ins", "upd", "del"), "SELECT case_id FROM {0}"),
+    "case_events": (("ins",), "SELECT d.case_id FROM {0} e JOIN decisions d ON d.case_id = e.case_id"),
+    "review_steps": (("ins",), "SELECT d.case_id FROM {0} s JOIN legal_reviews r ON r.id = s.review_id "
+                               "JOIN decisions d ON d.case_id = r.case_id"),
+    "legal_reviews": (("ins", "upd", "del"), "SELECT d.case_id FROM {0} r JOIN decisions d ON d.case_id = r.case_id"),
     "decisions": (("ins", "upd", "del"), "SELECT case_id FROM {0}"),
     "penalty_items": (("ins", "upd", "del"), "SELECT d.case_id FROM {0} i JOIN decisions d ON d.id = i.decision_id"),
 }
@@ -137,11 +144,12 @@ BEGIN
     RETURN NULL;
 END $$""")
     by_cert = "SELECT case_id FROM case_completeness_certs WHERE cert_no = {0}.cert_no ON CONFLICT DO NOTHING;"
+    by_case = "SELECT d.case_id FROM cases c JOIN decisions d ON d.case_id = c.id WHERE c.{0} = NEW.id"
     row_functions = {
-        "cc_queue_case": f"{QUEUE} VALUES (NEW.id) ON CONFLICT DO NOTHING;",
-        "cc_queue_party": f"{QUEUE} SELECT id FROM cases WHERE party_id = NEW.id ON CONFLICT DO NOTHING;",
-        "cc_queue_matter": f"{QUEUE} SELECT id FROM cases WHERE matter_id = NEW.id ON CONFLICT DO NOTHING;",
-        "cc_queue_agency": f"{QUEUE} SELECT id FROM cases WHERE agency_id = NEW.id ON CONFLICT DO NOTHING;",
+        "cc_queue_case": f"{QUEUE} {_decided('NEW.id')} ON CONFLICT DO NOTHING;",
+        "cc_queue_party": f"{QUEUE} {by_case.format('party_id')} ON CONFLICT DO NOTHING;",
+        "cc_queue_matter": f"{QUEUE} {by_case.format('matter_id')} ON CONFLICT DO NOTHING;",
+        "cc_queue_agency": f"{QUEUE} {by_case.format('agency_id')} ON CONFLICT DO NOTHING;",
         "cc_bump_agency": BUMP,
         "cc_queue_officer": (f"IF TG_OP <> 'INSERT' THEN {QUEUE} {by_cert.format('OLD')} END IF; "
                              f"IF TG_OP <> 'DELETE' THEN {QUEUE} {by_cert.format('NEW')} END IF;"),
