@@ -95,4 +95,5 @@ def test_objection_form_refuses_the_fourth_submission(browser, writable_server, 
     status = _open(browser, f"{base}/objection?ticket=1")
     status.wait_for_selector("text=异议办理情况", timeout=TIMEOUT)
     status.wait_for_selector("text=待处理", timeout=TIMEOUT)
-    assert "第1条：违法行为类型与事实不符" in status.locator("body").inner_text()
+    # The ticket's text is drawn after its status line: wait for it rather than read the body once.
+    status.wait_for_selector("text=第1条：违法行为类型与事实不符", timeout=TIMEOUT)
