@@ -16,6 +16,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection
 
+from db.bulk import begin_sqlite_transaction
+
 APPEND_ONLY_TABLES = ("case_events", "event_officers", "evidence_files", "audit_log", "review_steps", "proposed_penalties")
 DECIDED_ONCE_TABLE = "legal_reviews"
 REFUSED = "append-only"  # in every refusal's message, so callers and tests can tell it apart
@@ -71,11 +73,7 @@ def suspended(conn: Connection) -> Iterator[None]:
     """Lift the triggers for the rest of ``conn``'s transaction, and put them back before it commits. Both databases
     run DDL transactionally, so no other connection ever sees the tables unguarded after a commit."""
     dialect = conn.dialect.name
-    dbapi_conn = conn.connection.driver_connection
-    if dialect == "sqlite" and dbapi_conn is not None and not dbapi_conn.in_transaction:
-        # The sqlite3 driver opens its transaction only before the first INSERT/UPDATE/DELETE; a DROP TRIGGER
-        # issued before that commits on its own, and the triggers would stay dropped if the block then failed.
-        conn.exec_driver_sql("BEGIN")
+    begin_sqlite_transaction(conn)
     for statement in drop_sql(dialect):
         conn.exec_driver_sql(statement)
     yield

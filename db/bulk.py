@@ -110,6 +110,30 @@ def max_id(conn: Connection, table: Table) -> int:
     return int(conn.execute(text(f"SELECT COALESCE(MAX(id), 0) FROM {table.name}")).scalar_one())
 
 
+def begin_sqlite_transaction(conn: Connection) -> None:
+    """Open the transaction now on SQLite. The sqlite3 driver opens it only before the first INSERT/UPDATE/DELETE,
+    so DDL issued before that (a DROP TRIGGER) would commit on its own and outlive a rollback."""
+    if conn.dialect.name != "sqlite":
+        return
+    dbapi_conn = conn.connection.driver_connection
+    if dbapi_conn is not None and not dbapi_conn.in_transaction:
+        conn.exec_driver_sql("BEGIN")
+
+
+@contextmanager
+def sqlite_triggers_set_aside(conn: Connection, listing_sql: str) -> Iterator[None]:
+    """Drop the SQLite triggers that ``listing_sql`` lists (``SELECT name, sql FROM sqlite_master …``) for this block
+    and recreate them from their own stored SQL at its end — in the caller's transaction only, so no other connection
+    ever sees them missing, and a rollback restores them too."""
+    begin_sqlite_transaction(conn)
+    triggers = conn.exec_driver_sql(listing_sql).all()
+    for name, _sql in triggers:
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    yield
+    for _name, sql in triggers:
+        conn.exec_driver_sql(sql)
+
+
 # Row triggers that the seeder's chunks replace by one set-based statement each (SQLite only): the search index's
 # refresh of one decision on a new projection, disclosure or penalty item (migrations 410ede7f7ec4, 8b1e4c2d9f30)
 # and the public data version's bump (migration c3a9d1e7b5f2).
@@ -134,20 +158,12 @@ def public_index_deferred(conn: Connection, first_id: int, last_id: int) -> Iter
     if conn.dialect.name != "sqlite":
         yield
         return
-    dbapi_conn = conn.connection.driver_connection
-    if dbapi_conn is not None and not dbapi_conn.in_transaction:
-        # The sqlite3 driver opens its transaction only before the first INSERT/UPDATE/DELETE; a DROP TRIGGER
-        # issued before that would commit on its own and outlive a rollback.
-        conn.exec_driver_sql("BEGIN")
-    triggers = conn.exec_driver_sql(_DEFERRED_TRIGGERS).all()
-    for name, _sql in triggers:
-        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
-    yield
-    columns = ", ".join(c.name for c in PublicSearch.__table__.columns)
-    in_range = "FROM public_search_source WHERE decision_id BETWEEN ? AND ?"
-    conn.exec_driver_sql(f"INSERT INTO public_search ({columns}) SELECT {columns} {in_range}", (first_id, last_id))
-    conn.exec_driver_sql(f"INSERT INTO public_search_doc (decision_id, doc) SELECT decision_id, doc {in_range}",
-                         (first_id, last_id))
-    for _name, sql in triggers:
-        conn.exec_driver_sql(sql)
+    with sqlite_triggers_set_aside(conn, _DEFERRED_TRIGGERS):
+        yield
+        columns = ", ".join(c.name for c in PublicSearch.__table__.columns)
+        in_range = "FROM public_search_source WHERE decision_id BETWEEN ? AND ?"
+        conn.exec_driver_sql(f"INSERT INTO public_search ({columns}) SELECT {columns} {in_range}",
+                             (first_id, last_id))
+        conn.exec_driver_sql(f"INSERT INTO public_search_doc (decision_id, doc) SELECT decision_id, doc {in_range}",
+                             (first_id, last_id))
     conn.exec_driver_sql("UPDATE public_data_version SET version = version + 1 WHERE id = 1")

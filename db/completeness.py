@@ -25,7 +25,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Table, and_, case, delete, func, insert, select, update
 
 from db import models as m
-from db.bulk import insert_rows
+from db.bulk import insert_rows, sqlite_triggers_set_aside
 from db.events import LOW_SCORE, CaseRecord, load_records, load_roster
 from domain.procedure import CaseFacts, OfficerCert, completeness, completeness_cert_nos
 
@@ -116,17 +116,8 @@ def queue_triggers_set_aside(conn: Connection) -> Iterator[None]:
     if conn.dialect.name != "sqlite":
         yield
         return
-    dbapi_conn = conn.connection.driver_connection
-    if dbapi_conn is not None and not dbapi_conn.in_transaction:
-        # The sqlite3 driver opens its transaction only before the first INSERT/UPDATE/DELETE; a DROP TRIGGER issued
-        # before that would commit on its own and outlive a rollback.
-        conn.exec_driver_sql("BEGIN")
-    triggers = conn.exec_driver_sql(_INSERT_TRIGGERS).all()
-    for name, _sql in triggers:
-        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
-    yield
-    for _name, sql in triggers:
-        conn.exec_driver_sql(sql)
+    with sqlite_triggers_set_aside(conn, _INSERT_TRIGGERS):
+        yield
 
 
 def rebuild(conn: Connection) -> int:
