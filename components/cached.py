@@ -130,12 +130,6 @@ def supervision_clocks(today: dt.date) -> stats.ClockOverview:
     return _clocks(url, today, _facts_version(url), False)
 
 
-def _records(url: str, *, events: bool = True) -> tuple[int, ...]:
-    """What the case-record aggregates are cached by: it changes with any write they read (db.summaries); the review
-    board does not read case events, so an appended step leaves it cached (``events=False``)."""
-    return summaries.records_fingerprint(engine_for(url), events=events)
-
-
 @st.cache_data(max_entries=16, show_spinner="正在评查案卷…")
 def _completeness(url: str, agency: int | None, version: int) -> completeness.CompletenessOverview:
     return completeness.overview(engine_for(url), agency)
@@ -199,9 +193,9 @@ def _forget(*reads) -> None:
 
 
 def after_review_decision() -> None:
-    """A legal review's outcome moves the public summary; the completeness scores it changes are keyed by their
-    version, which the refresh before the next read raises."""
-    _forget(_public_review)
+    """A legal review's outcome moves the public summary and the completeness scores: both are keyed by the version of
+    their stored rows (the review board's, the scores'), which the refresh before the next read raises; nothing to
+    forget."""
 
 
 def after_case_event() -> None:
@@ -210,9 +204,8 @@ def after_case_event() -> None:
 
 
 def after_calendar_change() -> None:
-    """An entered 放假/调休 day moves the disclosure deadlines: the facts version the clocks are cached by rises with
-    it (database triggers), so nothing needs forgetting here; the review board counts working days too."""
-    _forget(_public_review)
+    """An entered 放假/调休 day moves the disclosure deadlines and the review board's working-day counts: the facts and
+    board versions those reads are cached by rise with it (database triggers), so nothing needs forgetting here."""
 
 
 def after_import(kind: str, *, agencies_may_change: bool) -> None:

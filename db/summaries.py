@@ -25,7 +25,7 @@ from domain.workdays import WorkCalendar
 FACTS: Table = m.DecisionFactRow.__table__  # type: ignore[assignment]
 QUEUE: Table = m.DecisionFactsQueue.__table__  # type: ignore[assignment]
 VERSION: Table = m.SummaryVersion.__table__  # type: ignore[assignment]
-FACTS_VERSION, RECORDS_VERSION = 1, 2
+FACTS_VERSION = 1
 _CHUNK = 1000
 # Above this share of all decisions one pass over every decision is cheaper than lookups id by id (after a seed or
 # an import); below the minimum the count itself is not worth making.
@@ -157,11 +157,9 @@ def mark_changed(conn: Connection) -> None:
 
 def _bump(conn: Connection) -> None:
     conn.execute(update(VERSION).where(VERSION.c.id == FACTS_VERSION).values(version=VERSION.c.version + 1))
-    present = set(conn.execute(select(VERSION.c.id)).scalars())
-    # Emptied by ``seed --reset``: start again at random versions, never at ones cached before; the triggers raise
-    # row 2 only once it exists.
-    for row in {FACTS_VERSION, RECORDS_VERSION} - present:
-        conn.execute(insert(VERSION).values(id=row, version=secrets.randbits(40)))
+    # Emptied by ``seed --reset``: start again at a random version, never at one cached before.
+    if conn.execute(select(VERSION.c.id).where(VERSION.c.id == FACTS_VERSION)).first() is None:
+        conn.execute(insert(VERSION).values(id=FACTS_VERSION, version=secrets.randbits(40)))
 
 
 def rebuild(conn: Connection) -> int:
@@ -207,14 +205,3 @@ def current_version(engine: Engine) -> int:
     with engine.begin() as conn:
         refresh(conn)
         return _version(conn, FACTS_VERSION)
-
-
-def records_fingerprint(engine: Engine, *, events: bool = True) -> tuple[int, ...]:
-    """Changes whenever anything the case-record aggregates (completeness scores, the review board) read may have
-    changed: the facts and case-record versions, and the largest id of each append-only record table — without the
-    case events for the review board (``events=False``), which does not read them. A few primary-key reads."""
-    facts = current_version(engine)
-    tables = (m.CaseEvent, m.LegalReview, m.ReviewStep) if events else (m.LegalReview, m.ReviewStep)
-    with engine.connect() as conn:
-        tail = [conn.execute(select(func.max(t.id))).scalar_one_or_none() or 0 for t in tables]
-        return (facts, _version(conn, RECORDS_VERSION), *tail)

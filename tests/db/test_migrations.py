@@ -70,3 +70,48 @@ def test_health_check_tells_current_from_missing_or_behind(tmp_path: Path) -> No
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '316b5b0fccd7'"))
     assert schema_is_current(engine) is False  # behind head: /health answers 503 until `manage.py init`
+
+
+def _records_version_objects(engine) -> tuple[int, list]:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            triggers = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sv!_%' "
+                                         "ESCAPE '!'")).scalars().all()
+        else:
+            triggers = conn.execute(text("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'sv!_%' ESCAPE '!'")
+                                    ).scalars().all()
+        rows = conn.execute(text("SELECT count(*) FROM summary_versions WHERE id = 2")).scalar_one()
+    return rows, sorted(triggers)
+
+
+def _records_version_round_trip(engine) -> None:
+    """Migration 8a3f5c1d2b47 drops the unread case-record version and its triggers; its downgrade brings them back."""
+    from alembic import command
+
+    upgrade_to_head(engine)
+    assert _records_version_objects(engine) == (0, [])
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "7d4b2e9c1a68")
+    rows, triggers = _records_version_objects(engine)
+    assert rows == 1
+    assert len(triggers) == (22 if engine.dialect.name == "sqlite" else 8)
+    upgrade_to_head(engine)
+    assert _records_version_objects(engine) == (0, [])
+    assert _drift(engine) == []
+
+
+def test_the_unread_records_version_is_dropped_and_restored_on_sqlite(tmp_path: Path) -> None:
+    _records_version_round_trip(make_engine(f"sqlite:///{tmp_path / 'r.sqlite3'}"))
+
+
+@pytest.mark.postgres
+def test_the_unread_records_version_is_dropped_and_restored_on_postgres(pg_empty_url: str) -> None:
+    engine = make_engine(pg_empty_url)
+    try:
+        _records_version_round_trip(engine)
+    finally:
+        engine.dispose()
