@@ -109,25 +109,19 @@ def cmd_init(args: argparse.Namespace) -> int:
     projected = project_missing(engine)
     if projected:
         print(f"已生成 {projected} 件执法决定的公示内容（脱敏）")
-    # Decisions queued by the migration (or written before it) get their statistics facts now rather than on the
+    # What the migration queued (every decided case when a derived table is new) is computed now rather than on the
     # first page view.
-    from db import board, completeness
-    from db.summaries import refresh
+    from db.derived import refresh_all
 
-    with engine.begin() as conn:
-        counted = refresh(conn)
-    if counted:
-        print(f"已更新 {counted} 件执法决定的统计数据")
-    with engine.begin() as conn:
-        reviewed = board.refresh(conn)
-    if reviewed:
-        print(f"已更新 {reviewed} 件重大执法决定的法制审核情况")
-    # Likewise the completeness scores of the cases queued by the migration (every decided case on the upgrade).
-    started = time.perf_counter()
-    with engine.begin() as conn:
-        scored = completeness.refresh(conn)
-    if scored:
-        print(f"已更新 {scored} 件案件的案卷完整性评分，用时 {time.perf_counter() - started:.1f} 秒")
+    done = refresh_all(engine)
+    if done.facts:
+        print(f"已更新 {done.facts} 件执法决定的统计数据")
+    if done.board:
+        print(f"已更新 {done.board} 件重大执法决定的法制审核情况")
+    if done.scores:
+        print(f"已更新 {done.scores} 件案件的案卷完整性评分")
+    if done.facts or done.board or done.scores:
+        print(f"用时 {done.seconds:.1f} 秒")
     return EXIT_OK
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from db import models as m
+from db.derived import refresh_all
 from db.discretion import check_unsaved, flag_explanations, recompute_checks
 from db.imports.base import Handler, Options
 from db.imports.reading import Source, Table, quoted, read_source
@@ -237,3 +238,7 @@ def _write(engine: Engine, spec: KindSpec, handler: Handler, writing: list[Any],
         raise ImportFileError(f"写入数据库失败，已全部回滚，未写入任何数据：{type(exc).__name__}"
                               f"（{str(getattr(exc, 'orig', exc)).splitlines()[0][:200]}）") from exc
     report.written = True
+    try:
+        refresh_all(engine)
+    except SQLAlchemyError:
+        pass  # the import is committed; what stays queued is computed before the next page read instead

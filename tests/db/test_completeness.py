@@ -398,3 +398,26 @@ def test_the_review_and_decision_services_keep_the_scores_current(seeded: Engine
     row = assert_current(seeded)[case_id]
     assert "法制审核" not in row[8]  # approved in round 2, before the decision
     assert "缺少执行记录" in row[8]
+
+
+def test_an_officers_import_leaves_every_score_current_without_a_page_read(seeded: Engine) -> None:
+    """The import refreshes what it queued after its commit (db.derived), so the first page read after it does not
+    rescore every case that names an imported certificate."""
+    from tests.db.test_import_kinds import run
+
+    case_id, cert_no = _case_and_cert(seeded)
+    o, a = m.Officer, m.Agency
+    with seeded.connect() as conn:
+        officer_row = conn.execute(select(o, a.name.label("agency")).join(a, a.id == o.agency_id)
+                                   .where(o.cert_no == cert_no)).mappings().one()
+    before = reference(seeded)[0][case_id]
+    lapsed = officer_row["cert_valid_from"]  # valid for one day only: lapsed on every later step
+    report = run(seeded, "officers", [{
+        "执法证号": cert_no, "姓名": officer_row["name"], "执法机关": officer_row["agency"],
+        "执法类别": officer_row["enforcement_field"], "证件有效期起": lapsed.isoformat(),
+        "证件有效期止": lapsed.isoformat(), "是否法制审核人员": "否", "是否具有法律职业资格": ""}])
+    assert report.exit_code == 0 and report.updated == 1, report.lines()
+    assert queued(seeded) == set()
+    have, want = stored(seeded), reference(seeded)
+    assert have == want
+    assert want[0][case_id] != before
