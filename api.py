@@ -67,11 +67,12 @@ def _reader() -> Engine:
 
 
 class _ResponseCache:
-    """Finished JSON answers of the list and decision routes, keyed by (route, normalised query, database, public
-    data version, day): the version rises on every write to the index or projection and the publication period
-    is judged against the day, so an entry can never be stale — old versions simply stop being asked for and age
-    out. Bounded in entries and in bytes (least recently used first), so memory stays flat however many distinct
-    queries arrive; a repeated request then costs one primary-key read of the version."""
+    """Finished JSON answers of the list and decision routes, keyed by (route, normalised query, database, public data
+    version, day, exact counts taken): the version rises on every write to the index or projection, the publication
+    period is judged against the day, and a bounded "at least" total gives way once an exact count of the same text
+    was asked for (db.public.exact_count_generation), so an entry can never be stale — old versions simply stop being
+    asked for and age out. Bounded in entries and in bytes (least recently used first), so memory stays flat however
+    many distinct queries arrive; a repeated request then costs one primary-key read of the version."""
 
     def __init__(self, max_entries: int, max_bytes: int) -> None:
         self.max_entries, self.max_bytes = max_entries, max_bytes
@@ -183,7 +184,7 @@ def _validated(handler: Callable[[Request], Response], *, cached: bool = False) 
         if tag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
             return Response(status_code=304, headers={**HEADERS, "ETag": tag})
         key = (handler.__name__, request.url.path, tuple(sorted(request.query_params.multi_items())),
-               database_url(), version, day)
+               database_url(), version, day, public.exact_count_generation())
         if cached and (body := RESPONSES.get(key)) is not None:
             return Response(body, media_type=JSON_TYPE, headers={**HEADERS, "ETag": tag})
         response = handler(request)

@@ -340,6 +340,21 @@ def _count_key(conn: Connection, f: DecisionFilters, today: dt.date) -> tuple:
     return (str(conn.engine.url), result_set, today, read_public_data_version(conn))
 
 
+_exact_counts_taken = 0  # exact counts of scanned texts asked for (``count=exact``) in this process
+
+
+def exact_count_generation() -> int:
+    """Rises whenever a text only a scan answers is counted exactly on request: an answer cached with its bounded
+    ("at least") total is then out of date although no write happened, so a response cache keys by this too."""
+    return _exact_counts_taken
+
+
+def _exact_count_taken() -> None:
+    global _exact_counts_taken
+    with _counts_lock:
+        _exact_counts_taken += 1
+
+
 def _cached_count(key: tuple) -> int | None:
     with _counts_lock:
         if key in _counts:
@@ -545,9 +560,13 @@ def public_decision_page(engine: Engine, f: DecisionFilters, today: dt.date) -> 
             ids, token, counted = _page_ids(conn, f, where, with_total=True)
             if counted is not None:
                 _remember_count(key, counted)
+                if scans:
+                    _exact_count_taken()
                 return PublicPage(_rows_for(conn, ids, today), counted, token)
         if total is None:
             total = _count(conn, f, today, where)
+            if scans:
+                _exact_count_taken()
         if total == 0 or (exact and f.after is None and (f.page - 1) * f.page_size >= total):
             return PublicPage([], total, None, exact)
         until = f.after.value if f.after is not None and f.sort is SortKey.PUBLISHED and f.descending else None
