@@ -111,13 +111,16 @@ def decision_years(engine: Engine) -> list[int]:
 
 def disclosure_clocks(engine: Engine, today: dt.date, calendar: WorkCalendar) -> pd.DataFrame:
     """The disclosure clock (118号(六): 7 working days for 许可/处罚, 20 for others) of every decision. Withheld
-    decisions (minor party, confidential) are exempt and marked 依法不予公开; ``public`` says whether the decision
-    may be named on a public page (published and not withheld)."""
-    d, c, a, s = m.Decision, m.Case, m.Agency, m.Disclosure
+    decisions (minor party, confidential) are exempt and marked 依法不予公开; a decision whose public projection is
+    held or missing is not published yet; ``public`` says whether the decision may be named on a public page
+    (published, visible and not withheld)."""
+    d, c, a, s, r = m.Decision, m.Case, m.Agency, m.Disclosure, m.PublicRecord
     stmt = (
         select(a.id.label("agency_id"), a.short_name.label("agency"), d.id, d.decision_no, d.category, d.decided_on,
-               s.published_on, s.status, s.withheld_reason, d.unreviewed_major)
+               s.published_on, s.status, s.withheld_reason, d.unreviewed_major,
+               or_(r.decision_id.is_(None), r.held_reason.is_not(None)).label("hidden"))
         .join(c, c.id == d.case_id).join(a, a.id == c.agency_id).join(s, s.decision_id == d.id)
+        .outerjoin(r, r.decision_id == d.id)
     )
     records: list[tuple[Any, ...]] = []
     with engine.connect() as conn:
@@ -126,7 +129,8 @@ def disclosure_clocks(engine: Engine, today: dt.date, calendar: WorkCalendar) ->
                 records.append((r.agency_id, r.agency, r.id, r.decision_no, r.category.value, r.decided_on, None, None,
                                 "依法不予公开", 0, False, False, r.unreviewed_major))
                 continue
-            published = r.published_on if r.status is not DisclosureStatus.DRAFT else None
+            # Not visible to the public (projection held or missing): not published yet (db.summaries.fact_row).
+            published = r.published_on if r.status is not DisclosureStatus.DRAFT and not r.hidden else None
             clock = disclosure_clock(r.decided_on, r.category, published, today, calendar)
             records.append((r.agency_id, r.agency, r.id, r.decision_no, r.category.value, r.decided_on,
                             clock.deadline, published, DISCLOSURE_WORDING[clock.status], clock.late_workdays, clock.provisional,

@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, String, Table, delete, func, insert, literal_column, select, update
+from sqlalchemy import Connection, Engine, String, Table, delete, func, insert, literal_column, or_, select, update
 
 from db import models as m
 from domain.deadlines import disclosure_clock
@@ -67,19 +67,22 @@ class FactSource(NamedTuple):
     published_on: Any
     withheld_reason: str | None
     types: str | None  # penalty types joined by "|"
+    hidden: bool  # no public projection, or one held (待脱敏复核): the public cannot see it, whatever is recorded
 
 
 FACT_COLUMNS = tuple(FACTS.columns.keys())
 
 
 def _source(conn: Connection) -> Any:
-    d, c, p, s = m.Decision, m.Case, m.Party, m.Disclosure
+    d, c, p, s, r = m.Decision, m.Case, m.Party, m.Disclosure, m.PublicRecord
     return (
         select(d.id, c.agency_id, d.category, d.decided_on, d.fine_total, d.confiscation_total, d.unreviewed_major,
                (func.substr(d.conclusion, 1, 2) == "准予").label("granted"), p.party_type,
                s.id.label("disclosure_id"), s.status, s.published_on, s.withheld_reason,
-               _penalty_types(conn).label("types"))
+               _penalty_types(conn).label("types"),
+               or_(r.decision_id.is_(None), r.held_reason.is_not(None)).label("hidden"))
         .join(c, c.id == d.case_id).join(p, p.id == c.party_id).outerjoin(s, s.decision_id == d.id)
+        .outerjoin(r, r.decision_id == d.id)
     )
 
 
@@ -109,7 +112,9 @@ def fact_row(r: Any, calendar: WorkCalendar) -> dict[str, Any]:
     deadline = published = None
     provisional, late = False, 0
     if disclosed and not withheld:
-        published = r.published_on if r.status is not DisclosureStatus.DRAFT else None
+        # A decision the public cannot see (its projection held or missing) is not published yet, whatever its
+        # disclosure row records: its lateness grows until it is released.
+        published = r.published_on if r.status is not DisclosureStatus.DRAFT and not r.hidden else None
         # Lateness of an unpublished decision grows with today; it is computed at read time from the deadline.
         clock = disclosure_clock(r.decided_on, category, published, r.decided_on, calendar)
         deadline, provisional = clock.deadline, clock.provisional

@@ -209,3 +209,39 @@ def test_versions_start_again_after_the_tables_were_emptied(seeded: Engine) -> N
     with seeded.begin() as conn:
         mark_changed(conn)
     assert current_version(seeded) != first
+
+
+def test_a_held_projection_is_not_published_on_the_disclosure_clock(seeded: Engine) -> None:
+    """A decision the public cannot see (its projection held for redaction review) is not yet published, whatever
+    its disclosure row records; released again, it counts from its recorded date."""
+    from db.stats import disclosure_clocks, load_calendar
+
+    s, r = m.Disclosure, m.PublicRecord
+    current_version(seeded)
+    decided = one(seeded, select(s.decision_id).join(r, r.decision_id == s.decision_id)
+                  .where(s.status == DisclosureStatus.PUBLISHED, s.withheld_reason.is_(None),
+                         r.held_reason.is_(None)).order_by(s.decision_id))
+    before = stored(seeded)[decided]
+    assert before["published_on"] is not None
+
+    def clock_of(engine: Engine) -> dict[str, Any]:
+        clocks = disclosure_clocks(engine, dt.date(2026, 11, 30), load_calendar(engine))
+        return clocks.set_index("decision_id").loc[decided].to_dict()
+
+    with seeded.begin() as conn:
+        conn.execute(update(r).where(r.decision_id == decided).values(held_reason="脱敏后仍含个人信息"))
+    assert queued(seeded) > 0
+    current_version(seeded)
+    assert differing(seeded) == set()
+    held = stored(seeded)[decided]
+    assert held["published_on"] is None and held["deadline"] == before["deadline"]
+    reference = clock_of(seeded)
+    assert reference["published_on"] is None and not reference["public"]  # never named on a public page
+    assert reference["clock"] == DISCLOSURE_WORDING[DueState.OVERDUE]
+
+    with seeded.begin() as conn:
+        conn.execute(update(r).where(r.decision_id == decided).values(held_reason=None))
+    current_version(seeded)
+    assert differing(seeded) == set()
+    assert stored(seeded)[decided] == before
+    assert clock_of(seeded)["public"]
