@@ -114,13 +114,13 @@ def disclosure_clocks(engine: Engine, today: dt.date, calendar: WorkCalendar) ->
     decisions (minor party, confidential) are exempt and marked 依法不予公开; a decision whose public projection is
     held or missing is not published yet; ``public`` says whether the decision may be named on a public page
     (published, visible and not withheld)."""
-    d, c, a, s, r = m.Decision, m.Case, m.Agency, m.Disclosure, m.PublicRecord
+    d, c, a, s, pr = m.Decision, m.Case, m.Agency, m.Disclosure, m.PublicRecord
     stmt = (
         select(a.id.label("agency_id"), a.short_name.label("agency"), d.id, d.decision_no, d.category, d.decided_on,
                s.published_on, s.status, s.withheld_reason, d.unreviewed_major,
-               or_(r.decision_id.is_(None), r.held_reason.is_not(None)).label("hidden"))
+               or_(pr.decision_id.is_(None), pr.held_reason.is_not(None)).label("hidden"))
         .join(c, c.id == d.case_id).join(a, a.id == c.agency_id).join(s, s.decision_id == d.id)
-        .outerjoin(r, r.decision_id == d.id)
+        .outerjoin(pr, pr.decision_id == d.id)
     )
     records: list[tuple[Any, ...]] = []
     with engine.connect() as conn:
