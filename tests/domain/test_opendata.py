@@ -6,12 +6,14 @@ import csv
 import datetime as dt
 import io
 import json
+import random
 from decimal import Decimal
 
 import pytest
 
 from domain.enums import DisclosureStatus
-from domain.opendata import batched_text, csv_lines, json_document, json_record, money_text
+from domain.opendata import (BOM, batched_text, csv_lines, csv_rows, json_document, json_record, money_text,
+                             neutralise_csv_cell)
 
 
 @pytest.mark.parametrize("value, text", [(Decimal("1850"), "1850.00"), (Decimal("0.1"), "0.10"), (Decimal(0), "0.00"),
@@ -55,3 +57,40 @@ def test_batched_text_joins_into_blocks() -> None:
     blocks = list(batched_text(("字" * 10 for _ in range(100)), size=300))
     assert b"".join(blocks).decode() == "字" * 1000
     assert len(blocks) == 4
+
+
+def _cell_by_cell(rows: list[tuple], headers: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([neutralise_csv_cell(v) if isinstance(v, str) else v for v in row])
+    return BOM + buffer.getvalue()
+
+
+# Every character the csv module or the formula rule treats specially, in every position of a cell.
+_ALPHABET = ["=", "+", "-", "@", "\t", "\r", "\n", ",", '"', "'", " ", "\uff1d", "\uff0b", "\uff0d", "\uff20", "a", "食"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_csv_rows_neutralises_exactly_the_cells_the_rule_names(seed: int) -> None:
+    rng = random.Random(seed)
+
+    def cell():
+        roll = rng.random()
+        if roll < 0.1:
+            return None
+        if roll < 0.2:
+            return rng.randrange(-5, 10_000)
+        return "".join(rng.choice(_ALPHABET) for _ in range(rng.randrange(0, 5)))
+
+    rows = [tuple(cell() for _ in range(4)) for _ in range(rng.randrange(1, 60))]
+    expected = _cell_by_cell(rows, ["甲", "乙", "丙", "丁"])
+    assert "".join(csv_rows(rows, ["甲", "乙", "丙", "丁"], rows_per_chunk=rng.randrange(1, 9))) == expected
+
+
+def test_a_chunk_without_formula_cells_is_written_as_is() -> None:
+    rows = [(1, "食品,安全", 'say "hi"', "a-b"), (2, "line\nbreak", "", None)]
+    text = "".join(csv_rows(rows, ["一", "二", "三", "四"]))
+    assert text == _cell_by_cell(rows, ["一", "二", "三", "四"])
+    assert "'" not in text
