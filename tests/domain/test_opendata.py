@@ -12,8 +12,16 @@ from decimal import Decimal
 import pytest
 
 from domain.enums import DisclosureStatus
-from domain.opendata import (BOM, batched_text, csv_lines, csv_rows, json_document, json_record, money_text,
-                             neutralise_csv_cell)
+from domain.opendata import (
+    BOM,
+    batched_text,
+    csv_lines,
+    csv_rows,
+    json_document,
+    json_record,
+    money_text,
+    neutralise_csv_cell,
+)
 
 
 @pytest.mark.parametrize("value, text", [(Decimal("1850"), "1850.00"), (Decimal("0.1"), "0.10"), (Decimal(0), "0.00"),
