@@ -630,7 +630,7 @@ def _date_text(column, sqlite: bool) -> ColumnElement:
 
 
 def iter_public_csv_rows(engine: Engine, f: DecisionFilters, today: dt.date, *, batch: int = 2000,
-                         limit: int | None = None) -> Iterator[tuple]:
+                         limit: int | None = None) -> Generator[tuple, None, None]:
     """The rows of ``iter_public_decisions`` as tuples in PUBLIC_COLUMNS order, every value already in its
     open-data text form (money "1850.00", dates ISO, a withdrawn decision's tombstone) or None or the integer id —
     formatted by the database instead of turned into Decimal and date objects and back, which was half the cost
@@ -676,7 +676,7 @@ def iter_public_csv_rows(engine: Engine, f: DecisionFilters, today: dt.date, *, 
 _DONE = object()
 
 
-def read_ahead(batches: Callable[[], Generator[list, None, None]], depth: int = 4) -> Iterator[list]:
+def read_ahead(batches: Callable[[], Generator[list, None, None]], depth: int = 4) -> Generator[list, None, None]:
     """``batches()`` run in a thread of its own, at most ``depth`` batches ahead of the reader: the database
     works out (and the driver decodes) the next rows while the caller writes the last ones — the database side
     releases the GIL (SQLite's step, PostgreSQL's socket wait), which was most of a full export's time. The
