@@ -79,3 +79,15 @@ def test_load_is_refused_beyond_its_bounds() -> None:
         loadtest.Options(clients=21)
     with pytest.raises(ValueError):
         loadtest.Client("http://10.0.0.1:80")
+
+
+@pytest.mark.parametrize("ok, seconds, script, whole, expected", [
+    (True, 0.2, 0.05, False, "达标"),
+    (False, 0.6, None, False, loadtest.MISSED),
+    (False, 0.6, 0.15, False, "服务器脚本 p95 0.15 s，其余约 0.45 s 在浏览器端，前端接收并绘制"),
+    (False, 1.5, 0.05, True, "服务器脚本 p95 0.05 s，其余约 1.45 s 在浏览器端，整页加载"),
+])
+def test_a_browser_miss_names_the_servers_share_and_the_browsers(ok, seconds, script, whole, expected) -> None:
+    text = loadtest.browser_verdict(ok, seconds, script, whole)
+    assert expected in text
+    assert ok or text.startswith("未达标（原因：")
