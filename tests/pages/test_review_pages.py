@@ -141,13 +141,17 @@ def test_problems_then_resubmission_then_approval(writable_db) -> None:
 
 
 def test_status_board_lists_the_planted_legacy_violations(seeded_sqlite) -> None:
-    at = make_app(Role.SUPERVISOR)
-    at.switch_page("pages/supervision.py").run()
-    no_errors(at)
     planted = seeded_sqlite[1].planted["unreviewed_major"]
-    boards = [f.value for f in at.dataframe if "法制审核状态" in f.value.columns]
+    frames = {}
+    for view in ("违法情形", "全部重大执法决定"):  # each view of the overview has its own address
+        at = make_app(Role.SUPERVISOR, view=view)
+        at.switch_page("pages/supervision.py").run()
+        no_errors(at)
+        assert at.query_params["view"] == view
+        frames[view] = [f.value for f in at.dataframe]
+    boards = [f for f in frames["全部重大执法决定"] if "法制审核状态" in f.columns]
     assert boards, "the status board list is missing"
-    violations = [f.value for f in at.dataframe if "违法情形" in f.value.columns]
+    violations = [f for f in frames["违法情形"] if "违法情形" in f.columns]
     assert len(violations[0]) >= planted
     assert (boards[0]["法制审核状态"] == "未经法制审核").sum() >= planted
     assert "None" not in boards[0].to_string()

@@ -163,3 +163,22 @@ def test_audit_log_reads_in_words_and_filters_by_operation() -> None:
     no_errors(at)
     assert set(at.dataframe[0].value["操作"]) == {"创建账户"}
     assert at.query_params["action"] in ("创建账户", ["创建账户"])
+
+
+def test_supervision_draws_only_the_open_view_and_each_view_has_an_address() -> None:
+    first = make_app(Role.SUPERVISOR)
+    first.switch_page("pages/supervision.py").run()
+    no_errors(first)
+    assert not [f for f in first.dataframe if "法制审核状态" in f.value.columns]  # the long list waits for its tab
+    assert [f for f in first.dataframe if "逾期公示" in f.value.columns]
+
+    board = make_app(Role.SUPERVISOR, view="全部重大执法决定")
+    board.switch_page("pages/supervision.py").run()
+    no_errors(board)
+    assert [f for f in board.dataframe if "法制审核状态" in f.value.columns]
+    assert not board.get("arrow_vega_lite_chart") and not board.get("vega_lite_chart")
+
+    hostile = make_app(Role.SUPERVISOR, view="<b>不存在</b>")
+    hostile.switch_page("pages/supervision.py").run()
+    no_errors(hostile)
+    assert [f for f in hostile.dataframe if "逾期公示" in f.value.columns]  # an unknown view opens the first one
