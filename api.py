@@ -238,8 +238,8 @@ def _export_request(request: Request) -> tuple[DecisionFilters, int, bool] | Res
 @_validated
 def decisions_csv(request: Request) -> Response:
     """Every matching row as CSV: straight from a database cursor whose values are already open-data text into
-    one csv writer (public.iter_public_csv_rows → opendata.csv_rows), ≈ 77,000 rows per CPU-second; a page
-    (page/page_size/after) goes through the same rows as the JSON list."""
+    one csv writer (public.iter_public_csv_rows → opendata.csv_rows; docs/performance.md has the measured rates
+    and what bounds them); a page (page/page_size/after) goes through the same rows as the JSON list."""
     found = _export_request(request)
     if isinstance(found, Response):
         return found
