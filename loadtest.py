@@ -652,7 +652,7 @@ def _api_bench(options: Options, url: str, env: dict[str, str], folder: Path, co
             notes.append("- keyset deep page: the API has no `after=` cursor (no `next` in its answer); row left out.")
         rows += _load_rows(options, project, datasette, sql, log)
         if options.full_csv:
-            rows.append(_csv_row(project, datasette, sql, log))
+            rows.append(_csv_row(project, datasette, sql, url, log))
         log("/health")
         health = latencies(project.base, "/health", max(20, options.runs))
         rows.append(Row("`/health`", ms(statistics.median(health)), target="≤ 5 ms",
@@ -770,10 +770,45 @@ def _load_rows(options: Options, project: Server, datasette: Server | None, sql:
     return rows
 
 
-def _csv_row(project: Server, datasette: Server | None, sql: SqlWriter | None, log: Callable[[str], None]) -> Row:
+def csv_verdict(rows: int, seconds: float, read_seconds: float | None, target: float = 50_000) -> str:
+    """The full CSV row's verdict; a miss names the database's share (the same rows read in process, without
+    writing them) and the rest (formatting, the HTTP stream, the client)."""
+    if seconds and rows / seconds >= target:
+        return verdict(True)
+    if not read_seconds:
+        return MISSED
+    read_rate = rows / read_seconds
+    bound = "仅读取已低于目标" if read_rate < target else "读取本身达标"
+    return (f"未达标（原因：数据库读出这些行 {read_seconds:.1f} s，{read_rate:,.0f} rows/s，{bound}；"
+            f"其余约 {max(seconds - read_seconds, 0):.1f} s 为写出 CSV 和传输）")
+
+
+def _read_seconds(url: str) -> tuple[int, float]:
+    """The full export's rows read from the database in this process, not written: the database's share."""
+    from db.engine import make_engine
+    from db.public import iter_public_csv_rows
+    from domain.filters import DecisionFilters
+    from domain.formatting import today_shanghai
+
+    engine = make_engine(url)
+    try:
+        started = time.perf_counter()
+        n = sum(1 for _ in iter_public_csv_rows(engine, DecisionFilters(), today_shanghai()))
+        return n, time.perf_counter() - started
+    finally:
+        engine.dispose()
+
+
+def _csv_row(project: Server, datasette: Server | None, sql: SqlWriter | None, url: str,
+             log: Callable[[str], None]) -> Row:
     log("full CSV (project)")
     n, seconds = Client(project.base).stream_rows("/api/v1/decisions.csv")
     rate = n / seconds if seconds else 0.0
+    read_seconds = None
+    if rate < 50_000:
+        log("full CSV: the database's share, read in process")
+        read_rows, read_seconds = _read_seconds(url)
+        read_seconds = read_seconds * n / read_rows if read_rows else None
     ds_cell, ds_rate = "—", None
     if datasette is not None and sql is not None:
         log("full CSV (Datasette)")
@@ -781,7 +816,7 @@ def _csv_row(project: Server, datasette: Server | None, sql: SqlWriter | None, l
         ds_rate = dn / dsec if dsec else 0.0
         ds_cell = f"{ds_rate:,.0f} rows/s ({dsec:.1f} s, {dn:,} rows)"
     return Row(f"full `/api/v1/decisions.csv` ({n:,} rows)", f"{rate:,.0f} rows/s ({seconds:.1f} s)", ds_cell,
-               ratio(False, rate, ds_rate), "≥ 50,000 rows/s", verdict(rate >= 50_000))
+               ratio(False, rate, ds_rate), "≥ 50,000 rows/s", csv_verdict(n, seconds, read_seconds))
 
 
 # --------------------------------------------------------------------------------------------------- pages

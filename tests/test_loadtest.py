@@ -91,3 +91,15 @@ def test_a_browser_miss_names_the_servers_share_and_the_browsers(ok, seconds, sc
     text = loadtest.browser_verdict(ok, seconds, script, whole)
     assert expected in text
     assert ok or text.startswith("未达标（原因：")
+
+
+@pytest.mark.parametrize(("rows", "seconds", "read", "expected"), [
+    (858_400, 15.0, 9.0, "达标"),
+    (858_400, 40.0, None, "未达标（原因：待查）"),
+    (858_400, 40.0, 30.0, "数据库读出这些行 30.0 s，28,613 rows/s，仅读取已低于目标；其余约 10.0 s 为写出 CSV 和传输"),
+    (858_400, 40.0, 12.0, "读取本身达标；其余约 28.0 s"),
+])
+def test_a_csv_miss_names_the_databases_share(rows, seconds, read, expected) -> None:
+    text = loadtest.csv_verdict(rows, seconds, read)
+    assert expected in text
+    assert text == "达标" or text.startswith("未达标（原因：")
