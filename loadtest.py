@@ -808,6 +808,7 @@ def _csv_row(project: Server, datasette: Server | None, sql: SqlWriter | None, u
     if rate < 50_000:
         log("full CSV: the database's share, read in process")
         read_rows, read_seconds = _read_seconds(url)
+        # as the time to read the HTTP answer's row count, should a decision have been published in between
         read_seconds = read_seconds * n / read_rows if read_rows else None
     ds_cell, ds_rate = "—", None
     if datasette is not None and sql is not None:
