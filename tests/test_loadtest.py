@@ -54,16 +54,18 @@ def test_a_tiny_bench_measures_every_row_beside_datasette_and_stops_its_servers(
     assert len(re.findall(r"[\d,]+", rss[1])) == 2  # one reading after each round
     pages = _table(lines, "| page | cold |")
     assert [row[0] for row in pages] == ["首页", "执法决定公示 `?q=食品`", "决定详情", "年度执法数据 `?year=2025`",
-                                         "公示时限", "执法监督概览 (supervisor)", "案卷完整性 (supervisor)"]
+                                         "公示时限", "执法监督概览 (supervisor)", "案卷完整性 (supervisor)",
+                                         loadtest.BASELINE_PAGE]
     assert all(re.fullmatch(r"[\d.]+ \([\d.]+\)", row[1]) for row in pages), pages
     has_chromium = bool(shutil.which("chromium")) or Path("/usr/bin/chromium").exists()
     if has_chromium:
         browser = _table(lines, "| page | first load |")
         assert [row[0] for row in browser] == ["执法决定公示 `?q=食品`", "决定详情", "年度执法数据 `?year=2025`",
-                                               "公示时限", "执法监督概览 (supervisor)", "案卷完整性 (supervisor)"]
+                                               "公示时限", "执法监督概览 (supervisor)", "案卷完整性 (supervisor)",
+                                               loadtest.BASELINE_PAGE]
         clicks = _table(lines, "| page | clicks |")
         assert [row[0] for row in clicks] == ["执法决定公示", "年度执法数据", "公示时限", "执法监督概览 (supervisor)",
-                                              "案卷完整性 (supervisor)"]
+                                              "案卷完整性 (supervisor)", loadtest.BASELINE_PAGE]
         assert all(re.fullmatch(r"[\d.]+", row[2]) for row in clicks), clicks
 
     started = loadtest.started_pids[before:]
