@@ -6,6 +6,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
+# Imported here, at server start, because the first visitor's first chart page would otherwise import it inside
+# its script run (about 1 s of that visitor's first load); every chart component uses it.
+import altair  # noqa: F401
 import anyio
 import streamlit as st
 from starlette.requests import Request

@@ -311,6 +311,18 @@ def test_server_mounts_the_api_routes() -> None:
     assert server.API_ROUTES is api.ROUTES
 
 
+def test_the_server_imports_the_chart_library_before_the_first_visitor() -> None:
+    """Otherwise the first chart page a fresh server draws imports Altair inside that visitor's script run."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = "import sys, server; print('altair' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[1])
+    assert result.stdout.strip().splitlines()[-1] == "True"
+
+
 def test_decision_says_whether_a_major_decision_was_reviewed(app, engine) -> None:
     """A major decision shows 经法制审核（date） or 未经法制审核 (planted legacy history); other decisions nothing."""
     from db.public import public_decision
