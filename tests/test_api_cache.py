@@ -97,3 +97,46 @@ def test_health_reuses_a_fresh_answer(copy, monkeypatch) -> None:
         response = asyncio.run(server.health(None))
         assert response.status_code == 200
     assert calls == [1]
+
+
+def test_concurrent_requests_for_a_new_answer_compute_it_once(app, monkeypatch) -> None:
+    """A second request for the same uncached page waits for the first one's answer instead of computing it too
+    (on a fresh server 20 clients computed each new text page together, and the first seconds of load stalled)."""
+    import threading
+    import time
+
+    real, calls = api.public.public_decision_page, []
+    started, release = threading.Event(), threading.Event()
+
+    def slow(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            started.set()
+            release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api.public, "public_decision_page", slow)
+    answers: list = [None, None]
+
+    def ask(i: int) -> None:
+        answers[i] = get(app, "/api/v1/decisions", {"q": "食品", "page_size": "5"})
+
+    first = threading.Thread(target=ask, args=(0,))
+    first.start()
+    assert started.wait(10)
+    second = threading.Thread(target=ask, args=(1,))
+    second.start()
+    time.sleep(0.5)  # time for the second request to reach the cache and wait (or, before, to compute its own)
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert len(calls) == 1
+    assert answers[0].status_code == answers[1].status_code == 200
+    assert answers[0].content == answers[1].content
+
+
+def test_every_request_lets_go_of_its_key_whatever_its_answer(app) -> None:
+    bad = get(app, "/api/v1/decisions", {"page": "0"})
+    assert bad.status_code == 400
+    assert get(app, "/api/v1/decisions", {"page": "1"}).status_code == 200
+    assert not api.RESPONSES._flights  # every request let go of its key
