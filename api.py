@@ -104,8 +104,9 @@ class _ResponseCache:
     @contextmanager
     def one_at_a_time(self, key: tuple) -> Iterator[None]:
         """Requests for the same answer, one after another: the first computes it and puts it here, the others wait
-        and then find it. Without this, 20 clients asking a fresh server for the same new text page computed it up
-        to 20 times at once on two cores, and the first 10 s of load ran at 18-45 req/s instead of 200+."""
+        and then find it, so 20 clients asking a fresh server for the same new page compute it once, not 20 times
+        at once on two cores. It removes duplicated work only: a fresh server's first seconds of varied load are
+        still bounded by computing each distinct answer once (docs/performance.md, PostgreSQL at 1M)."""
         with self._lock:
             lock, users = self._flights.get(key, (threading.Lock(), 0))
             self._flights[key] = (lock, users + 1)

@@ -770,7 +770,11 @@ def _load_rows(options: Options, project: Server, datasette: Server | None, sql:
     return rows
 
 
-def csv_verdict(rows: int, seconds: float, read_seconds: float | None, target: float = 50_000) -> str:
+CSV_TARGET_ROWS_PER_SECOND = 50_000  # issue 14, point 3
+
+
+def csv_verdict(rows: int, seconds: float, read_seconds: float | None,
+                target: float = CSV_TARGET_ROWS_PER_SECOND) -> str:
     """The full CSV row's verdict; a miss names the database's share (the same rows read in process, without
     writing them) and the rest (formatting, the HTTP stream, the client)."""
     if seconds and rows / seconds >= target:
@@ -805,7 +809,7 @@ def _csv_row(project: Server, datasette: Server | None, sql: SqlWriter | None, u
     n, seconds = Client(project.base).stream_rows("/api/v1/decisions.csv")
     rate = n / seconds if seconds else 0.0
     read_seconds = None
-    if rate < 50_000:
+    if rate < CSV_TARGET_ROWS_PER_SECOND:
         log("full CSV: the database's share, read in process")
         read_rows, read_seconds = _read_seconds(url)
         # as the time to read the HTTP answer's row count, should a decision have been published in between
@@ -817,7 +821,7 @@ def _csv_row(project: Server, datasette: Server | None, sql: SqlWriter | None, u
         ds_rate = dn / dsec if dsec else 0.0
         ds_cell = f"{ds_rate:,.0f} rows/s ({dsec:.1f} s, {dn:,} rows)"
     return Row(f"full `/api/v1/decisions.csv` ({n:,} rows)", f"{rate:,.0f} rows/s ({seconds:.1f} s)", ds_cell,
-               ratio(False, rate, ds_rate), "≥ 50,000 rows/s", csv_verdict(n, seconds, read_seconds))
+               ratio(False, rate, ds_rate), f"≥ {CSV_TARGET_ROWS_PER_SECOND:,} rows/s", csv_verdict(n, seconds, read_seconds))
 
 
 # --------------------------------------------------------------------------------------------------- pages
