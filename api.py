@@ -50,7 +50,7 @@ from domain.draw import published_json, verify_draw
 from domain.filters import DecisionFilters, FilterError, describe_filters, filters_from_api_params
 from domain.formatting import today_shanghai
 from domain.identifiers import validate_uscc
-from domain.opendata import batched_text, csv_lines, csv_rows, dumps, json_document, json_record
+from domain.opendata import batched_text, csv_lines, dumps, json_document, json_record
 from domain.params import ParamError, clean_text, parse_id, quote_input, require_int
 from domain.statistics import SUPPRESSION_NOTE
 
@@ -266,20 +266,19 @@ def _export_request(request: Request) -> tuple[DecisionFilters, int, bool] | Res
 
 @_validated
 def decisions_csv(request: Request) -> Response:
-    """Every matching row as CSV: straight from a database cursor whose values are already open-data text into
-    one csv writer (public.iter_public_csv_rows → opendata.csv_rows; docs/performance.md has the measured rates
-    and what bounds them); a page (page/page_size/after) goes through the same rows as the JSON list."""
+    """Every matching row as CSV, written by the database on PostgreSQL and from a cursor of open-data text
+    into one csv writer elsewhere (public.public_csv; docs/performance.md has the measured rates and what bounds
+    them); a page (page/page_size/after) goes through the same rows as the JSON list."""
     found = _export_request(request)
     if isinstance(found, Response):
         return found
     f, total, paged = found
     engine, today = _engine(), today_shanghai()
     if paged:
-        chunks = csv_lines(iter(public.public_decision_rows(engine, f, today)[0]), public.PUBLIC_COLUMNS)
+        blocks = batched_text(csv_lines(iter(public.public_decision_rows(engine, f, today)[0]), public.PUBLIC_COLUMNS))
     else:
-        chunks = csv_rows(public.iter_public_csv_rows(engine, f, today), list(public.PUBLIC_COLUMNS.values()))
-    return StreamingResponse(batched_text(chunks), media_type="text/csv; charset=utf-8",
-                             headers=_attachment(f, total, "csv"))
+        blocks = public.public_csv(engine, f, today)
+    return StreamingResponse(blocks, media_type="text/csv; charset=utf-8", headers=_attachment(f, total, "csv"))
 
 
 @_validated

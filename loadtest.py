@@ -773,32 +773,43 @@ def _load_rows(options: Options, project: Server, datasette: Server | None, sql:
 CSV_TARGET_ROWS_PER_SECOND = 50_000  # issue 14, point 3
 
 
+READ_SHARE = ("数据库读出这些行", "写出 CSV 和传输")
+COPY_SHARE = ("数据库写出整个 CSV（COPY，进程内）", "HTTP 传输")
+
+
 def csv_verdict(rows: int, seconds: float, read_seconds: float | None,
-                target: float = CSV_TARGET_ROWS_PER_SECOND) -> str:
-    """The full CSV row's verdict; a miss names the database's share (the same rows read in process, without
-    writing them) and the rest (formatting, the HTTP stream, the client)."""
+                target: float = CSV_TARGET_ROWS_PER_SECOND, share: tuple[str, str] = READ_SHARE) -> str:
+    """The full CSV row's verdict; a miss names the database's share (``share``: what was timed in process, and
+    what the rest of the time is) and the rest."""
     if seconds and rows / seconds >= target:
         return verdict(True)
     if not read_seconds:
         return MISSED
     read_rate = rows / read_seconds
     bound = "仅读取已低于目标" if read_rate < target else "读取本身达标"
-    return (f"未达标（原因：数据库读出这些行 {read_seconds:.1f} s，{read_rate:,.0f} rows/s，{bound}；"
-            f"其余约 {max(seconds - read_seconds, 0):.1f} s 为写出 CSV 和传输）")
+    return (f"未达标（原因：{share[0]} {read_seconds:.1f} s，{read_rate:,.0f} rows/s，{bound}；"
+            f"其余约 {max(seconds - read_seconds, 0):.1f} s 为{share[1]}）")
 
 
-def _read_seconds(url: str) -> tuple[int, float]:
-    """The full export's rows read from the database in this process, not written: the database's share."""
+def _read_seconds(url: str) -> tuple[int, float, tuple[str, str]]:
+    """The database's share of a full export, in this process: on PostgreSQL the database writes the whole CSV
+    (db.public.public_csv), so that file is produced without HTTP; elsewhere the rows are read, not written."""
     from db.engine import make_engine
-    from db.public import iter_public_csv_rows
+    from db.public import iter_public_csv_rows, public_csv
     from domain.filters import DecisionFilters
     from domain.formatting import today_shanghai
 
     engine = make_engine(url)
     try:
         started = time.perf_counter()
+        if engine.dialect.name == "postgresql":
+            counted = [0]
+            for _ in public_csv(engine, DecisionFilters(), today_shanghai(),
+                                counted=lambda k: counted.__setitem__(0, counted[0] + k)):
+                pass
+            return counted[0], time.perf_counter() - started, COPY_SHARE
         n = sum(1 for _ in iter_public_csv_rows(engine, DecisionFilters(), today_shanghai()))
-        return n, time.perf_counter() - started
+        return n, time.perf_counter() - started, READ_SHARE
     finally:
         engine.dispose()
 
@@ -808,10 +819,10 @@ def _csv_row(project: Server, datasette: Server | None, sql: SqlWriter | None, u
     log("full CSV (project)")
     n, seconds = Client(project.base).stream_rows("/api/v1/decisions.csv")
     rate = n / seconds if seconds else 0.0
-    read_seconds = None
+    read_seconds, share = None, READ_SHARE
     if rate < CSV_TARGET_ROWS_PER_SECOND:
         log("full CSV: the database's share, read in process")
-        read_rows, read_seconds = _read_seconds(url)
+        read_rows, read_seconds, share = _read_seconds(url)
         # as the time to read the HTTP answer's row count, should a decision have been published in between
         read_seconds = read_seconds * n / read_rows if read_rows else None
     ds_cell, ds_rate = "—", None
@@ -821,7 +832,8 @@ def _csv_row(project: Server, datasette: Server | None, sql: SqlWriter | None, u
         ds_rate = dn / dsec if dsec else 0.0
         ds_cell = f"{ds_rate:,.0f} rows/s ({dsec:.1f} s, {dn:,} rows)"
     return Row(f"full `/api/v1/decisions.csv` ({n:,} rows)", f"{rate:,.0f} rows/s ({seconds:.1f} s)", ds_cell,
-               ratio(False, rate, ds_rate), f"≥ {CSV_TARGET_ROWS_PER_SECOND:,} rows/s", csv_verdict(n, seconds, read_seconds))
+               ratio(False, rate, ds_rate), f"≥ {CSV_TARGET_ROWS_PER_SECOND:,} rows/s",
+               csv_verdict(n, seconds, read_seconds, share=share))
 
 
 # --------------------------------------------------------------------------------------------------- pages

@@ -11,9 +11,9 @@ from typing import BinaryIO, Literal
 
 from sqlalchemy import Engine
 
-from db.public import PUBLIC_COLUMNS, count_public_decisions, iter_public_csv_rows, iter_public_decisions
+from db.public import count_public_decisions, iter_public_decisions, public_csv
 from domain.filters import DecisionFilters
-from domain.opendata import batched_text, csv_rows, json_document
+from domain.opendata import batched_text, json_document
 
 ExportFormat = Literal["csv", "json"]
 # Oldest publication first: a dataset file reads like a register, and a later export only appends at the end.
@@ -30,13 +30,17 @@ def write_disclosures(engine: Engine, out: BinaryIO, fmt: ExportFormat, today: d
             written += 1
             yield row
 
+    def count(n: int) -> None:
+        nonlocal written
+        written += n
+
     if fmt == "csv":
-        chunks = csv_rows(counted(iter_public_csv_rows(engine, EXPORT_ORDER, today)), list(PUBLIC_COLUMNS.values()))
+        blocks = public_csv(engine, EXPORT_ORDER, today, counted=count)
     else:
         total = count_public_decisions(engine, EXPORT_ORDER, today)
-        chunks = json_document(counted(iter_public_decisions(engine, EXPORT_ORDER, today)),
-                               {"generated_on": today, "total": total})
-    for block in batched_text(chunks):
+        blocks = batched_text(json_document(counted(iter_public_decisions(engine, EXPORT_ORDER, today)),
+                                            {"generated_on": today, "total": total}))
+    for block in blocks:
         out.write(block)
     return written
 

@@ -135,6 +135,13 @@ def _formula_cell_pattern() -> re.Pattern[str]:
 _FORMULA_CELL = _formula_cell_pattern()
 
 
+def csv_head(headers: Sequence[str]) -> str:
+    """A CSV file's beginning: the BOM and the header line."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(list(headers))
+    return BOM + buffer.getvalue()
+
+
 def csv_rows(rows: Iterable[Sequence[Any]], headers: Sequence[str], *, bom: bool = True,
              rows_per_chunk: int = 512) -> Iterator[str]:
     """``csv_lines`` for rows whose values are already in their open-data text form (str), None (an empty cell)
@@ -159,8 +166,7 @@ def csv_rows(rows: Iterable[Sequence[Any]], headers: Sequence[str], *, bom: bool
         writer.writerows(["'" + v if type(v) is str and v.startswith(starts) else v for v in row] for row in chunk)
         return take()
 
-    writer.writerow(list(headers))
-    yield (BOM if bom else "") + take()
+    yield csv_head(headers) if bom else csv_head(headers).removeprefix(BOM)
     starts = FORMULA_STARTS
     pending: list[Sequence[Any]] = []
     for row in rows:

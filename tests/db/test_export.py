@@ -60,12 +60,12 @@ def test_a_failed_export_leaves_no_file(seeded_engine, tmp_path, monkeypatch) ->
         yield {"id": 1}
         raise RuntimeError("database went away")
 
-    def broken_rows(*args, **kwargs):
-        yield (1,)
+    def broken_file(*args, **kwargs):
+        yield "\ufeff编号\r\n1\r\n".encode()
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(db.export, "iter_public_decisions", broken)
-    monkeypatch.setattr(db.export, "iter_public_csv_rows", broken_rows)  # the CSV's fast path
+    monkeypatch.setattr(db.export, "public_csv", broken_file)  # the CSV's whole-file path
     with pytest.raises(RuntimeError):
         export_disclosures(seeded_engine, out, "csv", today_shanghai())
     assert out.read_text(encoding="utf-8") == "old"  # the previous file is untouched

@@ -1,6 +1,7 @@
-"""The fast CSV path (rows formatted by the database, ``iter_public_csv_rows`` → ``csv_rows``) writes exactly the
-bytes of the general path (``iter_public_decisions`` → ``csv_lines``): same redaction source, same tombstones for
-withdrawn decisions, same money and date text, same formula neutralisation. On SQLite and PostgreSQL."""
+"""The fast CSV paths (rows formatted by the database, ``iter_public_csv_rows`` → ``csv_rows``; and the whole file,
+``public_csv``, which PostgreSQL writes itself with COPY) write exactly the bytes of the general path
+(``iter_public_decisions`` → ``csv_lines``): same redaction source, same tombstones for withdrawn decisions, same
+money and date text, same formula neutralisation. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,10 +10,17 @@ import threading
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 
 from db import models as m
-from db.public import PUBLIC_COLUMNS, _plan_for_every_row, iter_public_csv_rows, iter_public_decisions, read_ahead
+from db.public import (
+    PUBLIC_COLUMNS,
+    _plan_for_every_row,
+    iter_public_csv_rows,
+    iter_public_decisions,
+    public_csv,
+    read_ahead,
+)
 from domain.enums import DisclosureStatus
 from domain.filters import DecisionFilters, SortKey
 from domain.opendata import csv_lines, csv_rows
@@ -23,6 +31,10 @@ TODAY = dt.date(2026, 11, 30)
 def _both(engine: Engine, f: DecisionFilters) -> tuple[str, str]:
     general = "".join(csv_lines(iter_public_decisions(engine, f, TODAY), PUBLIC_COLUMNS))
     fast = "".join(csv_rows(iter_public_csv_rows(engine, f, TODAY), list(PUBLIC_COLUMNS.values()), rows_per_chunk=7))
+    counts: list[int] = []
+    whole = b"".join(public_csv(engine, f, TODAY, counted=counts.append, rows_per_block=7)).decode("utf-8")
+    assert whole == fast, "the whole-file path differs from the row path"
+    assert sum(counts) == sum(1 for _ in iter_public_decisions(engine, f, TODAY))  # every row counted once
     return general, fast
 
 
@@ -42,10 +54,27 @@ def test_formula_cells_and_odd_amounts_come_out_the_same(seeded: Engine) -> None
         # Written to the derived tables directly (as a repair script could): the export must still neutralise them.
         conn.execute(update(m.PublicRecord).where(m.PublicRecord.decision_id == victim).values(
             party_name="=HYPERLINK(\"http://x\")", violation="+1", conclusion="－全角"))
+        # quoting: a delimiter, a quote, line breaks inside a cell, an empty text and a text that starts with a space
+        second = conn.execute(select(m.PublicSearch.decision_id).where(
+            m.PublicSearch.status == DisclosureStatus.PUBLISHED.value, m.PublicSearch.published_on <= TODAY,
+            m.PublicSearch.decision_id > victim).order_by(m.PublicSearch.decision_id).limit(1)).scalar_one()
+        conn.execute(update(m.PublicRecord).where(m.PublicRecord.decision_id == second).values(
+            party_name='某"公司",分部', violation="第一行\n第二行\r\n第三行", conclusion="", party_type=" 前有空格"))
         conn.execute(update(m.Decision).where(m.Decision.id == victim).values(confiscation_total=Decimal("1200000.05")))
     general, fast = _both(seeded, DecisionFilters())
     assert "'=HYPERLINK" in general and "'+1" in general and "'－全角" in general and ",1200000.05," in general
+    assert '"某""公司"",分部"' in general and '"第一行\n第二行\r\n第三行"' in general
     assert fast == general
+
+
+def test_a_cancelled_whole_file_download_returns_its_connection(seeded: Engine) -> None:
+    blocks = public_csv(seeded, DecisionFilters(), TODAY, rows_per_block=2)
+    assert next(blocks).startswith("\ufeff编号,".encode())
+    assert next(blocks).count(b"\r\n") == 2
+    blocks.close()
+    assert seeded.pool.checkedout() == 0
+    with seeded.connect() as conn:  # and the connection it gave back still works
+        assert conn.execute(select(func.count()).select_from(m.PublicSearch)).scalar_one() > 0
 
 
 def test_read_ahead_keeps_order_and_raises_the_readers_error() -> None:
