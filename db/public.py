@@ -18,6 +18,7 @@ from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
@@ -632,7 +633,7 @@ def _date_text(column, sqlite: bool) -> ColumnElement:
 
 
 def _csv_select(conn: Connection, f: DecisionFilters, today: dt.date, limit: int | None,
-                cell: Callable[[ColumnElement], ColumnElement] = lambda c: c) -> Select:
+                cell: Callable[[Any], ColumnElement] = lambda c: c) -> Select:
     """The full export's one statement: every value in its open-data text form (money "1850.00", dates ISO, a
     withdrawn decision's tombstone), None, or the integer id, in PUBLIC_COLUMNS order; ``cell`` wraps each text
     column (the COPY path neutralises formulas there)."""
@@ -718,6 +719,7 @@ def public_csv(engine: Engine, f: DecisionFilters, today: dt.date, *, limit: int
         compiled = _csv_select(conn, f, today, limit, _neutralised_text).compile(
             dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
         raw = conn.connection.driver_connection
+        assert raw is not None  # a checked-out connection always has its driver connection
         with raw.cursor() as cursor, cursor.copy(f"COPY ({compiled}) TO STDOUT (FORMAT csv)",
                                                  compiled.params) as copy:
             lines: list = []
