@@ -45,7 +45,7 @@ from starlette.routing import Route
 
 from db import inspections, public, stats, summaries
 from db.anchors import list_anchors, publish_today
-from db.engine import Engine, database_url, public_read_engine, shared_engine
+from db.engine import Engine, database_url, public_read_engine, shared_engine, version_read_engine
 from domain.draw import published_json, verify_draw
 from domain.filters import DecisionFilters, FilterError, describe_filters, filters_from_api_params
 from domain.formatting import today_shanghai
@@ -201,7 +201,7 @@ def _validated(handler: Callable[[Request], Response], *, cached: bool = False) 
     ``cached`` routes (JSON answers, not streams) also keep their 200 answers in RESPONSES under the same key."""
 
     def answer(request: Request) -> Response:
-        version, day = public.public_data_version(_reader()), today_shanghai().isoformat()
+        version, day = public.public_data_version(version_read_engine()), today_shanghai().isoformat()
         tag = f'W/"{version}-{day}"'
         if tag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
             return Response(status_code=304, headers={**HEADERS, "ETag": tag})

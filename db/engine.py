@@ -80,6 +80,27 @@ def public_read_engine(url: str | None = None) -> Engine:
         return engine
 
 
+_version_readers: dict[str, Engine] = {}
+
+
+def version_read_engine(url: str | None = None) -> Engine:
+    """The engine for the one read every API request makes first: the public data version, a one-row primary-key
+    read whose answer decides whether the cached response may be sent. On PostgreSQL the default engine spends five
+    round trips on it (the pre-ping, BEGIN, the SELECT, and the rollback of both on return); this one spends one: its
+    connections are in autocommit and are neither pinged on checkout nor rolled back on return. A connection the
+    server dropped is noticed by the read itself (db.public.public_data_version reads once more). SQLite: the public
+    read engine (no round trips to save)."""
+    url = normalise_url(url) if url else database_url()
+    if not url.startswith("postgresql"):
+        return public_read_engine(url)
+    with _shared_lock:
+        engine = _version_readers.get(url)
+        if engine is None:
+            engine = _version_readers[url] = create_engine(
+                url, pool_pre_ping=False, isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
+        return engine
+
+
 # SQLite page cache per connection. A server pools up to 15 connections, so 128 MiB each reached 1.2 GB RSS under
 # load at 1,000,000 decisions; readers get 16 MiB. One-off bulk writers (seed, import: manage.py) ask for more.
 READER_CACHE_MIB = 16

@@ -37,6 +37,7 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
+from sqlalchemy.exc import DBAPIError
 
 from db import models as m
 from db.board import IN_REVIEW, board_tallies
@@ -268,6 +269,15 @@ def read_public_data_version(conn: Connection) -> int:
 
 
 def public_data_version(engine: Engine) -> int:
+    """``read_public_data_version`` on a pooled connection; a connection the server dropped (a restart, an idle
+    timeout) is discarded with its pool and the read is made once more on a new one, so an engine without a pre-ping
+    (db.engine.version_read_engine) answers the first request after a restart instead of failing it."""
+    try:
+        with engine.connect() as conn:
+            return read_public_data_version(conn)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
     with engine.connect() as conn:
         return read_public_data_version(conn)
 
