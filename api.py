@@ -242,19 +242,6 @@ def decisions(request: Request) -> Response:
                   "page_size": f.page_size, "next": found.next, "items": [json_record(r) for r in found.rows]})
 
 
-def _all_rows(request: Request) -> tuple[DecisionFilters, int, Any] | Response:
-    """The filters, total and a row iterator (dicts) for a streamed export. Without page/page_size/after every
-    matching row is exported; with them, just that page."""
-    found = _export_request(request)
-    if isinstance(found, Response):
-        return found
-    f, total, paged = found
-    engine, today = _engine(), today_shanghai()
-    rows = iter(public.public_decision_rows(engine, f, today)[0]) if paged else public.iter_public_decisions(
-        engine, f, today)
-    return f, total, rows
-
-
 def _export_request(request: Request) -> tuple[DecisionFilters, int, bool] | Response:
     try:
         f = _filters(request)
@@ -283,12 +270,19 @@ def decisions_csv(request: Request) -> Response:
 
 @_validated
 def decisions_json(request: Request) -> Response:
-    found = _all_rows(request)
+    """Every matching record as one JSON document, each record's text written by the database (public.public_json);
+    a page (page/page_size/after) goes through the same rows as the JSON list."""
+    found = _export_request(request)
     if isinstance(found, Response):
         return found
-    f, total, rows = found
-    return StreamingResponse(batched_text(json_document(rows, {"total": total})),
-                             media_type="application/json; charset=utf-8", headers=_attachment(f, total, "json"))
+    f, total, paged = found
+    engine, today = _engine(), today_shanghai()
+    if paged:
+        blocks = batched_text(json_document(iter(public.public_decision_rows(engine, f, today)[0]), {"total": total}))
+    else:
+        blocks = public.public_json(engine, f, today, {"total": total})
+    return StreamingResponse(blocks, media_type="application/json; charset=utf-8",
+                             headers=_attachment(f, total, "json"))
 
 
 @_cached_json

@@ -11,9 +11,8 @@ from typing import BinaryIO, Literal
 
 from sqlalchemy import Engine
 
-from db.public import count_public_decisions, iter_public_decisions, public_csv
+from db.public import count_public_decisions, public_csv, public_json
 from domain.filters import DecisionFilters
-from domain.opendata import batched_text, json_document
 
 ExportFormat = Literal["csv", "json"]
 # Oldest publication first: a dataset file reads like a register, and a later export only appends at the end.
@@ -24,12 +23,6 @@ def write_disclosures(engine: Engine, out: BinaryIO, fmt: ExportFormat, today: d
     """Write every decision public on ``today`` to ``out``; returns the number of rows written."""
     written = 0
 
-    def counted(rows):
-        nonlocal written
-        for row in rows:
-            written += 1
-            yield row
-
     def count(n: int) -> None:
         nonlocal written
         written += n
@@ -38,8 +31,7 @@ def write_disclosures(engine: Engine, out: BinaryIO, fmt: ExportFormat, today: d
         blocks = public_csv(engine, EXPORT_ORDER, today, counted=count)
     else:
         total = count_public_decisions(engine, EXPORT_ORDER, today)
-        blocks = batched_text(json_document(counted(iter_public_decisions(engine, EXPORT_ORDER, today)),
-                                            {"generated_on": today, "total": total}))
+        blocks = public_json(engine, EXPORT_ORDER, today, {"generated_on": today, "total": total}, counted=count)
     for block in blocks:
         out.write(block)
     return written

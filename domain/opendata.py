@@ -183,11 +183,16 @@ def csv_rows(rows: Iterable[Sequence[Any]], headers: Sequence[str], *, bom: bool
 def json_document(records: Iterable[Mapping[str, Any]], head: Mapping[str, Any], *, key: str = "items",
                   ) -> Iterator[str]:
     """``{...head, "items": [record, ...]}`` as text chunks, without holding the list in memory."""
+    return json_document_texts(map(dumps, records), head, key=key)
+
+
+def json_document_texts(records: Iterable[str], head: Mapping[str, Any], *, key: str = "items") -> Iterator[str]:
+    """``json_document`` for records already written as JSON text (by the database, db.public.public_json)."""
     opening = dumps(dict(head))[:-1]  # drop the closing brace
     yield (opening + "," if head else "{") + json.dumps(key) + ":["
     first = True
     for record in records:
-        yield ("" if first else ",\n") + dumps(record)
+        yield ("" if first else ",\n") + record
         first = False
     yield "]}\n"
 

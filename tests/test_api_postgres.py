@@ -16,7 +16,7 @@ from db import models as m
 from db.public import PUBLIC_COLUMNS, iter_public_decisions
 from domain.filters import DecisionFilters
 from domain.formatting import today_shanghai
-from domain.opendata import BOM, csv_lines
+from domain.opendata import BOM, csv_lines, json_document
 from tests.asgi import get
 from tests.conftest import SMALL_SEED_CASES
 
@@ -46,6 +46,17 @@ def test_the_full_csv_on_postgresql_is_the_general_paths_bytes(pg: Engine) -> No
         expected = "".join(csv_lines(iter_public_decisions(pg, f, today_shanghai()), PUBLIC_COLUMNS))
         assert r.content.startswith(BOM.encode()) and r.content.count(b"\r\n") > 10
         assert r.text == expected
+
+
+def test_the_full_json_on_postgresql_is_the_general_paths_document(pg: Engine) -> None:
+    app = Starlette(routes=api.ROUTES)
+    r = get(app, "/api/v1/decisions.json")
+    assert r.status_code == 200
+    body = r.json()
+    expected = "".join(json_document(iter_public_decisions(pg, DecisionFilters(), today_shanghai()),
+                                     {"total": body["total"]}))
+    assert len(body["items"]) == body["total"] > 10
+    assert r.text == expected
 
 
 def test_a_committed_change_reaches_the_next_answer_and_its_etag(pg: Engine) -> None:

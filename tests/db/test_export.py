@@ -56,20 +56,17 @@ def test_a_failed_export_leaves_no_file(seeded_engine, tmp_path, monkeypatch) ->
     out = tmp_path / "disclosures.csv"
     out.write_text("old", encoding="utf-8")
 
-    def broken(*args, **kwargs):
-        yield {"id": 1}
-        raise RuntimeError("database went away")
-
     def broken_file(*args, **kwargs):
         yield "\ufeff编号\r\n1\r\n".encode()
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(db.export, "iter_public_decisions", broken)
-    monkeypatch.setattr(db.export, "public_csv", broken_file)  # the CSV's whole-file path
-    with pytest.raises(RuntimeError):
-        export_disclosures(seeded_engine, out, "csv", today_shanghai())
-    assert out.read_text(encoding="utf-8") == "old"  # the previous file is untouched
-    assert list(tmp_path.iterdir()) == [out]
+    monkeypatch.setattr(db.export, "public_json", broken_file)
+    monkeypatch.setattr(db.export, "public_csv", broken_file)
+    for fmt in ("csv", "json"):
+        with pytest.raises(RuntimeError):
+            export_disclosures(seeded_engine, out, fmt, today_shanghai())
+        assert out.read_text(encoding="utf-8") == "old"  # the previous file is untouched
+        assert list(tmp_path.iterdir()) == [out]
 
 
 def test_write_streams_in_blocks(seeded_engine) -> None:

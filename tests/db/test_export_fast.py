@@ -1,7 +1,8 @@
 """The fast CSV paths (rows formatted by the database, ``iter_public_csv_rows`` → ``csv_rows``; and the whole file,
 ``public_csv``, which PostgreSQL writes itself with COPY) write exactly the bytes of the general path
 (``iter_public_decisions`` → ``csv_lines``): same redaction source, same tombstones for withdrawn decisions, same
-money and date text, same formula neutralisation. On SQLite and PostgreSQL."""
+money and date text, same formula neutralisation. The JSON document whose records the database writes
+(``public_json``) equals ``json_document(iter_public_decisions(…))`` the same way. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -19,11 +20,12 @@ from db.public import (
     iter_public_csv_rows,
     iter_public_decisions,
     public_csv,
+    public_json,
     read_ahead,
 )
 from domain.enums import DisclosureStatus
 from domain.filters import DecisionFilters, SortKey
-from domain.opendata import csv_lines, csv_rows
+from domain.opendata import csv_lines, csv_rows, json_document
 
 TODAY = dt.date(2026, 11, 30)
 
@@ -35,7 +37,18 @@ def _both(engine: Engine, f: DecisionFilters) -> tuple[str, str]:
     whole = b"".join(public_csv(engine, f, TODAY, counted=counts.append, rows_per_block=7)).decode("utf-8")
     assert whole == fast, "the whole-file path differs from the row path"
     assert sum(counts) == sum(1 for _ in iter_public_decisions(engine, f, TODAY))  # every row counted once
+    _assert_json_equal(engine, f)
     return general, fast
+
+
+def _assert_json_equal(engine: Engine, f: DecisionFilters) -> None:
+    head = {"generated_on": TODAY, "total": 3}
+    general = "".join(json_document(iter_public_decisions(engine, f, TODAY), head))
+    counts: list[int] = []
+    fast = b"".join(public_json(engine, f, TODAY, head, counted=counts.append, batch=5)).decode("utf-8")
+    assert general.count("\n") > 2
+    assert fast == general
+    assert sum(counts) == general.count("\n")  # one line per record
 
 
 @pytest.mark.parametrize("f", [DecisionFilters(), DecisionFilters(sort=SortKey.AMOUNT, descending=False),
@@ -59,11 +72,12 @@ def test_formula_cells_and_odd_amounts_come_out_the_same(seeded: Engine) -> None
             m.PublicSearch.status == DisclosureStatus.PUBLISHED.value, m.PublicSearch.published_on <= TODAY,
             m.PublicSearch.decision_id > victim).order_by(m.PublicSearch.decision_id).limit(1)).scalar_one()
         conn.execute(update(m.PublicRecord).where(m.PublicRecord.decision_id == second).values(
-            party_name='某"公司",分部', violation="第一行\n第二行\r\n第三行", conclusion="", party_type=" 前有空格"))
+            party_name='某"公司",分部\\路径', violation="第一行\n第二行\r\n第三行\t\x01\x1f\u2028</script>",
+            conclusion="", party_type=" 前有空格"))
         conn.execute(update(m.Decision).where(m.Decision.id == victim).values(confiscation_total=Decimal("1200000.05")))
     general, fast = _both(seeded, DecisionFilters())
     assert "'=HYPERLINK" in general and "'+1" in general and "'－全角" in general and ",1200000.05," in general
-    assert '"某""公司"",分部"' in general and '"第一行\n第二行\r\n第三行"' in general
+    assert '"某""公司"",分部\\路径"' in general and '"第一行\n第二行\r\n第三行\t\x01\x1f\u2028</script>"' in general
     assert fast == general
 
 
