@@ -45,7 +45,7 @@ def _assert_json_equal(engine: Engine, f: DecisionFilters) -> None:
     head = {"generated_on": TODAY, "total": 3}
     general = "".join(json_document(iter_public_decisions(engine, f, TODAY), head))
     counts: list[int] = []
-    fast = b"".join(public_json(engine, f, TODAY, head, counted=counts.append, batch=5)).decode("utf-8")
+    fast = b"".join(public_json(engine, f, TODAY, head, counted=counts.append, rows_per_block=5)).decode("utf-8")
     assert general.count("\n") > 2
     assert fast == general
     assert sum(counts) == general.count("\n")  # one line per record
