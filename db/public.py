@@ -770,8 +770,8 @@ def public_csv(engine: Engine, f: DecisionFilters, today: dt.date, *, limit: int
 
     On PostgreSQL the database writes the CSV itself (COPY … TO STDOUT, formulas neutralised in the statement), so
     no row becomes Python values at all: writing rows in Python bounded a full export at about 38,000 rows/s at
-    1,000,000 decisions. Each COPY message is one row (the protocol says so) ending in ``\n``; it is re-ended
-    with ``\r\n`` like the csv module's lines, and tests/db/test_export_fast.py keeps the two paths byte for
+    1,000,000 decisions. Each COPY message is one row (the protocol says so) ending in a line feed; it is re-ended
+    with CR LF like the csv module's lines, and tests/db/test_export_fast.py keeps the two paths byte for
     byte equal. Elsewhere the rows go through ``domain.opendata.csv_rows``."""
     headers = list(PUBLIC_COLUMNS.values())
     if engine.dialect.name != "postgresql":
@@ -797,7 +797,7 @@ def _copied(engine: Engine, f: DecisionFilters, today: dt.date, limit: int | Non
             shape: Callable[[list[Any]], list[Any]], fmt: str, rows_per_block: int) -> Iterator[list]:
     """The export statement's rows as PostgreSQL writes them for COPY … TO STDOUT in ``fmt`` (csv or text), in
     lists of up to ``rows_per_block`` lines without their line end: each COPY message is one row (the protocol
-    says so) ending in ``\n``."""
+    says so) ending in a line feed."""
     with engine.connect() as conn:
         compiled = _export_select(conn, f, today, limit, shape).compile(
             dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
