@@ -35,8 +35,8 @@ import threading
 import time
 import urllib.parse
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from starlette.requests import Request
@@ -46,6 +46,7 @@ from starlette.routing import Route
 from db import inspections, public, stats, summaries
 from db.anchors import list_anchors, publish_today
 from db.engine import Engine, database_url, public_read_engine, shared_engine, version_read_engine
+from db.flights import SingleFlight
 from domain.draw import published_json, verify_draw
 from domain.filters import DecisionFilters, FilterError, describe_filters, filters_from_api_params
 from domain.formatting import today_shanghai
@@ -80,7 +81,7 @@ class _ResponseCache:
         self._items: OrderedDict[tuple, bytes] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
-        self._flights: dict[tuple, tuple[threading.Lock, int]] = {}  # key → (its lock, requests holding or awaiting it)
+        self.flights = SingleFlight()
 
     def get(self, key: tuple) -> bytes | None:
         with self._lock:
@@ -101,25 +102,12 @@ class _ResponseCache:
                 _, dropped = self._items.popitem(last=False)
                 self._bytes -= len(dropped)
 
-    @contextmanager
-    def one_at_a_time(self, key: tuple) -> Iterator[None]:
+    def one_at_a_time(self, key: tuple) -> AbstractContextManager[None]:
         """Requests for the same answer, one after another: the first computes it and puts it here, the others wait
         and then find it, so 20 clients asking a fresh server for the same new page compute it once, not 20 times
         at once on two cores. It removes duplicated work only: a fresh server's first seconds of varied load are
         still bounded by computing each distinct answer once (docs/performance.md, PostgreSQL at 1M)."""
-        with self._lock:
-            lock, users = self._flights.get(key, (threading.Lock(), 0))
-            self._flights[key] = (lock, users + 1)
-        try:
-            with lock:
-                yield
-        finally:
-            with self._lock:
-                lock, users = self._flights[key]
-                if users == 1:
-                    del self._flights[key]
-                else:
-                    self._flights[key] = (lock, users - 1)
+        return self.flights.one_at_a_time(key)
 
     def clear(self) -> None:
         with self._lock:

@@ -42,6 +42,7 @@ from sqlalchemy.exc import DBAPIError
 from db import models as m
 from db.board import IN_REVIEW, board_tallies
 from db.board import current_version as board_version
+from db.flights import SingleFlight
 from db.review_rounds import load_major_rules, load_rounds
 from db.search import clear_expansions, match_count, scans_text, split_terms, text_condition
 from domain.enums import DisclosureStatus
@@ -557,40 +558,54 @@ def public_decision_page(engine: Engine, f: DecisionFilters, today: dt.date) -> 
       decisions); sorted by amount (whose NULLS LAST order no index walk gives) or deeper than PG_WALK_ROWS,
       where the page statement reads every match too, by one statement as on SQLite;
     * text only a scan answers (“2”): up to TEXT_COUNT_LIMIT, row by row along the sort index, and reported as
-      "at least" beyond it (``total_exact`` False); ``f.exact_count`` counts to the end (then cached)."""
+      "at least" beyond it (``total_exact`` False); ``f.exact_count`` counts to the end (then cached).
+
+    A total not yet cached is found by one request at a time (``_COUNTING``): on a fresh server, pages 1-5 of the
+    same text asked for at once each counted its 10,000 matches, 0.3-0.75 s apiece at 1,000,000 decisions on
+    PostgreSQL; now the first counts and the others find its total. The wait holds no connection."""
     with engine.connect() as conn:
-        sqlite = conn.dialect.name == "sqlite"
         key = _count_key(conn, f, today)
-        texts = bool(split_terms(f.q))
-        scans = texts and scans_text(conn, f.q)
-        where = _filter_conditions(conn, f, today)
-        total, exact = _cached_count(key), True
-        walk = False  # read the page by walking the sort index, testing each row (SQLite, common text)
-        if total is None and scans and not f.exact_count:
-            total, exact = _bounded_count(conn, key, _filter_conditions(conn, f, today, per_row=True))
-        if texts and not scans and sqlite:
-            total, walk = _indexed_text(conn, f, today, key, total)
-        one_statement = sqlite or f.sort is SortKey.AMOUNT or _rows_wanted(f) > PG_WALK_ROWS
-        if total is None and texts and f.after is None and one_statement:
-            ids, token, counted = _page_ids(conn, f, where, with_total=True)
-            if counted is not None:
-                _remember_count(key, counted)
-                if scans:
-                    _exact_count_taken()
-                return PublicPage(_rows_for(conn, ids, today), counted, token)
-        if total is None:
-            total = _count(conn, f, today, where)
+        if _cached_count(key) is not None or _cached_count(("at least", TEXT_COUNT_LIMIT, key)) is not None:
+            return _page(conn, f, today, key)
+    with _COUNTING.one_at_a_time(key[:3]), engine.connect() as conn:
+        return _page(conn, f, today, _count_key(conn, f, today))
+
+
+_COUNTING = SingleFlight()
+
+
+def _page(conn: Connection, f: DecisionFilters, today: dt.date, key: tuple) -> PublicPage:
+    sqlite = conn.dialect.name == "sqlite"
+    texts = bool(split_terms(f.q))
+    scans = texts and scans_text(conn, f.q)
+    where = _filter_conditions(conn, f, today)
+    total, exact = _cached_count(key), True
+    walk = False  # read the page by walking the sort index, testing each row (SQLite, common text)
+    if total is None and scans and not f.exact_count:
+        total, exact = _bounded_count(conn, key, _filter_conditions(conn, f, today, per_row=True))
+    if texts and not scans and sqlite:
+        total, walk = _indexed_text(conn, f, today, key, total)
+    one_statement = sqlite or f.sort is SortKey.AMOUNT or _rows_wanted(f) > PG_WALK_ROWS
+    if total is None and texts and f.after is None and one_statement:
+        ids, token, counted = _page_ids(conn, f, where, with_total=True)
+        if counted is not None:
+            _remember_count(key, counted)
             if scans:
                 _exact_count_taken()
-        if total == 0 or (exact and f.after is None and (f.page - 1) * f.page_size >= total):
-            return PublicPage([], total, None, exact)
-        until = f.after.value if f.after is not None and f.sort is SortKey.PUBLISHED and f.descending else None
-        assert until is None or isinstance(until, dt.date)
-        rows_where = where
-        if scans or walk or until is not None:
-            rows_where = _filter_conditions(conn, f, today, published_until=until, per_row=scans, probe=walk)
-        ids, token, _ = _page_ids(conn, f, rows_where)
-        return PublicPage(_rows_for(conn, ids, today), total, token, exact)
+            return PublicPage(_rows_for(conn, ids, today), counted, token)
+    if total is None:
+        total = _count(conn, f, today, where)
+        if scans:
+            _exact_count_taken()
+    if total == 0 or (exact and f.after is None and (f.page - 1) * f.page_size >= total):
+        return PublicPage([], total, None, exact)
+    until = f.after.value if f.after is not None and f.sort is SortKey.PUBLISHED and f.descending else None
+    assert until is None or isinstance(until, dt.date)
+    rows_where = where
+    if scans or walk or until is not None:
+        rows_where = _filter_conditions(conn, f, today, published_until=until, per_row=scans, probe=walk)
+    ids, token, _ = _page_ids(conn, f, rows_where)
+    return PublicPage(_rows_for(conn, ids, today), total, token, exact)
 
 
 def public_decision_rows(engine: Engine, f: DecisionFilters, today: dt.date) -> tuple[list[dict], int]:

@@ -5,11 +5,20 @@ answer is exact again. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Engine, event, select, text, update
 
 from db import models as m
-from db.public import count_public_decisions, public_data_version, public_decision_rows
+from db.public import (
+    clear_count_cache,
+    count_public_decisions,
+    public_data_version,
+    public_decision_page,
+    public_decision_rows,
+)
 from domain.filters import DecisionFilters
 
 TODAY = dt.date(2026, 11, 30)
@@ -63,3 +72,32 @@ def test_a_page_past_the_end_is_empty_without_reading_rows(seeded: Engine) -> No
     total = count_public_decisions(seeded, DecisionFilters(), TODAY)
     rows, counted = public_decision_rows(seeded, DecisionFilters(page=total // 20 + 2), TODAY)
     assert rows == [] and counted == total
+
+
+def test_concurrent_first_requests_for_one_text_count_it_once(seeded: Engine) -> None:
+    """A fresh server asked for pages of the same text at once (the bench's first varied run): one request counts,
+    the others find its total — they used to count the same matches side by side on two cores."""
+    counts = _Counts(seeded)
+    slow = lambda *_args: time.sleep(0.2)  # noqa: E731 — every statement slow enough for the requests to overlap
+    event.listen(seeded, "before_cursor_execute", slow)
+    f = DecisionFilters(q="食品")
+    clear_count_cache()
+    alone = public_decision_page(seeded, f, TODAY)
+    assert counts.n > 0 and alone.total > 0
+    for _ in range(3):  # what the same four requests cost one after another: one count, then three cached totals
+        public_decision_page(seeded, f, TODAY)
+    one_after_another = counts.n
+
+    clear_count_cache()
+    counts.n = 0
+    start = threading.Barrier(4)
+
+    def ask(_: int):
+        start.wait()
+        return public_decision_page(seeded, f, TODAY)
+
+    with ThreadPoolExecutor(4) as pool:
+        pages = list(pool.map(ask, range(4)))
+    assert [p.total for p in pages] == [alone.total] * 4
+    assert counts.n == one_after_another
+    assert seeded.pool.checkedout() == 0
