@@ -748,7 +748,6 @@ def _load_rows(options: Options, project: Server, datasette: Server | None, sql:
     for label, _, _, rate_target, p95_target in specs:
         own, theirs = results[label]
         own_rate = statistics.median(r.rate for r in own)
-        own_p95 = max(r.p95 for r in own)
         errors = sum(r.errors for r in own)
         project_cell = (f"{span([r.rate for r in own], lambda v: f'{v:,.1f}')} req/s, "
                         f"p95 {span([r.p95 for r in own], ms)}" + (f", {errors} errors" if errors else ""))
@@ -760,7 +759,7 @@ def _load_rows(options: Options, project: Server, datasette: Server | None, sql:
                        f"p95 {span([r.p95 for r in theirs], ms)}" + (f", {ds_errors} errors" if ds_errors else ""))
         rows.append(Row(label, project_cell, ds_cell, ratio(False, own_rate, ds_rate),
                         f"≥ {rate_target} req/s, p95 ≤ {p95_target * 1000:.0f} ms",
-                        verdict(own_rate >= rate_target and own_p95 <= p95_target and not errors)))
+                        load_verdict(own, rate_target, p95_target)))
     flat = len(rss_project) < 2 or rss_project[-1] <= rss_project[0] * 1.05
     rows.append(Row(f"server RSS after each of {options.load_runs} load rounds (incl. children)",
                     " → ".join(f"{v:,.0f}" for v in rss_project) + " MiB",
@@ -991,6 +990,23 @@ _IDLE = """() => { const app = document.querySelector('[data-testid="stApp"]');
       && document.querySelector('[data-testid="stMain"] h1') !== null
       && document.querySelectorAll('[data-stale="true"]').length === 0
       && document.querySelectorAll('[data-testid^="stSkeleton"], [data-testid="stAppSkeleton"]').length === 0; }"""
+
+
+def load_verdict(runs: list[LoadResult], rate_target: float, p95_target: float) -> str:
+    """A load row's verdict. When only the first run misses and every later run meets the target, the miss is the
+    fresh server's first computation of each distinct answer (caches start empty: the bench starts the server), and
+    the verdict says so with the later runs' figures."""
+    def met(r: LoadResult) -> bool:
+        return r.rate >= rate_target and r.p95 <= p95_target and not r.errors
+
+    if all(met(r) for r in runs):
+        return verdict(True)
+    later = runs[1:]
+    if later and not met(runs[0]) and all(met(r) for r in later):
+        return (f"未达标（原因：第 1 轮在刚启动的服务上，{runs[0].rate:,.0f} req/s、p95 {ms(runs[0].p95)}，"
+                f"每个不同请求第一次计算；之后各轮 {span([r.rate for r in later], lambda v: f'{v:,.0f}')} req/s、"
+                f"p95 {span([r.p95 for r in later], ms)}，达标）")
+    return MISSED
 
 
 def browser_verdict(ok: bool, seconds: float, script: float | None, whole_document: bool) -> str:
