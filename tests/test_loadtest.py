@@ -42,14 +42,18 @@ def test_a_tiny_bench_measures_every_row_beside_datasette_and_stops_its_servers(
     labels = [row[0] for row in api]
     for expected in ("`/api/v1/decisions` page 1", "`q=食品`", "rare company name", "deep page by OFFSET",
                      "page 1, 2 concurrent clients", "`q=食品`, 2 clients", "varied pages and filters",
-                     "server RSS after each of 2 load rounds", "full `/api/v1/decisions.csv`", "`/health`"):
+                     "server RSS after each of 2 load rounds", "full `/api/v1/decisions.csv`",
+                     "full `/api/v1/decisions.json`", "`/health`"):
         assert any(label.startswith(expected) for label in labels), (expected, labels)
     for row in api:
         assert len(row) == 6, row
         assert re.search(r"\d", row[1]), row
         assert row[5] == "达标" or row[5].startswith("未达标"), row
-        if not row[0].startswith(("`/health`", "server RSS")):  # Datasette has no such rows
+        if not row[0].startswith(("`/health`", "server RSS", "full `/api/v1/decisions.json`")):  # not Datasette's
             assert re.search(r"\d", row[2]) and row[3].endswith("×"), row
+    csv_rows = next(re.search(r"\(([\d,]+) rows\)", row[0]) for row in api if "decisions.csv" in row[0])
+    json_records = next(re.search(r"\(([\d,]+) records\)", row[0]) for row in api if "decisions.json" in row[0])
+    assert csv_rows and json_records and csv_rows.group(1) == json_records.group(1) != "0"
     rss = next(row for row in api if row[0].startswith("server RSS"))
     assert len(re.findall(r"[\d,]+", rss[1])) == 2  # one reading after each round
     pages = _table(lines, "| page | cold |")
@@ -119,7 +123,8 @@ def _run(rate: float, p95: float, errors: int = 0) -> loadtest.LoadResult:
 @pytest.mark.parametrize(("runs", "expected"), [
     ([_run(390, 0.070), _run(395, 0.069)], "达标"),
     ([_run(160, 0.336), _run(430, 0.064)],
-     "未达标（原因：第 1 轮在刚启动的服务上，160 req/s、p95 336 ms，每个不同请求第一次计算；之后各轮 430 req/s、p95 64 ms，达标）"),
+     "未达标（原因：第 1 轮在刚启动的服务上，160 req/s、p95 336 ms，每个不同请求第一次计算；"
+     "之后各轮 430 req/s、p95 64 ms，达标）"),
     ([_run(430, 0.064), _run(160, 0.336)], "未达标（原因：待查）"),  # a later run missing is not a cold start
     ([_run(160, 0.336)], "未达标（原因：待查）"),  # one run cannot tell
     ([_run(160, 0.336), _run(430, 0.064, errors=3)], "未达标（原因：待查）"),
