@@ -35,10 +35,11 @@ import threading
 import time
 import urllib.parse
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
+import anyio
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
@@ -230,6 +231,26 @@ def decisions(request: Request) -> Response:
                   "page_size": f.page_size, "next": found.next, "items": [json_record(r) for r in found.rows]})
 
 
+class _Download(StreamingResponse):
+    """A streamed export whose blocks come from a database cursor (or COPY): when the client goes away, Starlette
+    stops sending but never closes the iterator, which kept its pooled connection (and a running COPY) until the
+    garbage collector found it. This response closes it as soon as the answer ends, however it ends, in a worker
+    thread (closing a COPY cancels it on the server and waits for that)."""
+
+    def __init__(self, blocks: Iterator[bytes], **kwargs: Any) -> None:
+        self._blocks = blocks
+        super().__init__(blocks, **kwargs)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            close = getattr(self._blocks, "close", None)
+            if close is not None:
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(close)
+
+
 def _export_request(request: Request) -> tuple[DecisionFilters, int, bool] | Response:
     try:
         f = _filters(request)
@@ -253,7 +274,7 @@ def decisions_csv(request: Request) -> Response:
         blocks = batched_text(csv_lines(iter(public.public_decision_rows(engine, f, today)[0]), public.PUBLIC_COLUMNS))
     else:
         blocks = public.public_csv(engine, f, today)
-    return StreamingResponse(blocks, media_type="text/csv; charset=utf-8", headers=_attachment(f, total, "csv"))
+    return _Download(blocks, media_type="text/csv; charset=utf-8", headers=_attachment(f, total, "csv"))
 
 
 @_validated
@@ -269,7 +290,7 @@ def decisions_json(request: Request) -> Response:
         blocks = batched_text(json_document(iter(public.public_decision_rows(engine, f, today)[0]), {"total": total}))
     else:
         blocks = public.public_json(engine, f, today, {"total": total})
-    return StreamingResponse(blocks, media_type="application/json; charset=utf-8",
+    return _Download(blocks, media_type="application/json; charset=utf-8",
                              headers=_attachment(f, total, "json"))
 
 

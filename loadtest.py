@@ -1027,6 +1027,8 @@ def load_verdict(runs: list[LoadResult], rate_target: float, p95_target: float) 
     def met(r: LoadResult) -> bool:
         return r.rate >= rate_target and r.p95 <= p95_target and not r.errors
 
+    if not runs:
+        return MISSED
     if all(met(r) for r in runs):
         return verdict(True)
     later = runs[1:]

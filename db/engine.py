@@ -96,8 +96,10 @@ def version_read_engine(url: str | None = None) -> Engine:
     with _shared_lock:
         engine = _version_readers.get(url)
         if engine is None:
+            cores = os.cpu_count() or 2  # a read takes a fraction of a millisecond: a small pool beside the main one
             engine = _version_readers[url] = create_engine(
-                url, pool_pre_ping=False, isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
+                url, pool_pre_ping=False, isolation_level="AUTOCOMMIT", pool_reset_on_return=None,
+                pool_size=cores, max_overflow=cores)
         return engine
 
 

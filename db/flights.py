@@ -11,20 +11,27 @@ from contextlib import contextmanager
 
 
 class SingleFlight:
-    def __init__(self) -> None:
+    def __init__(self, patience: float = 30.0) -> None:
+        self.patience = patience
         self._lock = threading.Lock()
         self._flights: dict[Hashable, tuple[threading.Lock, int]] = {}  # key → (its lock, callers holding or awaiting)
 
     @contextmanager
     def one_at_a_time(self, key: Hashable) -> Iterator[None]:
         """Callers with the same ``key`` enter one after another; callers with other keys do not wait. The caller
-        checks its cache again inside: the one before it may have filled it."""
+        checks its cache again inside: the one before it may have filled it. A caller that has waited ``patience``
+        seconds (the one before it is stuck: a lock, a lost connection) goes ahead without the key rather than
+        park its worker thread for good. Not re-entrant: a caller must not ask for a key it holds."""
         with self._lock:
             lock, users = self._flights.get(key, (threading.Lock(), 0))
             self._flights[key] = (lock, users + 1)
         try:
-            with lock:
+            held = lock.acquire(timeout=self.patience)
+            try:
                 yield
+            finally:
+                if held:
+                    lock.release()
         finally:
             with self._lock:
                 lock, users = self._flights[key]

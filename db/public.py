@@ -565,7 +565,8 @@ def public_decision_page(engine: Engine, f: DecisionFilters, today: dt.date) -> 
     PostgreSQL; now the first counts and the others find its total. The wait holds no connection."""
     with engine.connect() as conn:
         key = _count_key(conn, f, today)
-        if _cached_count(key) is not None or _cached_count(("at least", TEXT_COUNT_LIMIT, key)) is not None:
+        at_least = not f.exact_count and _cached_count(("at least", TEXT_COUNT_LIMIT, key)) is not None
+        if _cached_count(key) is not None or at_least:
             return _page(conn, f, today, key)
     with _COUNTING.one_at_a_time(key[:3]), engine.connect() as conn:
         return _page(conn, f, today, _count_key(conn, f, today))
@@ -706,8 +707,9 @@ def iter_public_csv_rows(engine: Engine, f: DecisionFilters, today: dt.date, *, 
 
     # Not on SQLite: its driver releases the GIL around every row's step, so a second thread turns each row into a
     # GIL hand-over and the export ran 10-30 % slower; psycopg releases it once per 2,000-row fetch.
-    for rows in batches() if sqlite else read_ahead(batches):
-        yield from rows
+    with closing(batches() if sqlite else read_ahead(batches)) as every:
+        for rows in every:
+            yield from rows
 
 
 def _neutralised(columns: list[Any]) -> list[Any]:
@@ -753,11 +755,12 @@ def public_json(engine: Engine, f: DecisionFilters, today: dt.date, head: Mappin
         opening, *_ = json_document_texts((), head)
         yield opening.encode("utf-8")
         first = True
-        for lines in _copied(engine, f, today, limit, _json_record(sqlite=False), "text", rows_per_block):
-            counted(len(lines))
-            block = b",\n".join(lines).replace(b"\\\\", b"\\")
-            yield block if first else b",\n" + block
-            first = False
+        with closing(_copied(engine, f, today, limit, _json_record(sqlite=False), "text", rows_per_block)) as copied:
+            for lines in copied:
+                counted(len(lines))
+                block = b",\n".join(lines).replace(b"\\\\", b"\\")
+                yield block if first else b",\n" + block
+                first = False
         yield b"]}\n"
         return
 
@@ -769,7 +772,8 @@ def public_json(engine: Engine, f: DecisionFilters, today: dt.date, head: Mappin
             for texts in result.partitions():
                 yield list(texts)
 
-    yield from batched_text(json_document_texts(_counting(batches(), counted), head))
+    with closing(batches()) as texts:
+        yield from batched_text(json_document_texts(_counting(texts, counted), head))
 
 
 def _counting(batches: Iterator[list[str]], counted: Callable[[int], None]) -> Iterator[str]:
@@ -802,14 +806,15 @@ def public_csv(engine: Engine, f: DecisionFilters, today: dt.date, *, limit: int
         yield from batched_text(csv_rows(rows(), headers))
         return
     yield csv_head(headers).encode("utf-8")
-    for lines in _copied(engine, f, today, limit, _neutralised, "csv", rows_per_block):
-        counted(len(lines))
-        lines.append(b"")
-        yield b"\r\n".join(lines)
+    with closing(_copied(engine, f, today, limit, _neutralised, "csv", rows_per_block)) as copied:
+        for lines in copied:
+            counted(len(lines))
+            lines.append(b"")
+            yield b"\r\n".join(lines)
 
 
 def _copied(engine: Engine, f: DecisionFilters, today: dt.date, limit: int | None,
-            shape: Callable[[list[Any]], list[Any]], fmt: str, rows_per_block: int) -> Iterator[list]:
+            shape: Callable[[list[Any]], list[Any]], fmt: str, rows_per_block: int) -> Generator[list, None, None]:
     """The export statement's rows as PostgreSQL writes them for COPY … TO STDOUT in ``fmt`` (csv or text), in
     lists of up to ``rows_per_block`` lines without their line end: each COPY message is one row (the protocol
     says so) ending in a line feed."""
@@ -818,16 +823,21 @@ def _copied(engine: Engine, f: DecisionFilters, today: dt.date, limit: int | Non
             dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
         raw = conn.connection.driver_connection
         assert raw is not None  # a checked-out connection always has its driver connection
-        with raw.cursor() as cursor, cursor.copy(f"COPY ({compiled}) TO STDOUT (FORMAT {fmt})",
-                                                 compiled.params) as copy:
-            lines: list = []
-            for line in copy:
-                lines.append(line[:-1])
-                if len(lines) == rows_per_block:
+        # psycopg turns the compiler's %% back into % only when it binds parameters
+        statement = str(compiled) if compiled.params else str(compiled).replace("%%", "%")
+        with raw.cursor() as cursor:
+            # COPY writes in the connection's client encoding, which a role, a database or PGCLIENTENCODING may
+            # set to GBK; the download is UTF-8. LOCAL: until the export's transaction ends.
+            cursor.execute("SET LOCAL client_encoding TO 'UTF8'")
+            with cursor.copy(f"COPY ({statement}) TO STDOUT (FORMAT {fmt})", compiled.params or None) as copy:
+                lines: list = []
+                for line in copy:
+                    lines.append(line[:-1])
+                    if len(lines) == rows_per_block:
+                        yield lines
+                        lines = []
+                if lines:
                     yield lines
-                    lines = []
-            if lines:
-                yield lines
 
 
 _DONE = object()

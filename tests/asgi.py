@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,10 @@ class AsgiResponse:
 
 def get(app: Any, path: str, params: dict[str, Any] | list[tuple[str, Any]] | None = None,
         method: str = "GET", body: bytes = b"", headers: list[tuple[str, str]] | None = None,
-        client: str = "127.0.0.1") -> AsgiResponse:
+        client: str = "127.0.0.1", gone_after_blocks: int | None = None,
+        while_gone: Callable[[], None] | None = None) -> AsgiResponse:
+    """``gone_after_blocks``: the client goes away after that many body blocks (a cancelled download);
+    ``while_gone`` is then called before the failed answer is let go of."""
     query = urllib.parse.urlencode(params or {}, doseq=False).encode()
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
@@ -56,8 +60,20 @@ def get(app: Any, path: str, params: dict[str, Any] | list[tuple[str, Any]] | No
 
     async def send(message: dict) -> None:
         sent.append(message)
+        bodies = sum(m["type"] == "http.response.body" for m in sent)
+        if gone_after_blocks is not None and bodies > gone_after_blocks:
+            raise OSError("the client closed the connection")  # as uvicorn's send does once the socket is gone
 
-    asyncio.run(app(scope, receive, send))
+    async def serve() -> None:
+        try:
+            await app(scope, receive, send)
+        except OSError:
+            if gone_after_blocks is None:
+                raise
+        if while_gone is not None:  # the server's event loop goes on, as uvicorn's does
+            while_gone()
+
+    asyncio.run(serve())
     start = next(m for m in sent if m["type"] == "http.response.start")
     content = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     raw = [(k.decode().lower(), v.decode()) for k, v in start.get("headers", [])]

@@ -72,3 +72,33 @@ def test_a_committed_change_reaches_the_next_answer_and_its_etag(pg: Engine) -> 
     after = get(app, "/api/v1/decisions", headers=[("if-none-match", tag)])
     assert after.status_code == 200 and after.headers["etag"] != tag
     assert shown not in [item["id"] for item in after.json()["items"]]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/decisions.csv", "/api/v1/decisions.json"])
+def test_a_download_the_client_cancels_gives_back_its_connection_at_once(pg: Engine, path: str) -> None:
+    """Starlette stops sending when the client goes away but never closes the body: the COPY kept running on a
+    pooled connection until the garbage collector found it."""
+    app = Starlette(routes=api.ROUTES)
+    url = pg.url.render_as_string(hide_password=False)
+    held: list[int] = []
+    r = get(app, path, {"q": ""}, gone_after_blocks=1,
+            while_gone=lambda: held.append(engines.shared_engine(url).pool.checkedout()))
+    assert r.status_code == 200 and r.content
+    assert held == [0]
+    assert get(app, path).status_code == 200  # and the pool still serves the next download
+
+
+def test_copy_writes_utf8_whatever_the_connections_client_encoding(pg: Engine) -> None:
+    from db.public import public_csv
+
+    url = pg.url.set(query={**pg.url.query, "client_encoding": "GBK"})
+    gbk = engines.make_engine(url.render_as_string(hide_password=False))
+    try:
+        with gbk.connect() as conn:
+            assert conn.exec_driver_sql("SHOW client_encoding").scalar_one().upper() == "GBK"
+        f = DecisionFilters()
+        body = b"".join(public_csv(gbk, f, today_shanghai())).decode("utf-8")
+        assert body == "".join(csv_lines(iter_public_decisions(pg, f, today_shanghai()), PUBLIC_COLUMNS))
+    finally:
+        gbk.dispose()
+
