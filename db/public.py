@@ -14,11 +14,12 @@ import json
 import queue
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from itertools import chain
+from typing import Any, TypeVar
 
 import pandas as pd
 from sqlalchemy import (
@@ -752,8 +753,7 @@ def public_json(engine: Engine, f: DecisionFilters, today: dt.date, head: Mappin
         # COPY's text format writes each record's text with its backslashes doubled and nothing else changed (the
         # JSON text holds no tab, line break or other control character: to_json escapes them all); undoing that
         # over a whole block is one replace.
-        opening, *_ = json_document_texts((), head)
-        yield opening.encode("utf-8")
+        yield next(json_document_texts((), head)).encode("utf-8")  # the head, up to the opening of "items"
         first = True
         with closing(_copied(engine, f, today, limit, _json_record(sqlite=False), "text", rows_per_block)) as copied:
             for lines in copied:
@@ -773,13 +773,23 @@ def public_json(engine: Engine, f: DecisionFilters, today: dt.date, head: Mappin
                 yield list(texts)
 
     with closing(batches()) as texts:
-        yield from batched_text(json_document_texts(_counting(texts, counted), head))
+        yield from batched_text(json_document_texts(_tallied(chain.from_iterable(texts), counted, rows_per_block),
+                                                    head))
 
 
-def _counting(batches: Iterator[list[str]], counted: Callable[[int], None]) -> Iterator[str]:
-    for texts in batches:
-        yield from texts
-        counted(len(texts))
+T = TypeVar("T")
+
+
+def _tallied(items: Iterable[T], counted: Callable[[int], None], every: int) -> Iterator[T]:
+    """``items`` passed on, telling ``counted`` how many went by every ``every`` items and at the end."""
+    pending = 0
+    for item in items:
+        yield item
+        pending += 1
+        if pending == every:
+            counted(pending)
+            pending = 0
+    counted(pending)
 
 
 def public_csv(engine: Engine, f: DecisionFilters, today: dt.date, *, limit: int | None = None,
@@ -794,16 +804,8 @@ def public_csv(engine: Engine, f: DecisionFilters, today: dt.date, *, limit: int
     byte equal. Elsewhere the rows go through ``domain.opendata.csv_rows``."""
     headers = list(PUBLIC_COLUMNS.values())
     if engine.dialect.name != "postgresql":
-        def rows() -> Iterator[tuple]:
-            pending = 0
-            for row in iter_public_csv_rows(engine, f, today, limit=limit):
-                yield row
-                pending += 1
-                if pending == rows_per_block:
-                    counted(pending)
-                    pending = 0
-            counted(pending)
-        yield from batched_text(csv_rows(rows(), headers))
+        with closing(iter_public_csv_rows(engine, f, today, limit=limit)) as rows:
+            yield from batched_text(csv_rows(_tallied(rows, counted, rows_per_block), headers))
         return
     yield csv_head(headers).encode("utf-8")
     with closing(_copied(engine, f, today, limit, _neutralised, "csv", rows_per_block)) as copied:
