@@ -39,11 +39,13 @@ from domain.params import bad_characters_message, has_bad_characters, quote_inpu
 from domain.permissions import Actor, may_record
 from domain.procedure import (
     DEFAULT_ACTION_RULES,
+    DEFAULT_REVIEW_RULES,
     SHANGHAI,
     CaseFacts,
     EventFact,
     OfficerCert,
     ReviewFact,
+    ReviewRules,
     case_clocks,
     completeness,
     effective_events,
@@ -151,7 +153,8 @@ def build_case_facts(*, case_no: str, procedure: Procedure, matter_category: Act
                      decision_category: ActionCategory | str | None, filed_on: dt.date, is_major: bool,
                      major_reasons: str | None, decision_extension_days: int | None, decided_on: dt.date | None,
                      fine_total: Any, party_type: PartyType | str, fields: Mapping[str, str | None],
-                     events: list[Any], reviews: tuple[ReviewFact, ...]) -> CaseFacts:
+                     events: list[Any], reviews: tuple[ReviewFact, ...],
+                     review_rules: ReviewRules = DEFAULT_REVIEW_RULES) -> CaseFacts:
     """A case's CaseFacts from its stored values, ``events`` in seq order as tuples of EVENT_FACT_COLUMNS: the one
     translation of rows into facts, for the pages (``load_records``), the stored completeness scores and the seeder,
     which holds the rows before writing them. ``fine_total`` is None for an undecided case."""
@@ -171,7 +174,7 @@ def build_case_facts(*, case_no: str, procedure: Procedure, matter_category: Act
         case_no=case_no, procedure=procedure, category=category, filed_on=filed_on, is_major=bool(is_major),
         decided_on=decided_on, decision_extension_days=int(decision_extension_days or 0), events=facts_events,
         reviews=reviews, hearing_requested=requested, decision_fields=fields, fine_total=fine_total,
-        party_is_natural_person=PartyType(party_type).is_natural_person,
+        party_is_natural_person=PartyType(party_type).is_natural_person, review_rules=review_rules,
     )
 
 
@@ -179,7 +182,7 @@ def load_records(conn: Connection, condition: ColumnElement[bool], roster: Mappi
                   ) -> list[CaseRecord]:
     """Every case matching ``condition`` (on cases, decisions) as a CaseRecord, in five queries whatever the number
     of cases: a page for one case and the supervisors' list for thousands share this code."""
-    c, d, a, p, mt = m.Case, m.Decision, m.Agency, m.Party, m.Matter
+    c, d, a, p, mt, k = m.Case, m.Decision, m.Agency, m.Party, m.Matter, m.MajorReviewRules
     roster = roster if roster is not None else load_roster(conn)
     ids = select(c.id).select_from(c).outerjoin(d, d.case_id == c.id).where(condition)
     cases = conn.execute(
@@ -187,9 +190,11 @@ def load_records(conn: Connection, condition: ColumnElement[bool], roster: Mappi
                a.remedy_channels, c.procedure, c.filed_on, c.is_major, c.major_reasons, c.decision_extension_days,
                c.facts, c.chain_head, mt.category.label("matter_category"), d.id.label("decision_id"),
                d.category.label("decision_category"), d.decided_on, d.conclusion, d.legal_basis, d.decision_no,
-               d.fine_total, p.name.label("party_name"), p.address.label("party_address"), p.party_type)
+               d.fine_total, p.name.label("party_name"), p.address.label("party_address"), p.party_type,
+               k.review_workdays, k.review_extension_workdays)
         .select_from(c).join(a, a.id == c.agency_id).join(p, p.id == c.party_id)
         .outerjoin(mt, mt.id == c.matter_id).outerjoin(d, d.case_id == c.id)
+        .outerjoin(k, k.agency_id == c.agency_id)
         .where(condition).order_by(c.id)
     ).all()
     if not cases:
@@ -218,7 +223,9 @@ def load_records(conn: Connection, condition: ColumnElement[bool], roster: Mappi
             decision_category=row.decision_category, filed_on=row.filed_on, is_major=row.is_major,
             major_reasons=row.major_reasons, decision_extension_days=row.decision_extension_days,
             decided_on=row.decided_on, fine_total=row.fine_total if row.decision_id is not None else None,
-            party_type=row.party_type, fields=fields, events=rows, reviews=reviews.get(row.id, ()))
+            party_type=row.party_type, fields=fields, events=rows, reviews=reviews.get(row.id, ()),
+            review_rules=DEFAULT_REVIEW_RULES if row.review_workdays is None else ReviewRules(
+                row.review_workdays, row.review_extension_workdays))
         records.append(CaseRecord(
             case_id=row.id, case_no=row.case_no, agency_id=row.agency_id, agency=row.agency, facts=facts,
             officers=MappingProxyType(roster), event_ids=MappingProxyType({ev[1]: ev[0] for ev in rows}),

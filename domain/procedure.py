@@ -155,6 +155,25 @@ class ReviewFact:
 
 
 @dataclass(frozen=True)
+class ReviewRules:
+    """法制审核 time limit. 118号(十四) leaves it to each agency; 7 + 3 working days is 辽宁/宁夏 practice (§1.8)."""
+
+    workdays: int = 7
+    extension_workdays: int = 3
+
+    def __post_init__(self) -> None:
+        if isinstance(self.workdays, bool) or not isinstance(self.workdays, int) or self.workdays < 1:
+            raise ValueError(f"法制审核时限应为正整数个工作日，实际为{self.workdays!r}")
+        if isinstance(self.extension_workdays, bool) or not isinstance(self.extension_workdays, int):
+            raise ValueError(f"法制审核延长时限应为整数个工作日，实际为{self.extension_workdays!r}")
+        if self.extension_workdays < 0:
+            raise ValueError("法制审核延长时限不能为负数")
+
+
+DEFAULT_REVIEW_RULES = ReviewRules()
+
+
+@dataclass(frozen=True)
 class CaseFacts:
     case_no: str
     procedure: Procedure
@@ -170,6 +189,7 @@ class CaseFacts:
     decision_fields: Mapping[str, str | None] = field(default_factory=dict, hash=False)
     fine_total: Decimal | None = None  # 罚款 total in 元; None or 0 when no fine (e.g. 警告 only)
     party_is_natural_person: bool | None = None
+    review_rules: ReviewRules = DEFAULT_REVIEW_RULES  # the case's agency's 法制审核 time limit (its 目录清单)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "procedure", Procedure(self.procedure))
@@ -395,23 +415,6 @@ class ProcedureRules:
 DEFAULT_PROCEDURE_RULES = ProcedureRules()
 
 
-@dataclass(frozen=True)
-class ReviewRules:
-    """法制审核 time limit. 118号(十四) leaves it to each agency; 7 + 3 working days is 辽宁/宁夏 practice (§1.8)."""
-
-    workdays: int = 7
-    extension_workdays: int = 3
-
-    def __post_init__(self) -> None:
-        if isinstance(self.workdays, bool) or not isinstance(self.workdays, int) or self.workdays < 1:
-            raise ValueError(f"法制审核时限应为正整数个工作日，实际为{self.workdays!r}")
-        if isinstance(self.extension_workdays, bool) or not isinstance(self.extension_workdays, int):
-            raise ValueError(f"法制审核延长时限应为整数个工作日，实际为{self.extension_workdays!r}")
-        if self.extension_workdays < 0:
-            raise ValueError("法制审核延长时限不能为负数")
-
-
-DEFAULT_REVIEW_RULES = ReviewRules()
 
 
 # --- shared helpers -----------------------------------------------------------------------------------------------
@@ -722,10 +725,11 @@ def case_clocks(
     today: date,
     *,
     rules: ProcedureRules = DEFAULT_PROCEDURE_RULES,
-    review_rules: ReviewRules = DEFAULT_REVIEW_RULES,
+    review_rules: ReviewRules | None = None,
     action_rules: ActionRules = DEFAULT_ACTION_RULES,
 ) -> list[Clock]:
-    """The statutory clocks that apply to `case`, in procedural order. 公示 clocks: see domain/deadlines.py."""
+    """The statutory clocks that apply to `case`, in procedural order. 公示 clocks: see domain/deadlines.py. The
+    法制审核 clocks follow `review_rules` if given, else the case's agency's (``case.review_rules``)."""
     events = effective_events(case)
     clocks: list[Clock] = []
     if case.category is ActionCategory.PENALTY:
@@ -737,7 +741,7 @@ def case_clocks(
         if case.procedure is Procedure.ORDINARY:
             clocks.extend(_hearing_clocks(case, events, calendar, today, rules, action_rules))
     for review in case.reviews:
-        clocks.append(_review_clock(review, calendar, today, review_rules))
+        clocks.append(_review_clock(review, calendar, today, review_rules or case.review_rules))
     return clocks
 
 

@@ -18,6 +18,7 @@ from components.review import outcome_mix, review_duration_chart
 from db import models as m
 from db.board import BOARD, QUEUE, VERSION, board_overview, board_rows, board_tallies, current_version, rebuild, refresh
 from db.commands import remove_calendar_day, set_calendar_day
+from db.events import load_case_facts
 from db.public import public_review, public_review_summary
 from db.review_rounds import load_rounds, major_rules_by_agency
 from db.reviews import (
@@ -35,6 +36,7 @@ from db.reviews import (
 from db.stats import load_calendar
 from domain.enums import ReviewOutcome, Role
 from domain.major import DEFAULT_MAJOR_RULES, MajorRules
+from domain.procedure import case_clocks
 from domain.permissions import Actor
 from domain.review import ClockState, ReviewAction, ReviewDecision, approved_before, major_status, review_clock
 from domain.workdays import WorkCalendar
@@ -361,3 +363,31 @@ def test_a_large_queue_is_one_pass_and_a_reset_starts_a_new_version(seeded: Engi
     with seeded.begin() as conn:
         assert rebuild(conn) == len(before)
     assert current_version(seeded) != first
+
+
+def test_the_case_pages_review_clock_follows_the_agencys_time_limit_as_the_board_does(seeded: Engine) -> None:
+    """The case and review pages draw their 法制审核 clocks from load_records: an agency that shortened its limit to
+    one working day must see the same due date there as on the board, not the default 7 + 3."""
+    current_version(seeded)
+    with seeded.connect() as conn:
+        case_id, agency_id = conn.execute(select(BOARD.c.case_id, BOARD.c.agency_id).where(BOARD.c.rounds > 0)
+                                          .order_by(BOARD.c.case_id).limit(1)).one()
+    calendar = load_calendar(seeded)
+
+    def review_dues() -> list[dt.date]:
+        record = load_case_facts(seeded, case_id)
+        assert record is not None and record.facts.reviews
+        return [c.due for c in case_clocks(record.facts, calendar, TODAY) if c.name.startswith("法制审核")]
+
+    def expected(workdays: int, extension: int) -> list[dt.date]:
+        record = load_case_facts(seeded, case_id)
+        assert record is not None
+        return [review_clock(r.submitted_on, r.extended, workdays, extension, calendar, TODAY).due
+                for r in record.facts.reviews]
+
+    assert review_dues() == expected(7, 3)  # the seed's agencies keep the default
+    admin = Actor("t_admin", "管理员", Role.ADMIN)
+    rules = MajorRules(fine_person=DEFAULT_MAJOR_RULES.fine_person, fine_org=DEFAULT_MAJOR_RULES.fine_org,
+                       penalty_types=DEFAULT_MAJOR_RULES.penalty_types, review_workdays=1, review_extension_workdays=0)
+    assert save_major_rules(seeded, agency_id, rules, admin).ok
+    assert review_dues() == expected(1, 0) != expected(7, 3)
