@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, and_, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from db import models as m
@@ -28,7 +28,8 @@ from domain.redaction import DEFAULT_POLICY, RedactionPolicy
 BATCH = 2000
 _PR = m.PublicRecord.__table__
 RECORD_COLUMNS = tuple(c.name for c in _PR.columns)
-_UPDATABLE = [c.name for c in _PR.columns if c.name != "decision_id"]
+# Kept from the first projection: whether it was held, and when such a decision was first released.
+_UPDATABLE = [c.name for c in _PR.columns if c.name not in ("decision_id", "held_at_first", "released_at")]
 
 
 def _batches(ids: Iterable[int], size: int = BATCH) -> Iterator[list[int]]:
@@ -86,15 +87,22 @@ def public_record(decision_id: int, source: PublicSource, now: dt.datetime,
         "discretion_statement": p.discretion_statement, "public_explanation": p.public_explanation,
         "history": json.dumps([[h.version, h.changed_on.isoformat(), h.status, h.reason] for h in p.history],
                               ensure_ascii=False),
-        "held_reason": p.held_reason, "projected_at": now,
+        "held_reason": p.held_reason, "projected_at": now, "held_at_first": p.held_reason is not None,
+        "released_at": None,
     }, p
 
 
 def _upsert(conn: Connection, rows: list[dict]) -> None:
+    """Insert or replace the projections ``rows``. A decision held from its first projection (``held_at_first``)
+    and now written unheld is released: ``released_at`` is set to this projection's time, once — a later hold and
+    release (a correction of a decision the public has already seen) keeps the first release."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(_PR)
+    released = case((and_(_PR.c.held_at_first, _PR.c.released_at.is_(None), stmt.excluded.held_reason.is_(None)),
+                     stmt.excluded.projected_at), else_=_PR.c.released_at)
     conn.execute(stmt.on_conflict_do_update(index_elements=["decision_id"],
-                                            set_={c: stmt.excluded[c] for c in _UPDATABLE}), rows)
+                                            set_={**{c: stmt.excluded[c] for c in _UPDATABLE},
+                                                  "released_at": released}), rows)
 
 
 def project_decisions(conn: Connection, decision_ids: Iterable[int], policy: RedactionPolicy = DEFAULT_POLICY,

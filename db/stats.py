@@ -19,7 +19,7 @@ from sqlalchemy import Engine, case, exists, func, or_, select
 
 from db import models as m
 from db.summaries import current_version
-from domain.deadlines import DISCLOSURE_WORDING, disclosure_clock
+from domain.deadlines import DISCLOSURE_WORDING, disclosure_clock, published_for_clock
 from domain.enums import ActionCategory, DisclosureStatus, DueState, PartyType, PenaltyType
 from domain.statistics import AnnualReport, DecisionFact, FactTally, annual_report_from_tallies
 from domain.workdays import WorkCalendar
@@ -118,7 +118,7 @@ def disclosure_clocks(engine: Engine, today: dt.date, calendar: WorkCalendar) ->
     stmt = (
         select(a.id.label("agency_id"), a.short_name.label("agency"), d.id, d.decision_no, d.category, d.decided_on,
                s.published_on, s.status, s.withheld_reason, d.unreviewed_major,
-               or_(pr.decision_id.is_(None), pr.held_reason.is_not(None)).label("hidden"))
+               or_(pr.decision_id.is_(None), pr.held_reason.is_not(None)).label("hidden"), pr.released_at)
         .join(c, c.id == d.case_id).join(a, a.id == c.agency_id).join(s, s.decision_id == d.id)
         .outerjoin(pr, pr.decision_id == d.id)
     )
@@ -130,7 +130,8 @@ def disclosure_clocks(engine: Engine, today: dt.date, calendar: WorkCalendar) ->
                                 "依法不予公开", 0, False, False, r.unreviewed_major))
                 continue
             # Not visible to the public (projection held or missing): not published yet (db.summaries.fact_row).
-            published = r.published_on if r.status is not DisclosureStatus.DRAFT and not r.hidden else None
+            published = published_for_clock(r.published_on, draft=r.status is DisclosureStatus.DRAFT,
+                                            visible=not r.hidden, released_at=r.released_at)
             clock = disclosure_clock(r.decided_on, r.category, published, today, calendar)
             records.append((r.agency_id, r.agency, r.id, r.decision_no, r.category.value, r.decided_on,
                             clock.deadline, published, DISCLOSURE_WORDING[clock.status], clock.late_workdays, clock.provisional,

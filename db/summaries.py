@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Engine, String, Table, delete, func, insert, literal_column, or_, select, update
 
 from db import models as m
-from domain.deadlines import disclosure_clock
+from domain.deadlines import disclosure_clock, published_for_clock
 from domain.enums import ActionCategory, DisclosureStatus, PartyType, PenaltyType
 from domain.statistics import DecisionFact, report_column_key
 from domain.workdays import WorkCalendar
@@ -68,6 +68,7 @@ class FactSource(NamedTuple):
     withheld_reason: str | None
     types: str | None  # penalty types joined by "|"
     hidden: bool  # no public projection, or one held (待脱敏复核): the public cannot see it, whatever is recorded
+    released_at: Any  # when a decision held from its first projection was released (else None)
 
 
 FACT_COLUMNS = tuple(FACTS.columns.keys())
@@ -80,7 +81,7 @@ def _source(conn: Connection) -> Any:
                (func.substr(d.conclusion, 1, 2) == "准予").label("granted"), p.party_type,
                s.id.label("disclosure_id"), s.status, s.published_on, s.withheld_reason,
                _penalty_types(conn).label("types"),
-               or_(r.decision_id.is_(None), r.held_reason.is_not(None)).label("hidden"))
+               or_(r.decision_id.is_(None), r.held_reason.is_not(None)).label("hidden"), r.released_at)
         .join(c, c.id == d.case_id).join(p, p.id == c.party_id).outerjoin(s, s.decision_id == d.id)
         .outerjoin(r, r.decision_id == d.id)
     )
@@ -113,8 +114,9 @@ def fact_row(r: Any, calendar: WorkCalendar) -> dict[str, Any]:
     provisional, late = False, 0
     if disclosed and not withheld:
         # A decision the public cannot see (its projection held or missing) is not published yet, whatever its
-        # disclosure row records: its lateness grows until it is released.
-        published = r.published_on if r.status is not DisclosureStatus.DRAFT and not r.hidden else None
+        # disclosure row records: its lateness grows until it is released, and counts to its release.
+        published = published_for_clock(r.published_on, draft=r.status is DisclosureStatus.DRAFT,
+                                        visible=not r.hidden, released_at=r.released_at)
         # Lateness of an unpublished decision grows with today; it is computed at read time from the deadline.
         clock = disclosure_clock(r.decided_on, category, published, r.decided_on, calendar)
         deadline, provisional = clock.deadline, clock.provisional

@@ -5,10 +5,11 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from types import MappingProxyType
 
 from domain.enums import SHORT_DEADLINE_CATEGORIES, ActionCategory, DueState
+from domain.formatting import SHANGHAI
 from domain.workdays import Deadline, WorkCalendar
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "ClockResult",
     "publication_deadline",
     "disclosure_clock",
+    "published_for_clock",
     "withdrawal_deadline",
 ]
 
@@ -85,6 +87,20 @@ def publication_deadline(
 ) -> Deadline:
     """Last day to publish: the N-th working day after the day the decision was made (作出之日 not counted)."""
     return calendar.add_workdays(decision_date, rules.publish_workdays(category))
+
+
+def published_for_clock(recorded_on: date | None, *, draft: bool, visible: bool,
+                        released_at: datetime | None) -> date | None:
+    """The publication day the disclosure clock counts: none while the public cannot see the decision (a draft, or
+    its public projection held for redaction review or missing), whatever the disclosure row records; for a
+    decision held from its first projection, the day it was released (in Asia/Shanghai) if that is later than the
+    recorded day — it was not public before. A decision the public had already seen keeps its recorded day through
+    a later hold and release (a correction)."""
+    if draft or not visible or recorded_on is None:
+        return None
+    if released_at is None:
+        return recorded_on
+    return max(recorded_on, released_at.astimezone(SHANGHAI).date())
 
 
 def disclosure_clock(

@@ -1237,7 +1237,7 @@ def _derived_rows(rows: _Rows, derived: _Derived) -> _DerivedRows:
             None if disclosure is None else disclosure[_S["status"]],
             None if disclosure is None else disclosure[_S["published_on"]],
             None if disclosure is None else disclosure[_S["withheld_reason"]],
-            "|".join(sorted(types.get(decision_id, ()))) or None, projection.held_reason is not None),
+            "|".join(sorted(types.get(decision_id, ()))) or None, projection.held_reason is not None, None),
             derived.calendar)
         out.facts.append(tuple(fact[c] for c in FACT_COLUMNS))
         case_id, agency_id = case[_C["id"]], case[_C["agency_id"]]

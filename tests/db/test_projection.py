@@ -11,6 +11,7 @@ import json
 import pytest
 from sqlalchemy import Engine, select
 
+import domain.publication as publication
 from db import models as m
 from db.export import write_disclosures
 from db.projection import held_records, project_decisions, project_missing
@@ -117,3 +118,54 @@ def test_import_reports_a_held_row_as_a_warning_with_line_and_column(sqlite_engi
     (warning,) = [w for w in report.warnings if "待脱敏复核" in w.message]
     assert (warning.line, warning.column) == (2, "处罚内容")
     assert PHONE not in warning.message
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty(request) -> Engine:
+    return request.getfixturevalue("sqlite_engine" if request.param == "sqlite" else "pg_engine")
+
+
+def test_a_decision_held_from_its_first_projection_counts_as_published_when_released(empty: Engine,
+                                                                                     monkeypatch) -> None:
+    """Imported with a phone the jurisdiction's policy does not mask, the decision is held from the start: the
+    public never saw it on its recorded publication day (two days after the decision). Released on 15 December by
+    a corrected projection, the disclosure clock counts it as published that day (late), on the supervisors'
+    stored facts and on the computed clocks alike; a later correction keeps the first release."""
+    from db.stats import disclosure_clocks, load_calendar
+    from db.summaries import current_version
+    from domain.deadlines import DISCLOSURE_WORDING
+    from domain.enums import DueState
+
+    original = publication.project
+    with monkeypatch.context() as patched:
+        patched.setattr("db.projection.project",
+                        lambda source, policy=None: original(source, RedactionPolicy(mask_phone=False)))
+        import_probes(empty, [probe_row(0, PROBES[1], today=TODAY)], today=TODAY)
+    (decided,) = _ids(empty)
+    assert public_decision(empty, decided, TODAY) is None
+    recorded = TODAY - dt.timedelta(days=5)  # probe_row: decided a week before, published two days later
+    calendar = load_calendar(empty)
+
+    def clocks(today: dt.date) -> tuple[dict, dict]:
+        current_version(empty)
+        with empty.connect() as conn:
+            fact = conn.execute(select(m.DecisionFactRow.__table__).where(
+                m.DecisionFactRow.decision_id == decided)).mappings().one()
+        return dict(fact), disclosure_clocks(empty, today, calendar).set_index("decision_id").loc[decided].to_dict()
+
+    fact, clock = clocks(TODAY)
+    assert fact["published_on"] is None and clock["published_on"] is None  # held: not published
+    released = dt.datetime(2026, 12, 15, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
+    with empty.begin() as conn:
+        assert project_decisions(conn, [decided], now=released) == {}
+    assert public_decision(empty, decided, dt.date(2026, 12, 15)) is not None
+    fact, clock = clocks(dt.date(2026, 12, 20))
+    day = dt.date(2026, 12, 15)
+    assert fact["published_on"] == day != recorded and clock["published_on"] == day
+    late = calendar.workdays_between(fact["deadline"], day)
+    assert fact["deadline"] < day and fact["late_workdays"] == clock["late_workdays"] == late > 0
+    assert clock["clock"] == DISCLOSURE_WORDING[DueState.LATE]
+
+    with empty.begin() as conn:  # a correction re-projects it: the public saw it since the 15th
+        assert project_decisions(conn, [decided], now=dt.datetime(2027, 1, 5, 2, 0, tzinfo=dt.UTC)) == {}
+    assert clocks(dt.date(2027, 1, 6))[0]["published_on"] == day

@@ -36,8 +36,8 @@ from db.reviews import (
 from db.stats import load_calendar
 from domain.enums import ReviewOutcome, Role
 from domain.major import DEFAULT_MAJOR_RULES, MajorRules
-from domain.procedure import case_clocks
 from domain.permissions import Actor
+from domain.procedure import case_clocks
 from domain.review import ClockState, ReviewAction, ReviewDecision, approved_before, major_status, review_clock
 from domain.workdays import WorkCalendar
 from tests.db.test_events import new_case

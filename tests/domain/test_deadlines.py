@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import FrozenInstanceError
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -12,6 +12,7 @@ from domain.deadlines import (
     DisclosureRules,
     disclosure_clock,
     publication_deadline,
+    published_for_clock,
     withdrawal_deadline,
 )
 from domain.enums import SHORT_DEADLINE_CATEGORIES, ActionCategory, DueState
@@ -198,3 +199,22 @@ def test_add_months_clamps_to_month_end(start, months, expected) -> None:
     from domain.deadlines import add_months
 
     assert add_months(start, months) == expected
+
+
+_RECORDED = date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(("draft", "visible", "released_at", "expected"), [
+    (False, True, None, _RECORDED),  # visible since its first projection: the recorded day
+    (True, True, None, None),  # a draft is not published
+    (False, False, None, None),  # held or unprojected: the public cannot see it
+    (False, False, datetime(2026, 12, 15, 2, 0, tzinfo=UTC), None),  # held again after its release
+    (False, True, datetime(2026, 12, 15, 2, 0, tzinfo=UTC), date(2026, 12, 15)),  # released later: that day
+    (False, True, datetime(2026, 12, 14, 16, 30, tzinfo=UTC), date(2026, 12, 15)),  # 00:30 in Shanghai
+    (False, True, datetime(2026, 12, 14, 15, 30, tzinfo=UTC), date(2026, 12, 14)),  # 23:30 in Shanghai
+    (False, True, datetime(2026, 11, 20, 2, 0, tzinfo=UTC), _RECORDED),  # released before the recorded day
+])
+def test_the_clock_counts_a_decision_held_from_the_start_as_published_when_released(
+        draft, visible, released_at, expected) -> None:
+    assert published_for_clock(_RECORDED, draft=draft, visible=visible, released_at=released_at) == expected
+    assert published_for_clock(None, draft=draft, visible=visible, released_at=released_at) is None

@@ -1,0 +1,47 @@
+"""a decision held from its first projection counts as published when released
+
+A decision whose first public projection was held (待脱敏复核: personal data found after redaction) was not public on
+its recorded publication date. Before, once an administrator corrected and re-imported it, the disclosure clock
+counted it from that recorded date — a decision kept from the public for weeks showed as published on time. The
+projection now remembers whether its first version was held (``held_at_first``) and when such a decision was first
+released (``released_at``, set by db.projection's upsert); the clock counts from the later of the recorded day and
+the release day (domain.deadlines.published_for_clock). A decision the public had already seen keeps its recorded
+day through a later hold and release.
+
+Existing rows: a record held now for personal data is taken as held from its first projection (nothing recorded
+says otherwise, and a supervisor should see its lateness when it is released); a record held because its source
+changed (the stale mark) had been public, and every other record is as it was.
+
+Revision ID: e5b8c1f4a9d2
+Revises: 9c2e7a4b1d53
+Create Date: 2026-12-01 11:20:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import db.types
+
+revision: str = 'e5b8c1f4a9d2'
+down_revision: str | None = '9c2e7a4b1d53'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# domain.publication.STALE_REASON when this migration was written
+STALE = "待脱敏复核：原文已修改，待重新生成公示内容"
+
+
+def upgrade() -> None:
+    # Plain ADD COLUMN on both databases (a batch rebuild would drop public_records' triggers on SQLite).
+    op.add_column('public_records', sa.Column('held_at_first', sa.Boolean(), server_default='0', nullable=False))
+    op.add_column('public_records', sa.Column('released_at', db.types.UTCDateTime(), nullable=True))
+    op.execute(sa.text("UPDATE public_records SET held_at_first = :held WHERE held_reason IS NOT NULL "
+                       "AND held_reason <> :stale").bindparams(held=True, stale=STALE))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('public_records', recreate='never') as batch_op:
+        batch_op.drop_column('released_at')
+        batch_op.drop_column('held_at_first')
