@@ -168,4 +168,10 @@ def test_a_decision_held_from_its_first_projection_counts_as_published_when_rele
 
     with empty.begin() as conn:  # a correction re-projects it: the public saw it since the 15th
         assert project_decisions(conn, [decided], now=dt.datetime(2027, 1, 5, 2, 0, tzinfo=dt.UTC)) == {}
-    assert clocks(dt.date(2027, 1, 6))[0]["published_on"] == day
+        conn.execute(m.PublicRecord.__table__.update().where(m.PublicRecord.decision_id == decided)
+                     .values(held_reason="待脱敏复核：测试"))  # and a later hold and release changes nothing
+        assert project_decisions(conn, [decided], now=dt.datetime(2027, 1, 7, 2, 0, tzinfo=dt.UTC)) == {}
+        assert conn.execute(select(m.PublicRecord.released_at).where(
+            m.PublicRecord.decision_id == decided)).scalar_one() == released
+    fact, clock = clocks(dt.date(2027, 1, 8))
+    assert fact["published_on"] == clock["published_on"] == day  # the stored fact recomputed by the hold, too

@@ -8,9 +8,10 @@ released (``released_at``, set by db.projection's upsert); the clock counts from
 the release day (domain.deadlines.published_for_clock). A decision the public had already seen keeps its recorded
 day through a later hold and release.
 
-Existing rows: a record held now for personal data is taken as held from its first projection (nothing recorded
-says otherwise, and a supervisor should see its lateness when it is released); a record held because its source
-changed (the stale mark) had been public, and every other record is as it was.
+Existing rows: a record held now for personal data whose disclosure has only its first version is taken as held
+from its first projection (a supervisor should see its lateness when it is released). A record held after a
+correction (a later disclosure version) or because its source changed (the stale mark) had been public, and every
+other record is as it was.
 
 Revision ID: e5b8c1f4a9d2
 Revises: 9c2e7a4b1d53
@@ -37,11 +38,19 @@ def upgrade() -> None:
     # Plain ADD COLUMN on both databases (a batch rebuild would drop public_records' triggers on SQLite).
     op.add_column('public_records', sa.Column('held_at_first', sa.Boolean(), server_default='0', nullable=False))
     op.add_column('public_records', sa.Column('released_at', db.types.UTCDateTime(), nullable=True))
-    op.execute(sa.text("UPDATE public_records SET held_at_first = :held WHERE held_reason IS NOT NULL "
-                       "AND held_reason <> :stale").bindparams(held=True, stale=STALE))
+    op.execute(sa.text(
+        "UPDATE public_records SET held_at_first = :held WHERE held_reason IS NOT NULL AND held_reason <> :stale "
+        "AND NOT EXISTS (SELECT 1 FROM disclosure_versions v JOIN disclosures s ON s.id = v.disclosure_id "
+        "WHERE s.decision_id = public_records.decision_id AND v.version > 1)").bindparams(held=True, stale=STALE))
 
 
 def downgrade() -> None:
+    # The stored facts of released decisions go back to their recorded day (db.summaries refreshes the queue).
+    released = "SELECT decision_id FROM public_records WHERE released_at IS NOT NULL"
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"INSERT OR IGNORE INTO decision_facts_queue (decision_id) {released}")
+    else:
+        op.execute(f"INSERT INTO decision_facts_queue (decision_id) {released} ON CONFLICT DO NOTHING")
     with op.batch_alter_table('public_records', recreate='never') as batch_op:
         batch_op.drop_column('released_at')
         batch_op.drop_column('held_at_first')
