@@ -610,9 +610,10 @@ class PublicRecord(Base):
     history: Mapped[text] = mapped_column(default="[]")  # JSON [[version, "YYYY-MM-DD", status, reason], …]
     held_reason: Mapped[str | None] = mapped_column(String(500), index=True)
     projected_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    # A decision held from its first projection was not public on its recorded publication date: the disclosure
-    # clock counts it as published when it was released (db.projection, domain.deadlines.published_for_clock).
-    held_at_first: Mapped[bool_false]
+    # Whether the public has seen a version of this decision (written unheld while disclosed), and when a decision
+    # held before the public ever saw it was released: the disclosure clock counts it as published then, not on its
+    # recorded day (db.projection, domain.deadlines.published_for_clock).
+    public_seen: Mapped[bool_false]
     released_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 

@@ -17,19 +17,19 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, and_, case, func, select
+from sqlalchemy import Connection, Engine, and_, case, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from db import models as m
 from domain.enums import PartyType
-from domain.publication import STALE_REASON, HistoryEntry, PublicProjection, PublicSource, project
+from domain.publication import STALE_REASON, HistoryEntry, PublicProjection, PublicSource, disclosed, project
 from domain.redaction import DEFAULT_POLICY, RedactionPolicy
 
 BATCH = 2000
 _PR = m.PublicRecord.__table__
 RECORD_COLUMNS = tuple(c.name for c in _PR.columns)
 # Kept from the first projection: whether it was held, and when such a decision was first released.
-_UPDATABLE = [c.name for c in _PR.columns if c.name not in ("decision_id", "held_at_first", "released_at")]
+_UPDATABLE = [c.name for c in _PR.columns if c.name not in ("decision_id", "public_seen", "released_at")]
 
 
 def _batches(ids: Iterable[int], size: int = BATCH) -> Iterator[list[int]]:
@@ -38,11 +38,13 @@ def _batches(ids: Iterable[int], size: int = BATCH) -> Iterator[list[int]]:
         yield chunk
 
 
-def _sources(conn: Connection, ids: list[int]) -> dict[int, PublicSource]:
+def _sources(conn: Connection, ids: list[int]) -> dict[int, tuple[PublicSource, bool]]:
+    """Each decision's projection source, and whether its disclosure lets the public see it."""
     d, c, p, s, v = m.Decision, m.Case, m.Party, m.Disclosure, m.DisclosureVersion
     rows = conn.execute(
         select(d.id, d.decision_no, d.conclusion, d.legal_basis, d.discretion_statement, c.violation, c.facts,
-               p.party_type, p.name, p.uscc, p.legal_representative, s.public_explanation, s.id.label("sid"))
+               p.party_type, p.name, p.uscc, p.legal_representative, s.public_explanation, s.id.label("sid"),
+               s.status, s.published_on, s.withheld_reason)
         .join(c, c.id == d.case_id).join(p, p.id == c.party_id).outerjoin(s, s.decision_id == d.id)
         .where(d.id.in_(ids))
     ).all()
@@ -54,9 +56,9 @@ def _sources(conn: Connection, ids: list[int]) -> dict[int, PublicSource]:
                 .where(v.disclosure_id.in_(sids)).order_by(v.disclosure_id, v.version)):
             history[sid].append(HistoryEntry(version, changed_on, status.value, reason or ""))
     return {
-        r.id: public_source(r.party_type, r.name, r.uscc, r.legal_representative, r.decision_no, r.violation,
-                            r.facts, r.legal_basis, r.conclusion, r.discretion_statement, r.public_explanation,
-                            history.get(r.sid, ()))
+        r.id: (public_source(r.party_type, r.name, r.uscc, r.legal_representative, r.decision_no, r.violation,
+                             r.facts, r.legal_basis, r.conclusion, r.discretion_statement, r.public_explanation,
+                             history.get(r.sid, ())), disclosed(r.status, r.published_on, r.withheld_reason))
         for r in rows
     }
 
@@ -77,9 +79,10 @@ def public_source(party_type: PartyType | str, party_name: str | None, uscc: str
 
 
 def public_record(decision_id: int, source: PublicSource, now: dt.datetime,
-                  policy: RedactionPolicy = DEFAULT_POLICY) -> tuple[dict, PublicProjection]:
+                  policy: RedactionPolicy = DEFAULT_POLICY, *, shown: bool = False) -> tuple[dict, PublicProjection]:
     """The ``public_records`` row of one decision (column → value) and its projection: the one place a stored
-    public record is built, by ``project_decisions`` and by the seeder's worker processes alike."""
+    public record is built, by ``project_decisions`` and by the seeder's worker processes alike. ``shown``: the
+    decision's disclosure lets the public see it (domain.publication.disclosed)."""
     p = project(source, policy)
     return {
         "decision_id": decision_id, "party_type": p.party_type, "party_name": p.party_name[:200], "uscc": p.uscc,
@@ -87,22 +90,24 @@ def public_record(decision_id: int, source: PublicSource, now: dt.datetime,
         "discretion_statement": p.discretion_statement, "public_explanation": p.public_explanation,
         "history": json.dumps([[h.version, h.changed_on.isoformat(), h.status, h.reason] for h in p.history],
                               ensure_ascii=False),
-        "held_reason": p.held_reason, "projected_at": now, "held_at_first": p.held_reason is not None,
+        "held_reason": p.held_reason, "projected_at": now, "public_seen": shown and p.held_reason is None,
         "released_at": None,
     }, p
 
 
 def _upsert(conn: Connection, rows: list[dict]) -> None:
-    """Insert or replace the projections ``rows``. A decision held from its first projection (``held_at_first``)
-    and now written unheld is released: ``released_at`` is set to this projection's time, once — a later hold and
-    release (a correction of a decision the public has already seen) keeps the first release."""
+    """Insert or replace the projections ``rows``. A decision held for personal data before the public ever saw
+    it, now written unheld while disclosed, is released: ``released_at`` is this projection's time. Once the public
+    has seen a decision (``public_seen``), a later hold and release (a correction) changes neither."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(_PR)
-    released = case((and_(_PR.c.held_at_first, _PR.c.released_at.is_(None), stmt.excluded.held_reason.is_(None)),
-                     stmt.excluded.projected_at), else_=_PR.c.released_at)
-    conn.execute(stmt.on_conflict_do_update(index_elements=["decision_id"],
-                                            set_={**{c: stmt.excluded[c] for c in _UPDATABLE},
-                                                  "released_at": released}), rows)
+    old, new = _PR.c, stmt.excluded
+    released = case((and_(old.released_at.is_(None), ~old.public_seen, old.held_reason.is_not(None),
+                          old.held_reason != STALE_REASON, new.public_seen), new.projected_at),
+                    else_=old.released_at)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["decision_id"], set_={
+        **{c: new[c] for c in _UPDATABLE}, "public_seen": or_(old.public_seen, new.public_seen),
+        "released_at": released}), rows)
 
 
 def project_decisions(conn: Connection, decision_ids: Iterable[int], policy: RedactionPolicy = DEFAULT_POLICY,
@@ -112,8 +117,8 @@ def project_decisions(conn: Connection, decision_ids: Iterable[int], policy: Red
     now = now or dt.datetime.now(dt.UTC)
     for chunk in _batches(decision_ids):
         rows = []
-        for decision_id, source in _sources(conn, chunk).items():
-            row, projection = public_record(decision_id, source, now, policy)
+        for decision_id, (source, shown) in _sources(conn, chunk).items():
+            row, projection = public_record(decision_id, source, now, policy, shown=shown)
             if projection.held_reason:
                 held[decision_id] = projection
             rows.append(row)

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from domain.enums import PartyType
+from domain.enums import DisclosureStatus, PartyType
 from domain.redaction import (
     DEFAULT_POLICY,
     RedactionPolicy,
@@ -115,6 +115,13 @@ def _names(source: PublicSource) -> tuple[list[str], list[str]]:
         if rep and source.party_type is PartyType.INDIVIDUAL_BUSINESS:
             known.append(rep)
     return known, keep
+
+
+def disclosed(status: object, published_on: dt.date | None, withheld_reason: str | None) -> bool:
+    """Whether a decision's disclosure record has let the public see it (published at some time — corrected,
+    withdrawn and expired decisions were — and not withheld): with an unheld projection, the public has seen it."""
+    return status is not None and str(status) != DisclosureStatus.DRAFT.value and published_on is not None \
+        and not withheld_reason
 
 
 def project(source: PublicSource, policy: RedactionPolicy = DEFAULT_POLICY) -> PublicProjection:

@@ -66,7 +66,7 @@ from domain.enums import (
 )
 from domain.identifiers import SYNTHETIC_USCC_MARKER, USCC_ALPHABET, id_check_char, org_code_check_char, uscc_check_char
 from domain.procedure import OfficerCert, ReviewFact
-from domain.publication import HistoryEntry
+from domain.publication import HistoryEntry, disclosed
 from domain.workdays import WorkCalendar
 from sample_data import REFERENCE_DIR, catalog
 from sample_data.catalog import AgencySpec, MatterSpec
@@ -1218,7 +1218,9 @@ def _derived_rows(rows: _Rows, derived: _Derived) -> _DerivedRows:
             d[_D["conclusion"]], d[_D["discretion_statement"]],
             None if disclosure is None else disclosure[_S["public_explanation"]],
             () if disclosure is None else history.get(disclosure[_S["id"]], ()))
-        record, projection = public_record(decision_id, source, SEED_TIME)
+        shown = disclosure is not None and disclosed(disclosure[_S["status"]], disclosure[_S["published_on"]],
+                                                     disclosure[_S["withheld_reason"]])
+        record, projection = public_record(decision_id, source, SEED_TIME, shown=shown)
         out.held += projection.held_reason is not None
         out.records.append(tuple(record[c] for c in RECORD_COLUMNS))
         matter_id = case[_C["matter_id"]]

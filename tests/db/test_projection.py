@@ -175,3 +175,45 @@ def test_a_decision_held_from_its_first_projection_counts_as_published_when_rele
             m.PublicRecord.decision_id == decided)).scalar_one() == released
     fact, clock = clocks(dt.date(2027, 1, 8))
     assert fact["published_on"] == clock["published_on"] == day  # the stored fact recomputed by the hold, too
+
+
+def test_a_draft_published_with_personal_data_counts_from_its_release(empty: Engine, monkeypatch) -> None:
+    """A decision imported as a draft (no 公示日期) is projected clean but the public cannot see it. Published by a
+    later import whose text the policy cannot make safe, it is held; released on 15 December, it counts as
+    published that day, not on the recorded day the public never saw."""
+    from db.stats import disclosure_clocks, load_calendar
+
+    clean = {"处罚内容": "罚款5000元。"}
+    import_probes(empty, [probe_row(0, {**clean, "公示日期": ""}, today=TODAY)], today=TODAY)
+    (decided,) = _ids(empty)
+    original = publication.project
+    with monkeypatch.context() as patched:
+        patched.setattr("db.projection.project",
+                        lambda source, policy=None: original(source, RedactionPolicy(mask_phone=False)))
+        from db.imports import import_decisions
+        from tests.probes import decisions_csv
+        report = import_decisions(empty, decisions_csv([probe_row(0, PROBES[1], today=TODAY)]), filename="p.csv",
+                                  today=TODAY)
+        assert not report.errors and [w for w in report.warnings if "待脱敏复核" in w.message]
+    assert public_decision(empty, decided, TODAY) is None
+    released = dt.datetime(2026, 12, 15, 2, 0, tzinfo=dt.UTC)
+    with empty.begin() as conn:
+        assert project_decisions(conn, [decided], now=released) == {}
+    clock = disclosure_clocks(empty, dt.date(2026, 12, 20), load_calendar(empty)).set_index("decision_id")
+    assert clock.loc[decided, "published_on"] == dt.date(2026, 12, 15)
+
+
+def test_a_draft_published_clean_keeps_its_recorded_day(empty: Engine) -> None:
+    """The ordinary path: a draft later published by an import with clean text counts from the recorded day."""
+    from db.imports import import_decisions
+    from db.stats import disclosure_clocks, load_calendar
+    from tests.probes import decisions_csv
+
+    import_probes(empty, [probe_row(0, {"公示日期": ""}, today=TODAY)], today=TODAY)
+    (decided,) = _ids(empty)
+    report = import_decisions(empty, decisions_csv([probe_row(0, today=TODAY)]), filename="p.csv", today=TODAY)
+    assert not report.errors
+    with empty.begin() as conn:  # and a later re-projection (a new policy run) does not move it
+        assert project_decisions(conn, [decided], now=dt.datetime(2026, 12, 15, 2, 0, tzinfo=dt.UTC)) == {}
+    clock = disclosure_clocks(empty, dt.date(2026, 12, 20), load_calendar(empty)).set_index("decision_id")
+    assert clock.loc[decided, "published_on"] == TODAY - dt.timedelta(days=5)

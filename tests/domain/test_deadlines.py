@@ -16,6 +16,7 @@ from domain.deadlines import (
     withdrawal_deadline,
 )
 from domain.enums import SHORT_DEADLINE_CATEGORIES, ActionCategory, DueState
+from domain.publication import disclosed
 from domain.workdays import Deadline, WorkCalendar
 
 CAL = WorkCalendar()
@@ -218,3 +219,18 @@ def test_the_clock_counts_a_decision_held_from_the_start_as_published_when_relea
         draft, visible, released_at, expected) -> None:
     assert published_for_clock(_RECORDED, draft=draft, visible=visible, released_at=released_at) == expected
     assert published_for_clock(None, draft=draft, visible=visible, released_at=released_at) is None
+
+
+@pytest.mark.parametrize(("status", "published_on", "withheld_reason", "expected"), [
+    ("已公示", _RECORDED, None, True),
+    ("已更正", _RECORDED, None, True),
+    ("已撤回", _RECORDED, None, True),  # it was public before its withdrawal
+    ("已到期", _RECORDED, None, True),  # and before its period ended
+    ("待公示", None, None, False),
+    ("待公示", _RECORDED, None, False),
+    ("已公示", None, None, False),
+    ("已公示", _RECORDED, "当事人为未成年人", False),
+    (None, None, None, False),  # no disclosure record
+])
+def test_whether_the_public_has_been_shown_a_decision(status, published_on, withheld_reason, expected) -> None:
+    assert disclosed(status, published_on, withheld_reason) is expected
