@@ -68,7 +68,7 @@ class FactSource(NamedTuple):
     withheld_reason: str | None
     types: str | None  # penalty types joined by "|"
     hidden: bool  # no public projection, or one held (待脱敏复核): the public cannot see it, whatever is recorded
-    released_at: Any  # when a decision held from its first projection was released (else None)
+    released_at: Any  # when a decision held before the public ever saw it was released (else None)
 
 
 FACT_COLUMNS = tuple(FACTS.columns.keys())

@@ -93,8 +93,8 @@ def published_for_clock(recorded_on: date | None, *, draft: bool, visible: bool,
                         released_at: datetime | None) -> date | None:
     """The publication day the disclosure clock counts: none while the public cannot see the decision (a draft, or
     its public projection held for redaction review or missing), whatever the disclosure row records; for a
-    decision held from its first projection, the day it was released (in Asia/Shanghai) if that is later than the
-    recorded day — it was not public before. A decision the public had already seen keeps its recorded day through
+    decision held before the public ever saw it, the day it was released (in Asia/Shanghai) if that is later than
+    the recorded day — it was not public before. A decision the public had already seen keeps its recorded day through
     a later hold and release (a correction)."""
     if draft or not visible or recorded_on is None:
         return None
