@@ -28,7 +28,7 @@ from domain.redaction import DEFAULT_POLICY, RedactionPolicy
 BATCH = 2000
 _PR = m.PublicRecord.__table__
 RECORD_COLUMNS = tuple(c.name for c in _PR.columns)
-# Kept from the first projection: whether it was held, and when such a decision was first released.
+# Kept across projections (set by _upsert): whether the public has seen the decision, and when it was released.
 _UPDATABLE = [c.name for c in _PR.columns if c.name not in ("decision_id", "public_seen", "released_at")]
 
 
